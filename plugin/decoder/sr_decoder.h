@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The smtpreply decoder: everything the plugin and the capture tool use. */
+#ifndef SR_DECODER_H
+#define SR_DECODER_H
+
+#include "sr_anomaly.h"
+#include "sr_codes.h"
+#include "sr_enhanced.h"
+#include "sr_line.h"
+#include "sr_reply.h"
+
+#endif /* SR_DECODER_H */

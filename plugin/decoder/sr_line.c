@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "sr_line.h"
+
+#include <string.h>
+
+void
+sr_line_framer_init(sr_line_framer *f, gsize cap, sr_line_func func, gpointer user_data)
+{
+    *f = (sr_line_framer){ 0 };
+    f->cap = cap;
+    f->buf = g_byte_array_new();
+    f->func = func;
+    f->user_data = user_data;
+}
+
+void
+sr_line_framer_clear(sr_line_framer *f)
+{
+    if (f->buf)
+        g_byte_array_free(f->buf, TRUE);
+    f->buf = NULL;
+}
+
+static void
+note_flag(sr_line_framer *f, sr_line_flag flag, guint64 offset)
+{
+    if (!(f->flags & (1u << flag))) {
+        f->flags |= 1u << flag;
+        f->flag_offset[flag] = offset;
+    }
+}
+
+/* Adds N content bytes that start at stream offset AT. */
+static void
+append(sr_line_framer *f, const guint8 *data, gsize n, guint64 at)
+{
+    for (gsize i = 0; i < n; i++) {
+        guint8 c = data[i];
+
+        if (c == 0)
+            note_flag(f, SR_LINE_NUL, at + i);
+        else if (c >= 0x80)
+            note_flag(f, SR_LINE_8BIT, at + i);
+        else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+            note_flag(f, SR_LINE_CONTROL, at + i);
+    }
+    if (f->buf->len < f->cap) {
+        gsize room = f->cap - f->buf->len;
+
+        g_byte_array_append(f->buf, data, (guint)MIN(room, n));
+    }
+    f->content_length += n;
+}
+
+static void
+append_bare_cr(sr_line_framer *f, guint64 at)
+{
+    static const guint8 cr = '\r';
+
+    note_flag(f, SR_LINE_BARE_CR, at);
+    append(f, &cr, 1, at);
+}
+
+static void
+emit(sr_line_framer *f, sr_line_term term)
+{
+    sr_raw_line line = {
+        .offset = f->line_start,
+        .length = (gsize)(f->offset - f->line_start),
+        .content_length = f->content_length,
+        .data = f->buf->data,
+        .stored = f->buf->len,
+        .term = term,
+        .flags = f->flags,
+    };
+
+    memcpy(line.flag_offset, f->flag_offset, sizeof line.flag_offset);
+    f->func(&line, f->user_data);
+    g_byte_array_set_size(f->buf, 0);
+    f->content_length = 0;
+    f->flags = 0;
+    f->line_start = f->offset;
+}
+
+void
+sr_line_framer_feed(sr_line_framer *f, const guint8 *data, gsize len)
+{
+    gsize pos = 0;
+
+    while (pos < len) {
+        gsize i;
+
+        if (f->pending_cr) {
+            f->pending_cr = FALSE;
+            if (data[pos] == '\n') {
+                f->offset++;
+                pos++;
+                emit(f, SR_TERM_CRLF);
+                continue;
+            }
+            append_bare_cr(f, f->offset - 1);
+        }
+
+        for (i = pos; i < len && data[i] != '\r' && data[i] != '\n'; i++)
+            ;
+        append(f, data + pos, i - pos, f->offset);
+        f->offset += i - pos;
+        pos = i;
+        if (pos == len)
+            break;
+
+        f->offset++;
+        if (data[pos++] == '\n') {
+            emit(f, SR_TERM_LF);
+        } else if (pos == len) {
+            f->pending_cr = TRUE;
+        } else if (data[pos] == '\n') {
+            f->offset++;
+            pos++;
+            emit(f, SR_TERM_CRLF);
+        } else {
+            append_bare_cr(f, f->offset - 1);
+        }
+    }
+}
+
+gboolean
+sr_line_framer_in_line(const sr_line_framer *f)
+{
+    return f->offset > f->line_start;
+}
+
+gboolean
+sr_line_framer_flush(sr_line_framer *f)
+{
+    if (!sr_line_framer_in_line(f))
+        return FALSE;
+    if (f->pending_cr) {
+        f->pending_cr = FALSE;
+        append_bare_cr(f, f->offset - 1);
+    }
+    emit(f, SR_TERM_NONE);
+    return TRUE;
+}
+
+void
+sr_line_framer_skip(sr_line_framer *f, guint64 missing)
+{
+    sr_line_framer_flush(f);
+    f->offset += missing;
+    f->line_start = f->offset;
+}
