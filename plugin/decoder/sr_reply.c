@@ -58,7 +58,8 @@ emit(sr_parser *p, gboolean complete)
     if (!complete && !lone_malformed)
         add_anomaly(r, SR_ANOM_INCOMPLETE_REPLY, r->end, 0, 0);
     p->stats.replies++;
-    p->func(r, p->user_data);
+    if (p->func)
+        p->func(r, p->user_data);
     reply_reset(r);
     p->open = FALSE;
 }

@@ -79,7 +79,8 @@ typedef struct {
 
 void sr_config_init(sr_config *cfg);
 
-/* CFG may be NULL for the defaults. */
+/* CFG may be NULL for the defaults; FUNC may be NULL to only find where
+ * replies end (see sr_parser_pending_offset). */
 void sr_parser_init(sr_parser *p, const sr_config *cfg, sr_reply_func func, gpointer user_data);
 void sr_parser_clear(sr_parser *p);
 void sr_parser_feed(sr_parser *p, const guint8 *data, gsize len);

@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SMTP Reply: shows every SMTP reply rebuilt, explained digit by digit, with
+ * its enhanced status code and its anomalies.  It sits on the SMTP ports in
+ * front of Wireshark's own SMTP dissector: client data goes straight to that
+ * dissector, server data is first cut at reply boundaries (reassembling
+ * across TCP segments) and then handed to it, so both see whole replies.
+ *
+ * All SMTP parsing is done by plugin/decoder; this file only presents.
+ */
+#include <wireshark.h>
+
+#include <epan/conversation.h>
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+
+#include "packet-smtpreply.h"
+#include "sr_decoder.h"
+
+#define SMTPREPLY_PORTS "25,587"
+
+/* Keys for p_add_proto_data().  File-scope data is keyed by the order of
+ * our calls within a frame, which TCP repeats identically on every pass. */
+enum {
+    KEY_CALL_COUNT,        /* pinfo->pool: calls so far in this frame */
+    KEY_INFO,              /* pinfo->pool: the Info column text so far */
+    KEY_SPANS_BASE = 0x100 /* file scope: frames of the first reply of call N */
+};
+
+static int proto_smtpreply = -1;
+
+static int hf_smtpreply_code = -1;
+static int hf_smtpreply_code_class = -1;
+static int hf_smtpreply_code_category = -1;
+static int hf_smtpreply_code_detail = -1;
+static int hf_smtpreply_code_meaning = -1;
+static int hf_smtpreply_code_rfc = -1;
+static int hf_smtpreply_complete = -1;
+static int hf_smtpreply_multiline = -1;
+static int hf_smtpreply_line_count = -1;
+static int hf_smtpreply_line = -1;
+static int hf_smtpreply_text = -1;
+static int hf_smtpreply_frame = -1;
+static int hf_smtpreply_enhanced = -1;
+static int hf_smtpreply_enhanced_class = -1;
+static int hf_smtpreply_enhanced_subject = -1;
+static int hf_smtpreply_enhanced_detail = -1;
+static int hf_smtpreply_enhanced_meaning = -1;
+static int hf_smtpreply_anomaly = -1;
+
+static gint ett_smtpreply = -1;
+static gint ett_smtpreply_code = -1;
+static gint ett_smtpreply_line = -1;
+static gint ett_smtpreply_enhanced = -1;
+
+static expert_field ei_smtpreply_anomaly[SR_ANOM_COUNT];
+static expert_field ei_smtpreply_transient = EI_INIT;
+static expert_field ei_smtpreply_permanent = EI_INIT;
+
+static dissector_handle_t smtpreply_handle;
+static dissector_handle_t smtp_handle;
+
+/* Preferences */
+static gboolean smtpreply_desegment = TRUE;
+static guint smtpreply_line_limit = SR_LINE_LIMIT;
+static guint smtpreply_line_cap = SR_DEFAULT_LINE_CAP;
+
+/* Per TCP conversation, touched on the first pass only. */
+typedef struct {
+    /* Frames that held the start of the reply still being reassembled. */
+    wmem_array_t *pending_frames;
+} smtpreply_conv;
+
+/* What one reply callback needs to add to the tree. */
+typedef struct {
+    tvbuff_t    *tvb;
+    packet_info *pinfo;
+    proto_tree  *tree;
+    wmem_strbuf_t *info;
+    guint        replies;
+    wmem_array_t *first_spans;  /* frames of the reply at offset 0, or NULL */
+} dissect_ctx;
+
+static const value_string *
+build_digit_vals(const char *(*name)(guint), guint first, guint last)
+{
+    value_string *vals = g_new0(value_string, last - first + 2);
+    guint n = 0;
+
+    for (guint d = first; d <= last; d++) {
+        if (name(d)) {
+            vals[n].value = d;
+            vals[n].strptr = name(d);
+            n++;
+        }
+    }
+    return vals;
+}
+
+static value_string_ext *
+build_code_vals(void)
+{
+    gsize count;
+    const sr_code_info *table = sr_code_table(&count);
+    value_string *vals = g_new0(value_string, count + 1);
+
+    for (gsize i = 0; i < count; i++) {
+        vals[i].value = table[i].code;
+        vals[i].strptr = table[i].meaning;
+    }
+    return value_string_ext_new(vals, (guint)count + 1, "smtpreply_code_vals");
+}
+
+static const char *
+enhanced_subject_name(guint subject)
+{
+    return sr_enhanced_subject_name(subject);
+}
+
+static void
+set_strings(hf_register_info *hf, gsize n, int *id, const void *strings)
+{
+    for (gsize i = 0; i < n; i++) {
+        if (hf[i].p_id == id)
+            hf[i].hfinfo.strings = strings;
+    }
+}
+
+static smtpreply_conv *
+get_conv(packet_info *pinfo)
+{
+    conversation_t *conversation = find_or_create_conversation(pinfo);
+    smtpreply_conv *conv = conversation_get_proto_data(conversation, proto_smtpreply);
+
+    if (!conv) {
+        conv = wmem_new0(wmem_file_scope(), smtpreply_conv);
+        conv->pending_frames = wmem_array_new(wmem_file_scope(), sizeof(guint32));
+        conversation_add_proto_data(conversation, proto_smtpreply, conv);
+    }
+    return conv;
+}
+
+static guint
+next_call_ordinal(packet_info *pinfo)
+{
+    guint n = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_smtpreply, KEY_CALL_COUNT));
+
+    p_add_proto_data(pinfo->pool, pinfo, proto_smtpreply, KEY_CALL_COUNT, GUINT_TO_POINTER(n + 1));
+    return n;
+}
+
+static wmem_strbuf_t *
+frame_info(packet_info *pinfo)
+{
+    wmem_strbuf_t *info = p_get_proto_data(pinfo->pool, pinfo, proto_smtpreply, KEY_INFO);
+
+    if (!info) {
+        info = wmem_strbuf_new(pinfo->pool, NULL);
+        p_add_proto_data(pinfo->pool, pinfo, proto_smtpreply, KEY_INFO, info);
+    }
+    return info;
+}
+
+/* Clamps a stream range to what the tvb holds, for highlighting. */
+static void
+clamp(tvbuff_t *tvb, guint64 offset, guint64 length, gint *start, gint *len)
+{
+    guint avail = tvb_captured_length(tvb);
+
+    *start = (gint)MIN(offset, (guint64)avail);
+    *len = (gint)MIN(length, (guint64)avail - (guint64)*start);
+}
+
+static void
+add_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *reply)
+{
+    const sr_reply_line *first = sr_reply_line_get(reply, 0);
+    const sr_code_info *info = sr_code_lookup(reply->code);
+    guint klass = reply->code / 100, category = reply->code / 10 % 10, detail = reply->code % 10;
+    gint at = (gint)first->offset;
+    proto_item *ti, *item;
+    proto_tree *code_tree;
+
+    ti = proto_tree_add_uint(tree, hf_smtpreply_code, tvb, at, 3, reply->code);
+    code_tree = proto_item_add_subtree(ti, ett_smtpreply_code);
+
+    item = proto_tree_add_uint(code_tree, hf_smtpreply_code_class, tvb, at, 1, klass);
+    proto_item_set_generated(item);
+    item = proto_tree_add_uint(code_tree, hf_smtpreply_code_category, tvb, at + 1, 1, category);
+    proto_item_set_generated(item);
+    item = proto_tree_add_uint(code_tree, hf_smtpreply_code_detail, tvb, at + 2, 1, detail);
+    proto_item_set_generated(item);
+    if (info) {
+        proto_item_append_text(item, ": %s", info->meaning);
+        item = proto_tree_add_string(code_tree, hf_smtpreply_code_meaning, tvb, at, 3, info->meaning);
+        proto_item_set_generated(item);
+        item = proto_tree_add_string(code_tree, hf_smtpreply_code_rfc, tvb, at, 3, info->rfc);
+        proto_item_set_generated(item);
+    } else {
+        proto_item_append_text(item, " (no registered meaning)");
+    }
+
+    if (klass == 4)
+        expert_add_info_format(pinfo, ti, &ei_smtpreply_transient,
+                               "Transient negative reply: %u %s", reply->code,
+                               info ? info->meaning : "");
+    else if (klass == 5)
+        expert_add_info_format(pinfo, ti, &ei_smtpreply_permanent,
+                               "Permanent negative reply: %u %s", reply->code,
+                               info ? info->meaning : "");
+}
+
+static void
+add_enhanced(proto_tree *tree, tvbuff_t *tvb, const sr_reply *reply)
+{
+    const sr_enhanced *enh = sr_reply_enhanced(reply);
+    const sr_reply_line *line = sr_reply_line_get(reply, (guint)reply->enhanced_line);
+    const sr_enhanced_info *info;
+    char text[16];
+    gint at;
+    proto_item *ti, *item;
+    proto_tree *enh_tree;
+
+    if (!enh)
+        return;
+    at = (gint)(line->offset + line->text_start + enh->offset);
+    sr_enhanced_format(enh, text, sizeof text);
+    ti = proto_tree_add_string(tree, hf_smtpreply_enhanced, tvb, at, (gint)enh->length, text);
+    enh_tree = proto_item_add_subtree(ti, ett_smtpreply_enhanced);
+    info = sr_enhanced_lookup(enh->subject, enh->detail);
+    if (info)
+        proto_item_append_text(ti, " (%s)", info->meaning);
+
+    item = proto_tree_add_uint(enh_tree, hf_smtpreply_enhanced_class, tvb, at, 1, enh->klass);
+    proto_item_set_generated(item);
+    item = proto_tree_add_uint(enh_tree, hf_smtpreply_enhanced_subject, tvb, at, (gint)enh->length,
+                               enh->subject);
+    proto_item_set_generated(item);
+    item = proto_tree_add_uint(enh_tree, hf_smtpreply_enhanced_detail, tvb, at, (gint)enh->length,
+                               enh->detail);
+    proto_item_set_generated(item);
+    if (info) {
+        item = proto_tree_add_string_format_value(enh_tree, hf_smtpreply_enhanced_meaning, tvb, at,
+                                                  (gint)enh->length, info->meaning, "%s (%s)",
+                                                  info->meaning, info->rfc);
+        proto_item_set_generated(item);
+    }
+}
+
+static void
+add_anomalies(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *reply)
+{
+    for (guint i = 0; i < reply->anomalies->len; i++) {
+        const sr_anomaly *a = &g_array_index(reply->anomalies, sr_anomaly, i);
+        const sr_anomaly_info *info = sr_anomaly_info_get(a->kind);
+        proto_item *item;
+        gint start, len;
+
+        clamp(tvb, a->offset, a->length, &start, &len);
+        item = proto_tree_add_string(tree, hf_smtpreply_anomaly, tvb, start, len, info->name);
+        proto_item_set_generated(item);
+        if (a->count)
+            expert_add_info_format(pinfo, item, &ei_smtpreply_anomaly[a->kind], "%s (%" G_GUINT64_FORMAT
+                                   " bytes)", info->description, a->count);
+        else
+            expert_add_info(pinfo, item, &ei_smtpreply_anomaly[a->kind]);
+    }
+}
+
+static void
+append_info(wmem_strbuf_t *info, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *reply)
+{
+    const sr_reply_line *first = sr_reply_line_get(reply, 0);
+    guint klass = reply->code / 100, category = reply->code / 10 % 10;
+    gint text_len = (gint)(first->content_length - first->text_start);
+    const char *class_name = sr_class_name(klass), *category_name = sr_category_name(category);
+
+    wmem_strbuf_append(info, wmem_strbuf_get_len(info) ? " | S: " : "S: ");
+    if (!first->valid) {
+        wmem_strbuf_append_printf(info, "%s [malformed]",
+                                  tvb_format_text(pinfo->pool, tvb, (gint)first->offset,
+                                                  (gint)first->content_length));
+        return;
+    }
+    wmem_strbuf_append_printf(info, "%03u", reply->code);
+    if (text_len > 0)
+        wmem_strbuf_append_printf(info, " %s",
+                                  tvb_format_text(pinfo->pool, tvb,
+                                                  (gint)(first->offset + first->text_start), text_len));
+    if (reply->lines->len > 1)
+        wmem_strbuf_append_printf(info, " (+%u lines)", reply->lines->len - 1);
+    wmem_strbuf_append_printf(info, " [%s / %s]", class_name ? class_name : "Invalid class",
+                              category_name ? category_name : "Undefined category");
+    if (!reply->complete)
+        wmem_strbuf_append(info, " [incomplete]");
+}
+
+static void
+add_reply(const sr_reply *reply, gpointer user_data)
+{
+    dissect_ctx *ctx = user_data;
+    tvbuff_t *tvb = ctx->tvb;
+    proto_item *ti, *item;
+    proto_tree *reply_tree;
+
+    append_info(ctx->info, ctx->pinfo, tvb, reply);
+
+    ti = proto_tree_add_item(ctx->tree, proto_smtpreply, tvb, (gint)reply->offset,
+                             (gint)(reply->end - reply->offset), ENC_NA);
+    reply_tree = proto_item_add_subtree(ti, ett_smtpreply);
+    if (reply->code)
+        proto_item_append_text(ti, ": %03u", reply->code);
+    proto_item_append_text(ti, ", %u line%s", reply->lines->len, reply->lines->len == 1 ? "" : "s");
+
+    if (sr_reply_line_get(reply, 0)->valid)
+        add_code(reply_tree, ctx->pinfo, tvb, reply);
+
+    item = proto_tree_add_boolean(reply_tree, hf_smtpreply_complete, tvb, 0, 0, reply->complete);
+    proto_item_set_generated(item);
+    item = proto_tree_add_boolean(reply_tree, hf_smtpreply_multiline, tvb, 0, 0, reply->lines->len > 1);
+    proto_item_set_generated(item);
+    item = proto_tree_add_uint(reply_tree, hf_smtpreply_line_count, tvb, 0, 0, reply->lines->len);
+    proto_item_set_generated(item);
+
+    for (guint i = 0; i < reply->lines->len; i++) {
+        const sr_reply_line *line = sr_reply_line_get(reply, i);
+        proto_tree *line_tree;
+
+        item = proto_tree_add_item(reply_tree, hf_smtpreply_line, tvb, (gint)line->offset,
+                                   (gint)line->content_length, ENC_ASCII);
+        line_tree = proto_item_add_subtree(item, ett_smtpreply_line);
+        proto_tree_add_item(line_tree, hf_smtpreply_text, tvb, (gint)(line->offset + line->text_start),
+                            (gint)(line->content_length - line->text_start), ENC_ASCII);
+    }
+
+    add_enhanced(reply_tree, tvb, reply);
+
+    if (reply->offset == 0 && ctx->first_spans) {
+        guint n = wmem_array_get_count(ctx->first_spans);
+
+        for (guint i = 0; i < n; i++) {
+            guint32 frame = *(guint32 *)wmem_array_index(ctx->first_spans, i);
+
+            item = proto_tree_add_uint(reply_tree, hf_smtpreply_frame, tvb, 0, 0, frame);
+            proto_item_set_generated(item);
+        }
+    }
+
+    add_anomalies(reply_tree, ctx->pinfo, tvb, reply);
+    ctx->replies++;
+}
+
+/*
+ * On the first pass, records which frames the reply at the start of this
+ * call began in; later passes read the record.  Returns the frames, or NULL
+ * when the reply lies in this frame alone.
+ */
+static wmem_array_t *
+track_spans(packet_info *pinfo, guint call, gboolean more_needed, gboolean first_done)
+{
+    guint32 key = KEY_SPANS_BASE + call;
+    wmem_array_t *spans;
+    smtpreply_conv *conv;
+    guint32 num = pinfo->num;
+
+    if (PINFO_FD_VISITED(pinfo))
+        return p_get_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key);
+
+    conv = get_conv(pinfo);
+    spans = NULL;
+    if (first_done && wmem_array_get_count(conv->pending_frames) > 0) {
+        spans = wmem_array_new(wmem_file_scope(), sizeof(guint32));
+        wmem_array_append(spans, wmem_array_get_raw(conv->pending_frames),
+                          wmem_array_get_count(conv->pending_frames));
+        wmem_array_append_one(spans, num);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key, spans);
+        conv->pending_frames = wmem_array_new(wmem_file_scope(), sizeof(guint32));
+    }
+    if (more_needed) {
+        guint n = wmem_array_get_count(conv->pending_frames);
+
+        if (n == 0 || *(guint32 *)wmem_array_index(conv->pending_frames, n - 1) != num)
+            wmem_array_append_one(conv->pending_frames, num);
+    }
+    return spans;
+}
+
+static int
+dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    guint len = tvb_captured_length(tvb);
+    gboolean reassemble = smtpreply_desegment && pinfo->can_desegment;
+    guint call = next_call_ordinal(pinfo);
+    sr_config cfg;
+    sr_parser parser;
+    guint64 pending;
+    dissect_ctx ctx = { .tvb = tvb, .pinfo = pinfo, .info = frame_info(pinfo) };
+
+    if (len == 0)
+        return 0;
+
+    sr_config_init(&cfg);
+    cfg.line_limit = smtpreply_line_limit;
+    cfg.line_cap = smtpreply_line_cap;
+
+    /* First find where whole replies end, without building anything. */
+    sr_parser_init(&parser, &cfg, NULL, NULL);
+    sr_parser_feed(&parser, tvb_get_ptr(tvb, 0, len), len);
+    pending = sr_parser_pending_offset(&parser);
+    sr_parser_clear(&parser);
+
+    if (reassemble && pending < len) {
+        pinfo->desegment_offset = (int)pending;
+        pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+    } else {
+        pending = len;
+    }
+    ctx.first_spans = track_spans(pinfo, call, pending < len, pending > 0);
+    if (pending == 0)
+        return len;
+
+    /* Wireshark's SMTP dissector sees exactly the whole replies. */
+    if (smtp_handle)
+        call_dissector(smtp_handle, tvb_new_subset_length(tvb, 0, (gint)pending), pinfo, tree);
+
+    ctx.tree = tree;
+    sr_parser_init(&parser, &cfg, add_reply, &ctx);
+    sr_parser_feed(&parser, tvb_get_ptr(tvb, 0, (gint)pending), (gsize)pending);
+    sr_parser_finish(&parser);
+    sr_parser_clear(&parser);
+
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "SMTP");
+    col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(ctx.info));
+    return len;
+}
+
+static int
+dissect_smtpreply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    /* The client's side is Wireshark's SMTP dissector's alone. */
+    if (pinfo->match_uint == pinfo->destport)
+        return smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
+    return dissect_server(tvb, pinfo, tree);
+}
+
+static void
+register_anomaly_experts(expert_module_t *expert)
+{
+    static ei_register_info ei[SR_ANOM_COUNT + 2];
+    static const int groups[] = {
+        [SR_GROUP_MALFORMED] = PI_MALFORMED,
+        [SR_GROUP_PROTOCOL] = PI_PROTOCOL,
+        [SR_GROUP_SEQUENCE] = PI_SEQUENCE,
+    };
+    static const int severities[] = {
+        [SR_SEVERITY_NOTE] = PI_NOTE,
+        [SR_SEVERITY_WARN] = PI_WARN,
+        [SR_SEVERITY_ERROR] = PI_ERROR,
+    };
+    guint n = 0;
+
+    for (guint k = 0; k < SR_ANOM_COUNT; k++, n++) {
+        const sr_anomaly_info *info = sr_anomaly_info_get(k);
+
+        ei_smtpreply_anomaly[k] = (expert_field)EI_INIT;
+        ei[n] = (ei_register_info){
+            &ei_smtpreply_anomaly[k],
+            { g_strdup_printf("smtpreply.anomaly.%s", info->name), groups[info->group],
+              severities[info->severity], info->description, EXPFILL },
+        };
+    }
+    ei[n++] = (ei_register_info){ &ei_smtpreply_transient,
+        { "smtpreply.transient_negative", PI_RESPONSE_CODE, PI_NOTE,
+          "Transient negative reply (4yz)", EXPFILL } };
+    ei[n++] = (ei_register_info){ &ei_smtpreply_permanent,
+        { "smtpreply.permanent_negative", PI_RESPONSE_CODE, PI_WARN,
+          "Permanent negative reply (5yz)", EXPFILL } };
+    expert_register_field_array(expert, ei, n);
+}
+
+void
+proto_register_smtpreply(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_smtpreply_code,
+          { "Reply code", "smtpreply.code", FT_UINT16, BASE_DEC | BASE_EXT_STRING, NULL, 0x0,
+            "The three-digit reply code (RFC 5321 4.2)", HFILL } },
+        { &hf_smtpreply_code_class,
+          { "Class (first digit)", "smtpreply.code.class", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "Good, bad or incomplete (RFC 5321 4.2.1)", HFILL } },
+        { &hf_smtpreply_code_category,
+          { "Category (second digit)", "smtpreply.code.category", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "The kind of reply (RFC 5321 4.2.1)", HFILL } },
+        { &hf_smtpreply_code_detail,
+          { "Detail (third digit)", "smtpreply.code.detail", FT_UINT8, BASE_DEC, NULL, 0x0,
+            "The finest gradation, meaningful with the whole code", HFILL } },
+        { &hf_smtpreply_code_meaning,
+          { "Meaning", "smtpreply.code.meaning", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the defining RFC says this code means", HFILL } },
+        { &hf_smtpreply_code_rfc,
+          { "Defined by", "smtpreply.code.rfc", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_smtpreply_complete,
+          { "Complete", "smtpreply.complete", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Ended by a final line", HFILL } },
+        { &hf_smtpreply_multiline,
+          { "Multiline", "smtpreply.multiline", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_smtpreply_line_count,
+          { "Line count", "smtpreply.line_count", FT_UINT32, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_smtpreply_line,
+          { "Line", "smtpreply.line", FT_STRING, BASE_NONE, NULL, 0x0,
+            "One reply line, without its CRLF", HFILL } },
+        { &hf_smtpreply_text,
+          { "Text", "smtpreply.text", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The line's text after the code and separator", HFILL } },
+        { &hf_smtpreply_frame,
+          { "Spans frame", "smtpreply.frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "A frame that carries part of this reply", HFILL } },
+        { &hf_smtpreply_enhanced,
+          { "Enhanced status code", "smtpreply.enhanced", FT_STRING, BASE_NONE, NULL, 0x0,
+            "class.subject.detail (RFC 3463)", HFILL } },
+        { &hf_smtpreply_enhanced_class,
+          { "Class", "smtpreply.enhanced.class", FT_UINT8, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_smtpreply_enhanced_subject,
+          { "Subject", "smtpreply.enhanced.subject", FT_UINT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_smtpreply_enhanced_detail,
+          { "Detail", "smtpreply.enhanced.detail", FT_UINT16, BASE_DEC, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_smtpreply_enhanced_meaning,
+          { "Meaning", "smtpreply.enhanced.meaning", FT_STRING, BASE_NONE, NULL, 0x0,
+            "subject.detail in the IANA registry (RFC 5248)", HFILL } },
+        { &hf_smtpreply_anomaly,
+          { "Anomaly", "smtpreply.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Something in this reply that is not as the RFCs say", HFILL } },
+    };
+    static gint *ett[] = {
+        &ett_smtpreply,
+        &ett_smtpreply_code,
+        &ett_smtpreply_line,
+        &ett_smtpreply_enhanced,
+    };
+    module_t *module;
+
+    /* The names come from the decoder's tables, so they are filled in here. */
+    set_strings(hf, array_length(hf), &hf_smtpreply_code, build_code_vals());
+    set_strings(hf, array_length(hf), &hf_smtpreply_code_class, build_digit_vals(sr_class_name, 1, 5));
+    set_strings(hf, array_length(hf), &hf_smtpreply_code_category,
+                build_digit_vals(sr_category_name, 0, 5));
+    set_strings(hf, array_length(hf), &hf_smtpreply_enhanced_class,
+                build_digit_vals(sr_enhanced_class_name, 2, 5));
+    set_strings(hf, array_length(hf), &hf_smtpreply_enhanced_subject,
+                build_digit_vals(enhanced_subject_name, 0, 7));
+
+    proto_smtpreply = proto_register_protocol("SMTP Reply", "SMTPREPLY", "smtpreply");
+    proto_register_field_array(proto_smtpreply, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    register_anomaly_experts(expert_register_protocol(proto_smtpreply));
+
+    smtpreply_handle = register_dissector("smtpreply", dissect_smtpreply, proto_smtpreply);
+
+    module = prefs_register_protocol(proto_smtpreply, NULL);
+    prefs_register_bool_preference(module, "desegment",
+        "Reassemble replies spanning several TCP segments",
+        "Whether a reply split across TCP segments is rebuilt whole. "
+        "Off: each segment is decoded alone and partial replies are flagged. "
+        "Needs TCP's \"Allow subdissectors to reassemble TCP streams\".",
+        &smtpreply_desegment);
+    prefs_register_uint_preference(module, "line_limit",
+        "Reply line limit (octets, CRLF included)",
+        "Longer lines are flagged line-too-long (RFC 5321 4.5.3.1.5 says 512)",
+        10, &smtpreply_line_limit);
+    prefs_register_uint_preference(module, "line_cap",
+        "Line cap (octets)",
+        "Bytes of one line that are decoded; the rest is skipped and flagged line-over-cap",
+        10, &smtpreply_line_cap);
+}
+
+void
+proto_reg_handoff_smtpreply(void)
+{
+    smtp_handle = find_dissector_add_dependency("smtp", proto_smtpreply);
+    dissector_add_uint_range_with_preference("tcp.port", SMTPREPLY_PORTS, smtpreply_handle);
+}
