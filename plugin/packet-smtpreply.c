@@ -15,6 +15,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/dissectors/packet-tcp.h>
 
 #include "packet-smtpreply.h"
 #include "sr_decoder.h"
@@ -388,10 +389,12 @@ track_spans(packet_info *pinfo, guint call, gboolean more_needed, gboolean first
 }
 
 static int
-dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct tcpinfo *tcp)
 {
     guint len = tvb_captured_length(tvb);
-    gboolean reassemble = smtpreply_desegment && pinfo->can_desegment;
+    /* After FIN or RST no more bytes come: what is unfinished is shown so. */
+    gboolean closing = tcp && (tcp->flags & (TH_FIN | TH_RST));
+    gboolean reassemble = smtpreply_desegment && pinfo->can_desegment && !closing;
     guint call = next_call_ordinal(pinfo);
     sr_config cfg;
     sr_parser parser;
@@ -442,7 +445,7 @@ dissect_smtpreply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     /* The client's side is Wireshark's SMTP dissector's alone. */
     if (pinfo->match_uint == pinfo->destport)
         return smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
-    return dissect_server(tvb, pinfo, tree);
+    return dissect_server(tvb, pinfo, tree, data);
 }
 
 static void

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Reads samples/expected/<capture>.jsonl (format: samples/expected/README.md)."""
+import glob
+import json
+import os
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip() and not line.startswith("#")]
+
+
+def pairs(samples_dir):
+    """(name, capture path, expected path) for every sample with expectations."""
+    found = []
+    for exp in sorted(glob.glob(os.path.join(samples_dir, "expected", "*.jsonl"))):
+        name = os.path.basename(exp)[:-len(".jsonl")]
+        for ext in (".pcap", ".pcapng"):
+            cap = os.path.join(samples_dir, name + ext)
+            if os.path.exists(cap):
+                found.append((name, cap, exp))
+                break
+        else:
+            raise AssertionError("%s has no capture %s.pcap or .pcapng" % (exp, name))
+    return found
+
+
+def as_wireshark_text(text):
+    """How Wireshark shows a line's bytes (latin-1 mapped in the expected
+    files) as an ASCII string: it stops at NUL and shows each byte above
+    0x7f as U+FFFD."""
+    text = text.split("\0", 1)[0]
+    return "".join("\ufffd" if ord(c) > 0x7f else c for c in text)

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The Wireshark plugin under tshark, on the bundled samples.
+
+  test_plugin.py PLUGIN_DIR SAMPLES_DIR listed
+  test_plugin.py PLUGIN_DIR SAMPLES_DIR sample NAME     one and two passes vs expected
+  test_plugin.py PLUGIN_DIR SAMPLES_DIR coexist NAME    Wireshark's SMTP fields unharmed
+  test_plugin.py PLUGIN_DIR SAMPLES_DIR nodesegment NAME
+"""
+import collections
+import sys
+
+import expected
+import wsrun
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def expected_by_frame(exp):
+    by_frame = collections.OrderedDict()
+    for r in exp:
+        by_frame.setdefault(r["frame"], []).append({
+            "code": r["code"],
+            "complete": r["complete"],
+            "lines": [expected.as_wireshark_text(t) for t in r["lines"]],
+            "anomalies": sorted(set(r["anomalies"])),
+        })
+    return by_frame
+
+
+def compare(name, got, exp):
+    """GOT: [(frame, summary)] from tshark; EXP: expected records."""
+    keyed = all(r["frame"] is not None for r in exp)
+    if keyed:
+        want = [(f, r) for f, rs in expected_by_frame(exp).items() for r in rs]
+        want.sort(key=lambda fr: fr[0])
+        have = [(f, wsrun.reply_summary(t)) for f, t in got]
+    else:
+        # Out-of-order samples: compare the replies in order, frames aside.
+        want = [(None, r) for rs in expected_by_frame(exp).values() for r in rs]
+        have = [(None, wsrun.reply_summary(t)) for _, t in got]
+    if len(have) != len(want):
+        fail("%s: %d replies shown, %d expected\nshown: %s" % (
+            name, len(have), len(want), [(f, h["code"]) for f, h in have]))
+    for i, ((hf, h), (wf, w)) in enumerate(zip(have, want)):
+        if hf != wf or h != w:
+            fail("%s: reply %d differs\n  shown    frame %s %s\n  expected frame %s %s"
+                 % (name, i, hf, h, wf, w))
+    return len(have)
+
+
+def case_listed(ts, samples, args):
+    line = ts.assert_plugin_listed()
+    print("listed: " + line)
+    if not expected.pairs(samples):
+        fail("no samples with expected replies in %s" % samples)
+
+
+def find_sample(samples, name):
+    for n, cap, exp in expected.pairs(samples):
+        if n == name:
+            return cap, expected.load(exp)
+    fail("no sample " + name)
+
+
+def case_sample(ts, samples, args):
+    cap, exp = find_sample(samples, args[0])
+    n1 = compare(args[0] + " (one pass)", ts.replies(cap), exp)
+    n2 = compare(args[0] + " (two passes)", ts.replies(cap, two_pass=True), exp)
+    print("%s: %d replies as expected, one pass and two passes" % (args[0], n1 if n1 == n2 else -1))
+
+
+SMTP_FIELDS = ["smtp.req.command", "smtp.req.parameter", "imf.from", "imf.to",
+               "imf.subject", "imf.message_id", "smtp.data.fragment.count"]
+
+
+def case_coexist(ts, samples, args):
+    cap, exp = find_sample(samples, args[0])
+    with_plugin = ts.fields(cap, SMTP_FIELDS)
+    without = ts.fields(cap, SMTP_FIELDS, plugin=False)
+    if with_plugin != without:
+        diff = [(a, b) for a, b in zip(with_plugin, without) if a != b][:5]
+        fail("%s: SMTP request/IMF fields change with the plugin: %s" % (args[0], diff))
+    # Response codes: unchanged, except where the built-in dissector was
+    # wrong on a split reply; there they must be the right ones.
+    codes_with = {r[0]: r[1] for r in ts.fields(cap, ["smtp.response.code"]) if r[1]}
+    codes_without = {r[0]: r[1] for r in ts.fields(cap, ["smtp.response.code"], plugin=False) if r[1]}
+    right = collections.defaultdict(list)
+    for r in exp:
+        if r["frame"] is not None and r["code"] is not None:
+            right[str(r["frame"])].append(str(r["code"]))
+    changed = 0
+    for frame in sorted(set(codes_with) | set(codes_without), key=int):
+        a, b = codes_with.get(frame, ""), codes_without.get(frame, "")
+        if a == b:
+            continue
+        changed += 1
+        want = "\x1f".join(right.get(frame, []))
+        if a != want:
+            fail("%s frame %s: smtp.response.code %r with the plugin, %r without, %r is right"
+                 % (args[0], frame, a, b, want))
+    print("%s: %d rows of SMTP/IMF fields identical; %d frames of response codes corrected"
+          % (args[0], len(with_plugin), changed))
+
+
+def case_nodesegment(ts, samples, args):
+    """Desegmentation off: each segment is decoded alone.
+
+    NAME whole: every reply of the sample sits in one segment, so the result
+    is exactly the expected one.  NAME split: replies are cut across
+    segments; every complete reply shown is one of the expected ones, every
+    partial one is flagged, and no code is made up from a cut."""
+    name, mode = args
+    cap, exp = find_sample(samples, name)
+    got = ts.replies(cap, extra=["-o", "smtpreply.desegment:FALSE"])
+    if mode == "whole":
+        n = compare(name + " (no desegmentation)", got, exp)
+        print("%s: %d replies as expected without desegmentation" % (name, n))
+        return
+    want = [s for rs in expected_by_frame(exp).values() for s in rs]
+    shown = [wsrun.reply_summary(t) for _, t in got]
+    partial = [s for s in shown if not s["complete"]]
+    whole = [s for s in shown if s["complete"]]
+    if not partial:
+        fail("%s: no partial reply shown without desegmentation" % name)
+    for s in partial:
+        if not set(s["anomalies"]) & {"incomplete-reply", "malformed-line", "unterminated-line"}:
+            fail("%s: partial reply not flagged: %s" % (name, s))
+    for s in whole:
+        if s not in want:
+            fail("%s: complete reply %s is not one the server sent" % (name, s))
+    codes = {w["code"] for w in want}
+    for s in shown:
+        if s["code"] is not None and s["code"] not in codes:
+            fail("%s: code %s made up from a cut" % (name, s["code"]))
+    print("%s: without desegmentation %d replies whole and right, %d partial and flagged"
+          % (name, len(whole), len(partial)))
+
+
+def main():
+    plugin_dir, samples, case = sys.argv[1:4]
+    ts = wsrun.Tshark(plugin_dir)
+    try:
+        ts.assert_plugin_listed()
+        globals()["case_" + case](ts, samples, sys.argv[4:])
+    finally:
+        ts.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Runs tshark with the smtpreply plugin as the tests need it.
+
+tshark started as root silently ignores WIRESHARK_PLUGIN_DIR and personal
+plugins, so as root it is run as nobody.  The plugin and the capture are
+copied into a private world-readable folder first: the checkout itself may
+sit where nobody cannot read (CI clones under /root, say).
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+WS_VERSION = "4.0"
+
+
+class Tshark:
+    def __init__(self, plugin_dir):
+        self.work = tempfile.mkdtemp(prefix="smtpreply-tshark-")
+        os.chmod(self.work, 0o755)
+        self.plugins = os.path.join(self.work, "plugins")
+        epan = os.path.join(self.plugins, WS_VERSION, "epan")
+        os.makedirs(epan)
+        shutil.copy(os.path.join(plugin_dir, WS_VERSION, "epan", "smtpreply.so"), epan)
+        self.home = os.path.join(self.work, "home")
+        os.makedirs(self.home)
+        for root, dirs, files in os.walk(self.work):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o755)
+            for f in files:
+                os.chmod(os.path.join(root, f), 0o644)
+        # nobody needs to write its own profile folder.
+        os.chmod(self.home, 0o777)
+
+    def close(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def stage(self, path):
+        """A copy of PATH that nobody can read."""
+        dest = os.path.join(self.work, os.path.basename(path))
+        if not os.path.exists(dest):
+            shutil.copy(path, dest)
+            os.chmod(dest, 0o644)
+        return dest
+
+    def run(self, args, plugin=True, check=True):
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.home,
+            "LC_ALL": "C.UTF-8",
+        }
+        if plugin:
+            env["WIRESHARK_PLUGIN_DIR"] = self.plugins
+        else:
+            # An empty folder: no personal or test plugin is picked up.
+            empty = os.path.join(self.work, "no-plugins")
+            os.makedirs(empty, exist_ok=True)
+            os.chmod(empty, 0o755)
+            env["WIRESHARK_PLUGIN_DIR"] = empty
+        cmd = ["tshark"] + list(args)
+        if os.geteuid() == 0:
+            cmd = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + cmd
+        proc = subprocess.run(cmd, env=env, cwd=self.work, capture_output=True)
+        if check and proc.returncode != 0:
+            raise AssertionError("tshark %s failed (%d): %s" % (
+                " ".join(args), proc.returncode, proc.stderr.decode(errors="replace")))
+        return proc
+
+    def assert_plugin_listed(self):
+        out = self.run(["-G", "plugins"]).stdout.decode()
+        lines = [l for l in out.splitlines() if l.startswith("smtpreply.so")]
+        if not lines:
+            raise AssertionError("tshark -G plugins does not list smtpreply.so:\n" + out)
+        if self.plugins not in lines[0]:
+            raise AssertionError("smtpreply.so loaded from elsewhere: " + lines[0])
+        return lines[0]
+
+    def replies(self, capture, extra=(), two_pass=False):
+        """Every smtpreply tree in CAPTURE as (frame, dict), in frame order."""
+        args = ["-r", self.stage(capture), "-Y", "smtpreply", "-T", "json",
+                "--no-duplicate-keys", "-J", "frame smtpreply"] + list(extra)
+        if two_pass:
+            args.insert(0, "-2")
+        packets = json.loads(self.run(args).stdout.decode("utf-8") or "[]")
+        found = []
+        for pkt in packets:
+            layers = pkt["_source"]["layers"]
+            frame = int(layers["frame"]["frame.number"])
+            trees = layers["smtpreply"]
+            if isinstance(trees, dict):
+                trees = [trees]
+            for tree in trees:
+                found.append((frame, tree))
+        return found
+
+    def fields(self, capture, fields, plugin=True, extra=()):
+        """-T fields output as a list of rows (frame number first)."""
+        args = ["-r", self.stage(capture), "-T", "fields", "-E", "occurrence=a",
+                "-E", "aggregator=\x1f", "-e", "frame.number"]
+        for f in fields:
+            args += ["-e", f]
+        out = self.run(args + list(extra), plugin=plugin).stdout.decode("utf-8", "replace")
+        return [line.split("\t") for line in out.splitlines()]
+
+
+def as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def reply_summary(tree):
+    """The parts of one smtpreply tree the expected files also hold."""
+    code = tree.get("smtpreply.code")
+    line_trees = as_list(tree.get("smtpreply.line_tree"))
+    return {
+        "code": int(code) if code is not None else None,
+        "complete": tree.get("smtpreply.complete") == "1",
+        "lines": [t.get("smtpreply.text", "") for t in line_trees],
+        "anomalies": sorted(set(as_list(tree.get("smtpreply.anomaly")))),
+    }
