@@ -74,6 +74,18 @@ static const sr_anomaly_info anomaly_table[SR_ANOM_COUNT] = {
     [SR_ANOM_ENH_UNREGISTERED] = { "enhanced-unregistered",
         "Enhanced status code subject.detail not in the IANA registry (RFC 5248)",
         SR_GROUP_PROTOCOL, SR_SEVERITY_NOTE },
+    [SR_ANOM_UNEXPECTED_REPLY] = { "unexpected-reply",
+        "Reply with no command waiting for it",
+        SR_GROUP_SEQUENCE, SR_SEVERITY_WARN },
+    [SR_ANOM_UNANSWERED_COMMAND] = { "unanswered-command",
+        "Command that got no reply before the connection ended",
+        SR_GROUP_SEQUENCE, SR_SEVERITY_WARN },
+    [SR_ANOM_CODE_NOT_ALLOWED] = { "code-not-allowed",
+        "Reply code not among those its command allows (RFC 5321 4.3.2 and extensions)",
+        SR_GROUP_PROTOCOL, SR_SEVERITY_WARN },
+    [SR_ANOM_ENH_NOT_ADVERTISED] = { "enhanced-not-advertised",
+        "Enhanced status code although EHLO did not offer ENHANCEDSTATUSCODES (RFC 2034)",
+        SR_GROUP_PROTOCOL, SR_SEVERITY_NOTE },
 };
 
 const sr_anomaly_info *

@@ -37,6 +37,11 @@ typedef enum {
     SR_ANOM_ENH_ON_INTERMEDIATE,  /* enhanced code on a 1yz or 3yz reply */
     SR_ANOM_ENH_INCONSISTENT,     /* lines of one reply carry different codes */
     SR_ANOM_ENH_UNREGISTERED,     /* subject.detail not in the IANA registry */
+    /* The conversation: replies paired with commands */
+    SR_ANOM_UNEXPECTED_REPLY,     /* no command was waiting for this reply */
+    SR_ANOM_UNANSWERED_COMMAND,   /* the connection ended with commands unanswered */
+    SR_ANOM_CODE_NOT_ALLOWED,     /* code not among those its command allows */
+    SR_ANOM_ENH_NOT_ADVERTISED,   /* enhanced code, but EHLO did not offer them */
     SR_ANOM_COUNT
 } sr_anomaly_kind;
 
@@ -67,6 +72,7 @@ typedef struct {
     gsize           length;  /* how many bytes it concerns (0: a point) */
     guint           line;    /* index of the line in its reply */
     guint64         count;   /* bytes skipped or missing, where that applies */
+    const char     *detail;  /* static text that completes it, or NULL */
 } sr_anomaly;
 
 const sr_anomaly_info *sr_anomaly_info_get(sr_anomaly_kind kind);

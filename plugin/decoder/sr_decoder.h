@@ -5,8 +5,10 @@
 
 #include "sr_anomaly.h"
 #include "sr_codes.h"
+#include "sr_command.h"
 #include "sr_enhanced.h"
 #include "sr_line.h"
 #include "sr_reply.h"
+#include "sr_session.h"
 
 #endif /* SR_DECODER_H */

@@ -82,24 +82,25 @@ emit(sr_line_framer *f, sr_line_term term)
     f->line_start = f->offset;
 }
 
-void
-sr_line_framer_feed(sr_line_framer *f, const guint8 *data, gsize len)
+gsize
+sr_line_framer_feed_line(sr_line_framer *f, const guint8 *data, gsize len)
 {
     gsize pos = 0;
 
-    while (pos < len) {
-        gsize i;
-
-        if (f->pending_cr) {
-            f->pending_cr = FALSE;
-            if (data[pos] == '\n') {
-                f->offset++;
-                pos++;
-                emit(f, SR_TERM_CRLF);
-                continue;
-            }
-            append_bare_cr(f, f->offset - 1);
+    if (len == 0)
+        return 0;
+    if (f->pending_cr) {
+        f->pending_cr = FALSE;
+        if (data[0] == '\n') {
+            f->offset++;
+            emit(f, SR_TERM_CRLF);
+            return 1;
         }
+        append_bare_cr(f, f->offset - 1);
+    }
+
+    for (;;) {
+        gsize i;
 
         for (i = pos; i < len && data[i] != '\r' && data[i] != '\n'; i++)
             ;
@@ -107,20 +108,34 @@ sr_line_framer_feed(sr_line_framer *f, const guint8 *data, gsize len)
         f->offset += i - pos;
         pos = i;
         if (pos == len)
-            break;
+            return len;
 
         f->offset++;
         if (data[pos++] == '\n') {
             emit(f, SR_TERM_LF);
-        } else if (pos == len) {
-            f->pending_cr = TRUE;
-        } else if (data[pos] == '\n') {
-            f->offset++;
-            pos++;
-            emit(f, SR_TERM_CRLF);
-        } else {
-            append_bare_cr(f, f->offset - 1);
+            return pos;
         }
+        if (pos == len) {
+            f->pending_cr = TRUE;
+            return len;
+        }
+        if (data[pos] == '\n') {
+            f->offset++;
+            emit(f, SR_TERM_CRLF);
+            return pos + 1;
+        }
+        append_bare_cr(f, f->offset - 1);
+    }
+}
+
+void
+sr_line_framer_feed(sr_line_framer *f, const guint8 *data, gsize len)
+{
+    while (len > 0) {
+        gsize used = sr_line_framer_feed_line(f, data, len);
+
+        data += used;
+        len -= used;
     }
 }
 

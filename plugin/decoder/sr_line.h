@@ -54,6 +54,9 @@ typedef struct {
 void sr_line_framer_init(sr_line_framer *f, gsize cap, sr_line_func func, gpointer user_data);
 void sr_line_framer_clear(sr_line_framer *f);
 void sr_line_framer_feed(sr_line_framer *f, const guint8 *data, gsize len);
+/* Like sr_line_framer_feed but stops after the first line it ends, so the
+ * caller can change how it reads what follows; returns the bytes used. */
+gsize sr_line_framer_feed_line(sr_line_framer *f, const guint8 *data, gsize len);
 /* Hands over a partial line as SR_TERM_NONE; FALSE if there was none. */
 gboolean sr_line_framer_flush(sr_line_framer *f);
 /* Skips MISSING bytes of stream (a gap): the next byte fed starts a line. */

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "sr_command.h"
+
+#include <string.h>
+
+/* A command line is short (RFC 5321 4.5.3.1.4: 512 octets); longer ones are
+ * still framed whole, only their start is looked at. */
+#define CLIENT_LINE_CAP 512
+
+typedef struct {
+    const char    *name;
+    const guint16 *allowed;   /* 0-terminated; NULL: no check */
+    const char    *allowed_text;
+} command_info;
+
+/*
+ * Codes each command may get besides 421, 500 and 501, which any command
+ * may (RFC 5321 4.3.2).  530 is RFC 4954's "authentication required", for
+ * every command but AUTH, EHLO, HELO, NOOP, RSET and QUIT.  Extension
+ * commands also allow 502 (not implemented) and 503 (bad sequence).
+ */
+static const guint16 ok_greeting[] = { 220, 554, 0 };
+static const guint16 ok_hello[] = { 250, 502, 504, 550, 0 };
+static const guint16 ok_mail[] = { 250, 451, 452, 455, 503, 530, 550, 552, 553, 555, 0 };
+static const guint16 ok_rcpt[] = { 250, 251, 450, 451, 452, 455, 503, 530, 550, 551, 552, 553, 555, 0 };
+static const guint16 ok_data[] = { 354, 450, 503, 530, 550, 554, 0 };
+static const guint16 ok_end_of_data[] = { 250, 450, 451, 452, 550, 552, 554, 0 };
+static const guint16 ok_bdat[] = { 250, 450, 451, 452, 502, 503, 530, 550, 552, 554, 0 };
+static const guint16 ok_250[] = { 250, 0 };
+static const guint16 ok_vrfy[] = { 250, 251, 252, 502, 504, 530, 550, 551, 553, 0 };
+static const guint16 ok_expn[] = { 250, 252, 502, 504, 530, 550, 0 };
+static const guint16 ok_help[] = { 211, 214, 502, 504, 530, 0 };
+static const guint16 ok_quit[] = { 221, 0 };
+static const guint16 ok_starttls[] = { 220, 454, 502, 503, 0 };
+static const guint16 ok_auth[] = { 235, 334, 432, 454, 502, 503, 504, 534, 535, 538, 0 };
+static const guint16 ok_auth_response[] = { 235, 334, 432, 454, 534, 535, 538, 0 };
+static const guint16 ok_etrn[] = { 250, 251, 252, 253, 458, 459, 502, 530, 0 };
+
+/* Indexed by sr_command_kind.  allowed_text lists allowed, then 421/500/501;
+ * a unit test holds the two together. */
+static const command_info command_table[SR_CMD_COUNT] = {
+    [SR_CMD_GREETING] = { "<greeting>", ok_greeting, "220, 554, 421" },
+    [SR_CMD_HELO] = { "HELO", ok_hello, "250, 502, 504, 550, 421, 500, 501" },
+    [SR_CMD_EHLO] = { "EHLO", ok_hello, "250, 502, 504, 550, 421, 500, 501" },
+    [SR_CMD_MAIL] = { "MAIL", ok_mail,
+        "250, 451, 452, 455, 503, 530, 550, 552, 553, 555, 421, 500, 501" },
+    [SR_CMD_RCPT] = { "RCPT", ok_rcpt,
+        "250, 251, 450, 451, 452, 455, 503, 530, 550, 551, 552, 553, 555, 421, 500, 501" },
+    [SR_CMD_DATA] = { "DATA", ok_data, "354, 450, 503, 530, 550, 554, 421, 500, 501" },
+    [SR_CMD_END_OF_DATA] = { "<end-of-data>", ok_end_of_data,
+        "250, 450, 451, 452, 550, 552, 554, 421, 500, 501" },
+    [SR_CMD_BDAT] = { "BDAT", ok_bdat,
+        "250, 450, 451, 452, 502, 503, 530, 550, 552, 554, 421, 500, 501" },
+    [SR_CMD_RSET] = { "RSET", ok_250, "250, 421, 500, 501" },
+    [SR_CMD_VRFY] = { "VRFY", ok_vrfy, "250, 251, 252, 502, 504, 530, 550, 551, 553, 421, 500, 501" },
+    [SR_CMD_EXPN] = { "EXPN", ok_expn, "250, 252, 502, 504, 530, 550, 421, 500, 501" },
+    [SR_CMD_HELP] = { "HELP", ok_help, "211, 214, 502, 504, 530, 421, 500, 501" },
+    [SR_CMD_NOOP] = { "NOOP", ok_250, "250, 421, 500, 501" },
+    [SR_CMD_QUIT] = { "QUIT", ok_quit, "221, 421, 500, 501" },
+    [SR_CMD_STARTTLS] = { "STARTTLS", ok_starttls, "220, 454, 502, 503, 421, 500, 501" },
+    [SR_CMD_AUTH] = { "AUTH", ok_auth,
+        "235, 334, 432, 454, 502, 503, 504, 534, 535, 538, 421, 500, 501" },
+    [SR_CMD_AUTH_RESPONSE] = { "<auth-response>", ok_auth_response,
+        "235, 334, 432, 454, 534, 535, 538, 421, 500, 501" },
+    [SR_CMD_ETRN] = { "ETRN", ok_etrn, "250, 251, 252, 253, 458, 459, 502, 530, 421, 500, 501" },
+    [SR_CMD_UNKNOWN] = { "<unknown>", NULL, NULL },
+};
+
+const char *
+sr_command_kind_name(sr_command_kind kind)
+{
+    return (guint)kind < SR_CMD_COUNT ? command_table[kind].name : "<invalid>";
+}
+
+const char *
+sr_command_name(const sr_command *command)
+{
+    return command->kind == SR_CMD_UNKNOWN ? command->verb : sr_command_kind_name(command->kind);
+}
+
+const char *
+sr_command_allowed_text(sr_command_kind kind)
+{
+    return (guint)kind < SR_CMD_COUNT ? command_table[kind].allowed_text : NULL;
+}
+
+gboolean
+sr_command_allows(sr_command_kind kind, guint code)
+{
+    const guint16 *ok;
+
+    if ((guint)kind >= SR_CMD_COUNT || !command_table[kind].allowed)
+        return TRUE;
+    if (code == 421 || (kind != SR_CMD_GREETING && (code == 500 || code == 501)))
+        return TRUE;
+    for (ok = command_table[kind].allowed; *ok; ok++) {
+        if (*ok == code)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static sr_command_kind
+kind_of_verb(const char *verb)
+{
+    for (guint k = SR_CMD_HELO; k < SR_CMD_UNKNOWN; k++) {
+        if (command_table[k].name[0] != '<' && strcmp(command_table[k].name, verb) == 0)
+            return (sr_command_kind)k;
+    }
+    return SR_CMD_UNKNOWN;
+}
+
+/* Parses "BDAT <size> [LAST]" after the verb; FALSE if malformed. */
+static gboolean
+parse_bdat(const guint8 *p, gsize len, sr_command *cmd)
+{
+    gsize i = 0;
+    guint64 size = 0;
+    gsize digits = 0;
+
+    while (i < len && p[i] == ' ')
+        i++;
+    while (i < len && g_ascii_isdigit(p[i]) && digits < 19) {
+        size = size * 10 + (guint64)(p[i++] - '0');
+        digits++;
+    }
+    if (digits == 0)
+        return FALSE;
+    while (i < len && p[i] == ' ')
+        i++;
+    cmd->bdat_size = size;
+    cmd->bdat_last = len - i >= 4 && g_ascii_strncasecmp((const char *)p + i, "LAST", 4) == 0;
+    return TRUE;
+}
+
+static void
+emit(sr_client *c, sr_command *cmd, const sr_raw_line *line)
+{
+    cmd->offset = line->offset;
+    cmd->length = line->length;
+    cmd->time_us = c->line_time_us;
+    cmd->frame = c->line_frame;
+    c->func(cmd, c->user_data);
+}
+
+static void
+on_command_line(sr_client *c, const sr_raw_line *line)
+{
+    sr_command cmd = { 0 };
+    gsize n = 0;
+
+    while (n < line->stored && n < SR_VERB_MAX && line->data[n] != ' ') {
+        guint8 ch = line->data[n];
+
+        cmd.verb[n++] = g_ascii_isgraph(ch) ? g_ascii_toupper((gchar)ch) : '?';
+    }
+    cmd.verb[n] = '\0';
+    if (n == 0)
+        return;  /* an empty line is no command */
+    cmd.kind = kind_of_verb(cmd.verb);
+    if (cmd.kind == SR_CMD_BDAT && !parse_bdat(line->data + n, line->stored - n, &cmd))
+        cmd.kind = SR_CMD_UNKNOWN;
+    emit(c, &cmd, line);
+    if (cmd.kind == SR_CMD_BDAT && cmd.bdat_size > 0) {
+        c->mode = SR_CLIENT_CHUNK;
+        c->chunk_left = cmd.bdat_size;
+    }
+}
+
+static void
+on_line(const sr_raw_line *line, gpointer user_data)
+{
+    sr_client *c = user_data;
+
+    /* A line cut off by a gap or the end is no command anyone answered. */
+    if (line->term == SR_TERM_NONE)
+        return;
+    switch (c->mode) {
+    case SR_CLIENT_COMMANDS:
+        on_command_line(c, line);
+        break;
+    case SR_CLIENT_BODY:
+        if (line->content_length == 1 && line->data[0] == '.') {
+            sr_command cmd = { .kind = SR_CMD_END_OF_DATA };
+
+            c->mode = SR_CLIENT_COMMANDS;
+            emit(c, &cmd, line);
+        }
+        break;
+    case SR_CLIENT_AUTH_RESPONSE: {
+        /* The answer itself is a credential: only its place is kept. */
+        sr_command cmd = { .kind = SR_CMD_AUTH_RESPONSE };
+
+        c->mode = SR_CLIENT_COMMANDS;
+        emit(c, &cmd, line);
+        break;
+    }
+    case SR_CLIENT_CHUNK:
+    case SR_CLIENT_TLS:
+        break;
+    }
+    /* The next line, if any, starts in the feed in progress. */
+    c->line_time_us = c->now_us;
+    c->line_frame = c->now_frame;
+}
+
+void
+sr_client_init(sr_client *c, sr_command_func func, gpointer user_data)
+{
+    *c = (sr_client){ 0 };
+    c->func = func;
+    c->user_data = user_data;
+    sr_line_framer_init(&c->framer, CLIENT_LINE_CAP, on_line, c);
+}
+
+void
+sr_client_clear(sr_client *c)
+{
+    sr_line_framer_clear(&c->framer);
+}
+
+void
+sr_client_set_mode(sr_client *c, sr_client_mode mode)
+{
+    c->mode = mode;
+}
+
+void
+sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us, guint64 frame)
+{
+    c->now_us = time_us;
+    c->now_frame = frame;
+    if (!sr_line_framer_in_line(&c->framer)) {
+        c->line_time_us = time_us;
+        c->line_frame = frame;
+    }
+    while (len > 0) {
+        gsize used;
+
+        if (c->mode == SR_CLIENT_TLS) {
+            used = len;
+        } else if (c->mode == SR_CLIENT_CHUNK) {
+            used = (gsize)MIN((guint64)len, c->chunk_left);
+            c->chunk_left -= used;
+            if (c->chunk_left == 0)
+                c->mode = SR_CLIENT_COMMANDS;
+            sr_line_framer_skip(&c->framer, used);
+            c->line_time_us = time_us;
+            c->line_frame = frame;
+        } else {
+            used = sr_line_framer_feed_line(&c->framer, data, len);
+        }
+        data += used;
+        len -= used;
+    }
+}
+
+void
+sr_client_gap(sr_client *c, guint64 missing)
+{
+    /* Whatever was being read is lost; a body or chunk may still be going
+     * on, but reading on as commands is the only way back in step. */
+    sr_line_framer_skip(&c->framer, missing);
+    if (c->mode == SR_CLIENT_CHUNK) {
+        c->chunk_left = missing >= c->chunk_left ? 0 : c->chunk_left - missing;
+        if (c->chunk_left == 0)
+            c->mode = SR_CLIENT_COMMANDS;
+    }
+}

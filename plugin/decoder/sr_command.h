@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The client's side of an SMTP conversation, read only as far as pairing
+ * needs: which commands were sent and when.  Message bodies (DATA, BDAT
+ * chunks), AUTH answers and anything after STARTTLS are skipped, never kept:
+ * credentials do not reach any caller.
+ */
+#ifndef SR_COMMAND_H
+#define SR_COMMAND_H
+
+#include <glib.h>
+
+#include "sr_line.h"
+
+#define SR_VERB_MAX 15
+
+typedef enum {
+    SR_CMD_GREETING,       /* pseudo: what the connection's first reply answers */
+    SR_CMD_HELO,
+    SR_CMD_EHLO,
+    SR_CMD_MAIL,
+    SR_CMD_RCPT,
+    SR_CMD_DATA,
+    SR_CMD_END_OF_DATA,    /* pseudo: the CRLF.CRLF that ends a DATA body */
+    SR_CMD_BDAT,
+    SR_CMD_RSET,
+    SR_CMD_VRFY,
+    SR_CMD_EXPN,
+    SR_CMD_HELP,
+    SR_CMD_NOOP,
+    SR_CMD_QUIT,
+    SR_CMD_STARTTLS,
+    SR_CMD_AUTH,
+    SR_CMD_AUTH_RESPONSE,  /* pseudo: a client line answering a 334 challenge */
+    SR_CMD_ETRN,
+    SR_CMD_UNKNOWN,        /* a verb this decoder does not know */
+    SR_CMD_COUNT
+} sr_command_kind;
+
+typedef struct {
+    sr_command_kind kind;
+    char     verb[SR_VERB_MAX + 1]; /* as sent, upper-cased, printable ASCII only */
+    guint64  offset;                /* client stream offset of the line */
+    gsize    length;                /* its bytes, CRLF included */
+    gint64   time_us;               /* when its first byte was fed */
+    guint64  frame;                 /* the caller's packet id for that byte */
+    guint64  bdat_size;             /* BDAT: the chunk's announced size */
+    gboolean bdat_last;             /* BDAT: LAST given */
+} sr_command;
+
+/* How the client's next bytes are to be read. */
+typedef enum {
+    SR_CLIENT_COMMANDS,        /* command lines */
+    SR_CLIENT_BODY,            /* DATA body lines, up to a line "." */
+    SR_CLIENT_CHUNK,           /* BDAT chunk bytes, counted */
+    SR_CLIENT_AUTH_RESPONSE,   /* one line answering a 334 challenge */
+    SR_CLIENT_TLS,             /* STARTTLS done: nothing more is SMTP */
+} sr_client_mode;
+
+typedef void (*sr_command_func)(const sr_command *command, gpointer user_data);
+
+typedef struct {
+    sr_line_framer  framer;
+    sr_client_mode  mode;
+    guint64         chunk_left;    /* SR_CLIENT_CHUNK: bytes still to skip */
+    gint64          line_time_us;  /* when the current line's first byte came */
+    guint64         line_frame;
+    gint64          now_us;        /* the feed in progress */
+    guint64         now_frame;
+    sr_command_func func;
+    gpointer        user_data;
+} sr_client;
+
+void sr_client_init(sr_client *c, sr_command_func func, gpointer user_data);
+void sr_client_clear(sr_client *c);
+void sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us, guint64 frame);
+/* MISSING client bytes were lost; reading goes on at the next line. */
+void sr_client_gap(sr_client *c, guint64 missing);
+void sr_client_set_mode(sr_client *c, sr_client_mode mode);
+
+/* "EHLO", "<greeting>", "<end-of-data>", "<auth-response>", ...; for
+ * SR_CMD_UNKNOWN the verb as sent. */
+const char *sr_command_name(const sr_command *command);
+const char *sr_command_kind_name(sr_command_kind kind);
+/* The codes RFC 5321 4.3.2 (or the command's own RFC) allows in reply,
+ * as text such as "250, 502, 504, 550"; NULL for unknown commands. */
+const char *sr_command_allowed_text(sr_command_kind kind);
+gboolean sr_command_allows(sr_command_kind kind, guint code);
+
+#endif /* SR_COMMAND_H */

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "sr_session.h"
+
+#include <string.h>
+
+static const struct {
+    const char        *keyword;
+    sr_capability_kind kind;
+} capability_names[] = {
+    { "SIZE", SR_CAP_SIZE },
+    { "PIPELINING", SR_CAP_PIPELINING },
+    { "8BITMIME", SR_CAP_8BITMIME },
+    { "STARTTLS", SR_CAP_STARTTLS },
+    { "AUTH", SR_CAP_AUTH },
+    { "ENHANCEDSTATUSCODES", SR_CAP_ENHANCEDSTATUSCODES },
+    { "CHUNKING", SR_CAP_CHUNKING },
+    { "SMTPUTF8", SR_CAP_SMTPUTF8 },
+    { "DSN", SR_CAP_DSN },
+    { "BINARYMIME", SR_CAP_BINARYMIME },
+};
+
+const char *
+sr_capability_kind_name(sr_capability_kind kind)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(capability_names); i++) {
+        if (capability_names[i].kind == kind)
+            return capability_names[i].keyword;
+    }
+    return "other";
+}
+
+static void
+add_anomaly(sr_session *s, sr_anomaly_kind kind, const sr_reply *reply, const char *detail)
+{
+    sr_anomaly a = {
+        .kind = kind,
+        .offset = reply->offset,
+        .length = 3,
+        .detail = detail,
+    };
+
+    g_array_append_val(s->exchange.anomalies, a);
+}
+
+/* Copies printable ASCII from SRC into DST (SIZE bytes), upper-casing if asked. */
+static void
+copy_printable(char *dst, gsize size, const guint8 *src, gsize len, gboolean upper)
+{
+    gsize n = 0;
+
+    for (gsize i = 0; i < len && n + 1 < size; i++) {
+        char ch = g_ascii_isprint(src[i]) ? (char)src[i] : '?';
+
+        dst[n++] = upper ? g_ascii_toupper(ch) : ch;
+    }
+    dst[n] = '\0';
+}
+
+/* Keywords and parameters of an EHLO reply (RFC 5321 4.1.1.1): every line
+ * but the first, which names the server. */
+static void
+read_capabilities(sr_session *s, const sr_reply *reply)
+{
+    sr_capabilities *caps = &s->capabilities;
+
+    g_array_set_size(caps->list, 0);
+    caps->has_size = FALSE;
+    caps->size = 0;
+    for (guint i = 1; i < reply->lines->len; i++) {
+        sr_capability cap = { .kind = SR_CAP_OTHER, .line = i };
+        gsize len, kw = 0, rest;
+        const guint8 *text = sr_reply_line_text(reply, i, &len);
+
+        /* "AUTH=LOGIN" is the pre-standard spelling of "AUTH LOGIN". */
+        while (kw < len && text[kw] != ' ' && text[kw] != '=')
+            kw++;
+        if (kw == 0)
+            continue;
+        copy_printable(cap.keyword, sizeof cap.keyword, text, kw, TRUE);
+        rest = kw < len ? kw + 1 : len;
+        copy_printable(cap.params, sizeof cap.params, text + rest, len - rest, FALSE);
+        for (gsize k = 0; k < G_N_ELEMENTS(capability_names); k++) {
+            if (strcmp(cap.keyword, capability_names[k].keyword) == 0)
+                cap.kind = capability_names[k].kind;
+        }
+        if (cap.kind == SR_CAP_SIZE && g_ascii_isdigit(cap.params[0])) {
+            caps->has_size = TRUE;
+            caps->size = g_ascii_strtoull(cap.params, NULL, 10);
+        }
+        g_array_append_val(caps->list, cap);
+    }
+}
+
+static gboolean
+offers(const sr_capabilities *caps, sr_capability_kind kind)
+{
+    for (guint i = 0; i < caps->list->len; i++) {
+        if (g_array_index(caps->list, sr_capability, i).kind == kind)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* What an answered command changes in the conversation. */
+static void
+follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
+{
+    guint code = reply->code;
+
+    switch (cmd->kind) {
+    case SR_CMD_EHLO:
+        if (code == 250) {
+            read_capabilities(s, reply);
+            s->exchange.capabilities = &s->capabilities;
+            s->hello_done = TRUE;
+            s->enhanced_offered = offers(&s->capabilities, SR_CAP_ENHANCEDSTATUSCODES);
+        }
+        break;
+    case SR_CMD_HELO:
+        if (code == 250) {
+            s->hello_done = TRUE;
+            s->enhanced_offered = FALSE;
+        }
+        break;
+    case SR_CMD_DATA:
+        if (code == 354)
+            sr_client_set_mode(&s->client, SR_CLIENT_BODY);
+        break;
+    case SR_CMD_AUTH:
+    case SR_CMD_AUTH_RESPONSE:
+        if (code == 334)
+            sr_client_set_mode(&s->client, SR_CLIENT_AUTH_RESPONSE);
+        break;
+    case SR_CMD_STARTTLS:
+        if (code == 220) {
+            s->tls = TRUE;
+            sr_client_set_mode(&s->client, SR_CLIENT_TLS);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+void
+sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
+{
+    sr_exchange *ex = &s->exchange;
+    sr_command *cmd = NULL;
+
+    if (s->tls)
+        return;
+    ex->has_command = FALSE;
+    ex->reply_time_us = reply_time_us;
+    ex->latency_us = -1;
+    ex->capabilities = NULL;
+    g_array_set_size(ex->anomalies, 0);
+
+    /* A lone malformed line is no reply: it answers nothing. */
+    if (sr_reply_line_get(reply, 0)->valid) {
+        /* A connection's first reply is its greeting, even if an eager
+         * client has already sent commands. */
+        if (!s->greeted && !s->midstream) {
+            ex->has_command = TRUE;
+            ex->command = (sr_command){ .kind = SR_CMD_GREETING, .time_us = -1 };
+        } else if ((cmd = g_queue_pop_head(&s->pending))) {
+            ex->has_command = TRUE;
+            ex->command = *cmd;
+            ex->latency_us = reply_time_us - cmd->time_us;
+            g_free(cmd);
+        } else if (!s->midstream || s->seen_command) {
+            add_anomaly(s, SR_ANOM_UNEXPECTED_REPLY, reply, NULL);
+        }
+        s->greeted = TRUE;
+    }
+
+    if (ex->has_command) {
+        if (reply->code && !sr_command_allows(ex->command.kind, reply->code))
+            add_anomaly(s, SR_ANOM_CODE_NOT_ALLOWED, reply,
+                        sr_command_allowed_text(ex->command.kind));
+        follow(s, &ex->command, reply);
+    }
+    if (s->hello_done && !s->enhanced_offered && sr_reply_enhanced(reply)
+            && ex->command.kind != SR_CMD_EHLO && ex->command.kind != SR_CMD_HELO)
+        add_anomaly(s, SR_ANOM_ENH_NOT_ADVERTISED, reply, NULL);
+
+    s->cb.exchange(reply, ex, s->user_data);
+}
+
+static void
+on_command(const sr_command *command, gpointer user_data)
+{
+    sr_session *s = user_data;
+
+    s->seen_command = TRUE;
+    if (s->cb.command)
+        s->cb.command(command, s->user_data);
+    /* A client that never waits must not make memory grow. */
+    if (g_queue_get_length(&s->pending) >= SR_MAX_PENDING) {
+        sr_command *oldest = g_queue_pop_head(&s->pending);
+
+        if (s->cb.unanswered)
+            s->cb.unanswered(oldest, s->user_data);
+        g_free(oldest);
+    }
+    g_queue_push_tail(&s->pending, g_memdup2(command, sizeof *command));
+}
+
+static void
+on_server_reply(const sr_reply *reply, gpointer user_data)
+{
+    sr_session *s = user_data;
+
+    sr_session_pair(s, reply, s->reply_time_us);
+    /* The next reply starts in the feed in progress. */
+    s->reply_time_us = s->server_now_us;
+}
+
+void
+sr_session_init(sr_session *s, const sr_config *cfg, const sr_session_callbacks *cb,
+                gpointer user_data)
+{
+    *s = (sr_session){ 0 };
+    s->cb = *cb;
+    s->user_data = user_data;
+    g_queue_init(&s->pending);
+    sr_client_init(&s->client, on_command, s);
+    sr_parser_init(&s->server, cfg, on_server_reply, s);
+    s->exchange.anomalies = g_array_new(FALSE, TRUE, sizeof(sr_anomaly));
+    s->capabilities.list = g_array_new(FALSE, TRUE, sizeof(sr_capability));
+}
+
+void
+sr_session_clear(sr_session *s)
+{
+    sr_client_clear(&s->client);
+    sr_parser_clear(&s->server);
+    g_queue_clear_full(&s->pending, g_free);
+    if (s->exchange.anomalies)
+        g_array_free(s->exchange.anomalies, TRUE);
+    if (s->capabilities.list)
+        g_array_free(s->capabilities.list, TRUE);
+    s->exchange.anomalies = s->capabilities.list = NULL;
+}
+
+void
+sr_session_client(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame)
+{
+    if (!s->tls)
+        sr_client_feed(&s->client, data, len, time_us, frame);
+}
+
+void
+sr_session_client_gap(sr_session *s, guint64 missing)
+{
+    sr_client_gap(&s->client, missing);
+}
+
+void
+sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us)
+{
+    if (s->tls)
+        return;
+    s->server_now_us = time_us;
+    if (sr_parser_pending_offset(&s->server) == s->server.framer.offset)
+        s->reply_time_us = time_us;
+    sr_parser_feed(&s->server, data, len);
+}
+
+void
+sr_session_server_gap(sr_session *s, guint64 missing)
+{
+    if (!s->tls)
+        sr_parser_gap(&s->server, missing);
+}
+
+void
+sr_session_resync(sr_session *s)
+{
+    s->midstream = TRUE;
+    sr_parser_resync(&s->server);
+}
+
+void
+sr_session_finish(sr_session *s)
+{
+    sr_command *cmd;
+
+    if (!s->tls)
+        sr_parser_finish(&s->server);
+    while ((cmd = g_queue_pop_head(&s->pending))) {
+        if (s->cb.unanswered)
+            s->cb.unanswered(cmd, s->user_data);
+        g_free(cmd);
+    }
+}
+
+gboolean
+sr_session_in_tls(const sr_session *s)
+{
+    return s->tls;
+}

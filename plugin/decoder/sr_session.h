@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One SMTP conversation: replies paired with the commands they answer (in
+ * order, pipelined groups included), the latency of each, the capabilities
+ * an EHLO reply offers, and whether each code is one its command allows.
+ */
+#ifndef SR_SESSION_H
+#define SR_SESSION_H
+
+#include <glib.h>
+
+#include "sr_command.h"
+#include "sr_reply.h"
+
+#define SR_CAP_KEYWORD_MAX 31
+#define SR_CAP_PARAMS_MAX  255
+#define SR_MAX_PENDING     1000   /* commands awaiting replies, at most */
+
+typedef enum {
+    SR_CAP_SIZE,
+    SR_CAP_PIPELINING,
+    SR_CAP_8BITMIME,
+    SR_CAP_STARTTLS,
+    SR_CAP_AUTH,
+    SR_CAP_ENHANCEDSTATUSCODES,
+    SR_CAP_CHUNKING,
+    SR_CAP_SMTPUTF8,
+    SR_CAP_DSN,
+    SR_CAP_BINARYMIME,
+    SR_CAP_OTHER,        /* kept verbatim */
+} sr_capability_kind;
+
+typedef struct {
+    sr_capability_kind kind;
+    char  keyword[SR_CAP_KEYWORD_MAX + 1];  /* upper-cased */
+    char  params[SR_CAP_PARAMS_MAX + 1];    /* the rest of the line, printable ASCII */
+    guint line;                             /* its line in the reply */
+} sr_capability;
+
+typedef struct {
+    GArray  *list;       /* sr_capability, in the order offered */
+    gboolean has_size;
+    guint64  size;       /* SIZE's parameter, when given */
+} sr_capabilities;
+
+/* What pairing found out about one reply. */
+typedef struct {
+    gboolean   has_command;
+    sr_command command;        /* what it answers, when has_command */
+    gint64     reply_time_us;  /* when its first byte came */
+    gint64     latency_us;     /* reply_time_us - command time; -1 unknown */
+    GArray    *anomalies;      /* sr_anomaly: sequence and validity findings */
+    const sr_capabilities *capabilities; /* an EHLO's 250 reply; else NULL */
+} sr_exchange;
+
+typedef struct {
+    /* Each reply with what pairing found; both valid during the call only. */
+    void (*exchange)(const sr_reply *reply, const sr_exchange *exchange, gpointer user_data);
+    /* Each command as it is read (optional). */
+    void (*command)(const sr_command *command, gpointer user_data);
+    /* Each command still unanswered when the session ends (optional). */
+    void (*unanswered)(const sr_command *command, gpointer user_data);
+} sr_session_callbacks;
+
+typedef struct {
+    sr_client        client;
+    sr_parser        server;
+    GQueue           pending;        /* sr_command *, oldest first */
+    gboolean         greeted;        /* the first reply has been seen */
+    gboolean         midstream;      /* the capture began mid-conversation */
+    gboolean         seen_command;
+    gboolean         hello_done;     /* HELO or EHLO accepted */
+    gboolean         enhanced_offered;
+    gboolean         tls;            /* STARTTLS accepted: the rest is TLS */
+    gint64           reply_time_us;  /* first byte of the reply being read */
+    gint64           server_now_us;
+    sr_exchange      exchange;
+    sr_capabilities  capabilities;
+    sr_session_callbacks cb;
+    gpointer         user_data;
+} sr_session;
+
+void sr_session_init(sr_session *s, const sr_config *cfg, const sr_session_callbacks *cb,
+                     gpointer user_data);
+void sr_session_clear(sr_session *s);
+
+/* Client-to-server bytes, in order; FRAME is the caller's packet id. */
+void sr_session_client(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame);
+void sr_session_client_gap(sr_session *s, guint64 missing);
+/* Server-to-client bytes, in order: framed into replies here and paired. */
+void sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us);
+void sr_session_server_gap(sr_session *s, guint64 missing);
+/* The capture began mid-conversation: read on at the next line. */
+void sr_session_resync(sr_session *s);
+/* Pairs a reply the caller framed itself (the Wireshark plugin does). */
+void sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us);
+/* End of the conversation: open replies, then unanswered commands. */
+void sr_session_finish(sr_session *s);
+gboolean sr_session_in_tls(const sr_session *s);
+
+const char *sr_capability_kind_name(sr_capability_kind kind);
+
+#endif /* SR_SESSION_H */

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Pairing replies with commands (RFC 5321 4.3, RFC 2920, RFC 3030, RFC 4954). */
+#include <string.h>
+
+#include "sr_decoder.h"
+
+typedef struct {
+    GString *out;
+    sr_session s;
+} fixture;
+
+static void
+on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
+{
+    GString *out = user_data;
+
+    g_string_append_printf(out, "%s %03u", ex->has_command ? sr_command_name(&ex->command) : "-",
+                           reply->code);
+    if (ex->latency_us >= 0)
+        g_string_append_printf(out, " %" G_GINT64_FORMAT "us", ex->latency_us);
+    for (guint i = 0; i < ex->anomalies->len; i++) {
+        const sr_anomaly *a = &g_array_index(ex->anomalies, sr_anomaly, i);
+
+        g_string_append_printf(out, " !%s", sr_anomaly_name(a->kind));
+        if (a->detail)
+            g_string_append_printf(out, "(%s)", a->detail);
+    }
+    if (ex->capabilities) {
+        for (guint i = 0; i < ex->capabilities->list->len; i++) {
+            const sr_capability *c = &g_array_index(ex->capabilities->list, sr_capability, i);
+
+            g_string_append_printf(out, " [%s:%s|%s]", sr_capability_kind_name(c->kind),
+                                   c->keyword, c->params);
+        }
+        if (ex->capabilities->has_size)
+            g_string_append_printf(out, " size=%" G_GUINT64_FORMAT, ex->capabilities->size);
+    }
+    g_string_append_c(out, '\n');
+}
+
+static void
+on_unanswered(const sr_command *cmd, gpointer user_data)
+{
+    g_string_append_printf(user_data, "unanswered %s\n", sr_command_name(cmd));
+}
+
+static void
+setup(fixture *f)
+{
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered };
+
+    f->out = g_string_new(NULL);
+    sr_session_init(&f->s, NULL, &cb, f->out);
+}
+
+static void
+teardown(fixture *f)
+{
+    sr_session_clear(&f->s);
+    g_string_free(f->out, TRUE);
+}
+
+static void
+client(fixture *f, const char *text, gint64 t)
+{
+    sr_session_client(&f->s, (const guint8 *)text, strlen(text), t, (guint64)t);
+}
+
+static void
+server(fixture *f, const char *text, gint64 t)
+{
+    sr_session_server(&f->s, (const guint8 *)text, strlen(text), t);
+}
+
+static void
+test_greeting_and_ehlo(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 mail.example.test ESMTP\r\n", 10);
+    client(&f, "EHLO client.example.test\r\n", 20);
+    server(&f, "250-mail.example.test\r\n250-PIPELINING\r\n250-SIZE 52428800\r\n", 25);
+    server(&f, "250-AUTH PLAIN LOGIN\r\n250-AUTH=PLAIN LOGIN\r\n250-ENHANCEDSTATUSCODES\r\n"
+               "250 X-CUSTOM a=b\r\n", 30);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==,
+                    "<greeting> 220\n"
+                    "EHLO 250 5us [PIPELINING:PIPELINING|] [SIZE:SIZE|52428800]"
+                    " [AUTH:AUTH|PLAIN LOGIN] [AUTH:AUTH|PLAIN LOGIN]"
+                    " [ENHANCEDSTATUSCODES:ENHANCEDSTATUSCODES|] [other:X-CUSTOM|a=b]"
+                    " size=52428800\n");
+    teardown(&f);
+}
+
+static void
+test_pipelining(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "EHLO c\r\n", 1);
+    server(&f, "250-hi\r\n250-PIPELINING\r\n250 ENHANCEDSTATUSCODES\r\n", 2);
+    /* RFC 2920: one segment of commands, replies in two. */
+    client(&f, "MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\n"
+               "RCPT TO:<c@example.test>\r\nDATA\r\n", 100);
+    server(&f, "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n", 150);
+    server(&f, "550 5.1.1 <c@example.test>: rejected\r\n354 go\r\n", 160);
+    client(&f, "Subject: x\r\n\r\nMAIL FROM:<not@a.command>\r\n..leading dot\r\n.\r\n", 200);
+    server(&f, "250 2.0.0 Ok: queued\r\n", 230);
+    client(&f, "QUIT\r\n", 300);
+    server(&f, "221 2.0.0 Bye\r\n", 301);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==,
+                    "<greeting> 220\n"
+                    "EHLO 250 1us [PIPELINING:PIPELINING|] [ENHANCEDSTATUSCODES:ENHANCEDSTATUSCODES|]\n"
+                    "MAIL 250 50us\n"
+                    "RCPT 250 50us\n"
+                    "RCPT 550 60us\n"
+                    "DATA 354 60us\n"
+                    "<end-of-data> 250 30us\n"
+                    "QUIT 221 1us\n");
+    teardown(&f);
+}
+
+static void
+test_bdat(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    /* The chunk holds what looks like a command: it is not one. */
+    client(&f, "BDAT 10\r\nRCPT TO:\r\nBDAT 5 LAST\r\n12345", 10);
+    server(&f, "250 2.0.0 10 octets\r\n250 2.0.0 queued\r\n", 20);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nBDAT 250 10us\nBDAT 250 10us\n");
+    teardown(&f);
+}
+
+static void
+test_auth(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "AUTH LOGIN\r\n", 10);
+    server(&f, "334 VXNlcm5hbWU6\r\n", 11);
+    client(&f, "RCPT TO:<looks-like-a-command>\r\n", 20);
+    server(&f, "334 UGFzc3dvcmQ6\r\n", 22);
+    client(&f, "c2VjcmV0\r\n", 30);
+    server(&f, "535 5.7.8 Error: authentication failed\r\n", 40);
+    client(&f, "AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n", 50);
+    server(&f, "235 2.7.0 Authentication successful\r\n", 55);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==,
+                    "<greeting> 220\n"
+                    "AUTH 334 1us\n"
+                    "<auth-response> 334 2us\n"
+                    "<auth-response> 535 10us\n"
+                    "AUTH 235 5us\n");
+    teardown(&f);
+}
+
+static void
+capture_verbs(const sr_command *cmd, gpointer user_data)
+{
+    g_string_append_printf(user_data, "%s/%s;", sr_command_name(cmd), cmd->verb);
+}
+
+/* No credential reaches a caller: AUTH answers carry no text at all. */
+static void
+test_auth_keeps_no_secret(void)
+{
+    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL };
+    GString *out = g_string_new(NULL);
+    sr_session s;
+
+    sr_session_init(&s, NULL, &cb, out);
+    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_client(&s, (const guint8 *)"AUTH LOGIN\r\n", 12, 1, 1);
+    sr_session_server(&s, (const guint8 *)"334 VXNlcm5hbWU6\r\n", 18, 2);
+    sr_session_client(&s, (const guint8 *)"c2VjcmV0\r\n", 10, 3, 3);
+    g_assert_null(strstr(out->str, "c2VjcmV0"));
+    g_assert_nonnull(strstr(out->str, "AUTH/AUTH;"));
+    g_assert_nonnull(strstr(out->str, "<auth-response>/;"));
+    sr_session_clear(&s);
+    g_string_free(out, TRUE);
+}
+
+static void
+test_starttls(void)
+{
+    fixture f;
+    static const guint8 tls[] = { 0x16, 0x03, 0x01, 0x00, 0x05, '2', '5', '0', '\r', '\n' };
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "STARTTLS\r\n", 10);
+    server(&f, "220 2.0.0 Ready to start TLS\r\n", 12);
+    sr_session_client(&f.s, tls, sizeof tls, 20, 20);
+    sr_session_server(&f.s, tls, sizeof tls, 21);
+    sr_session_finish(&f.s);
+    g_assert_true(sr_session_in_tls(&f.s));
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nSTARTTLS 220 2us\n");
+    teardown(&f);
+}
+
+static void
+test_sequence_anomalies(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    server(&f, "250 nobody asked\r\n", 5);
+    client(&f, "NOOP\r\nQUIT\r\n", 10);
+    server(&f, "250 2.0.0 Ok\r\n", 11);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==,
+                    "<greeting> 220\n"
+                    "- 250 !unexpected-reply\n"
+                    "NOOP 250 1us\n"
+                    "unanswered QUIT\n");
+    teardown(&f);
+}
+
+static void
+test_validity(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "EHLO c\r\n", 1);
+    server(&f, "250-hi\r\n250 PIPELINING\r\n", 2);
+    client(&f, "MAIL FROM:<a@example.test>\r\n", 3);
+    server(&f, "250 2.1.0 Ok\r\n", 4);
+    client(&f, "XFOO bar\r\n", 5);
+    server(&f, "502 5.5.2 Error: command not recognized\r\n", 6);
+    client(&f, "QUIT\r\n", 7);
+    server(&f, "250 bye\r\n", 8);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==,
+                    "<greeting> 220\n"
+                    "EHLO 250 1us [PIPELINING:PIPELINING|]\n"
+                    "MAIL 250 1us !enhanced-not-advertised\n"
+                    "XFOO 502 1us !enhanced-not-advertised\n"
+                    "QUIT 250 1us !code-not-allowed(221, 421, 500, 501)\n");
+    teardown(&f);
+}
+
+static void
+test_midstream(void)
+{
+    fixture f;
+
+    setup(&f);
+    sr_session_resync(&f.s);
+    server(&f, "ELINING\r\n250 8BITMIME\r\n", 0);
+    client(&f, "QUIT\r\n", 5);
+    server(&f, "221 bye\r\n", 6);
+    sr_session_finish(&f.s);
+    /* Before any command is seen, an unpaired reply is no anomaly. */
+    g_assert_cmpstr(f.out->str, ==, "- 250\nQUIT 221 1us\n");
+    teardown(&f);
+}
+
+/* The text each command's anomaly names is exactly the codes it allows. */
+static void
+test_allowed_text(void)
+{
+    for (guint k = 0; k < SR_CMD_COUNT; k++) {
+        const char *text = sr_command_allowed_text(k);
+        GString *built = g_string_new(NULL);
+        gchar **parts;
+
+        if (!text) {
+            g_assert_cmpuint(k, ==, SR_CMD_UNKNOWN);
+            g_string_free(built, TRUE);
+            continue;
+        }
+        parts = g_strsplit(text, ", ", -1);
+        for (guint code = 100; code < 600; code++) {
+            gboolean listed = FALSE;
+
+            for (gchar **p = parts; *p; p++)
+                listed |= (guint)atoi(*p) == code;
+            g_assert_cmpint(listed, ==, sr_command_allows(k, code));
+        }
+        g_strfreev(parts);
+        g_string_free(built, TRUE);
+    }
+}
+
+/* Byte by byte or all at once, the pairing is the same. */
+static void
+test_split_invariant(void)
+{
+    static const char *const talk[][2] = {
+        { NULL, "220 hi\r\n" },
+        { "EHLO c\r\nMAIL FROM:<a>\r\nRCPT TO:<b>\r\nDATA\r\n", NULL },
+        { NULL, "250-hi\r\n250 PIPELINING\r\n250 Ok\r\n250 Ok\r\n354 go\r\n" },
+        { "body\r\n.\r\nBDAT 3 LAST\r\nabcQUIT\r\n", NULL },
+        { NULL, "250 queued\r\n250 chunk\r\n221 bye\r\n" },
+    };
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered };
+    GString *whole = g_string_new(NULL), *bytes = g_string_new(NULL);
+    sr_session a, b;
+
+    sr_session_init(&a, NULL, &cb, whole);
+    sr_session_init(&b, NULL, &cb, bytes);
+    for (gsize i = 0; i < G_N_ELEMENTS(talk); i++) {
+        const char *c = talk[i][0], *s = talk[i][1];
+        gint64 t = (gint64)i * 10;
+
+        if (c) {
+            sr_session_client(&a, (const guint8 *)c, strlen(c), t, i);
+            for (gsize j = 0; c[j]; j++)
+                sr_session_client(&b, (const guint8 *)c + j, 1, t, i);
+        }
+        if (s) {
+            sr_session_server(&a, (const guint8 *)s, strlen(s), t);
+            for (gsize j = 0; s[j]; j++)
+                sr_session_server(&b, (const guint8 *)s + j, 1, t);
+        }
+    }
+    sr_session_finish(&a);
+    sr_session_finish(&b);
+    g_assert_cmpstr(bytes->str, ==, whole->str);
+    g_assert_cmpstr(whole->str, ==,
+                    "<greeting> 220\nEHLO 250 10us [PIPELINING:PIPELINING|]\nMAIL 250 10us\n"
+                    "RCPT 250 10us\nDATA 354 10us\n<end-of-data> 250 10us\nBDAT 250 10us\n"
+                    "QUIT 221 10us\n");
+    sr_session_clear(&a);
+    sr_session_clear(&b);
+    g_string_free(whole, TRUE);
+    g_string_free(bytes, TRUE);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/session/greeting-and-ehlo", test_greeting_and_ehlo);
+    g_test_add_func("/session/pipelining", test_pipelining);
+    g_test_add_func("/session/bdat", test_bdat);
+    g_test_add_func("/session/auth", test_auth);
+    g_test_add_func("/session/auth-keeps-no-secret", test_auth_keeps_no_secret);
+    g_test_add_func("/session/starttls", test_starttls);
+    g_test_add_func("/session/sequence-anomalies", test_sequence_anomalies);
+    g_test_add_func("/session/validity", test_validity);
+    g_test_add_func("/session/midstream", test_midstream);
+    g_test_add_func("/session/allowed-text", test_allowed_text);
+    g_test_add_func("/session/split-invariant", test_split_invariant);
+    return g_test_run();
+}
