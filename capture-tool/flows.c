@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "flows.h"
+
+#include <string.h>
+
+typedef enum {
+    TO_SERVER,    /* the client's commands */
+    TO_CLIENT,    /* the server's replies */
+    DIRECTIONS
+} direction;
+
+/* Server side first, so both directions of a connection share one key. */
+typedef struct {
+    guint8  server[PACKET_ADDR_MAX];
+    guint8  client[PACKET_ADDR_MAX];
+    guint16 server_port;
+    guint16 client_port;
+    guint8  family;
+} flow_key;
+
+typedef struct flow flow;
+
+struct flow {
+    flow_key    key;
+    guint       id;
+    flow_table *table;
+    char        client[ENDPOINT_MAX];
+    char        server[ENDPOINT_MAX];
+    rs_stream   stream[DIRECTIONS];
+    /* [TO_CLIENT] decodes replies; [TO_SERVER] is kept for the commands. */
+    sr_parser  *parser[DIRECTIONS];
+    gboolean    fed[DIRECTIONS];
+    gboolean    ended[DIRECTIONS];
+    gboolean    closed;      /* both ended: kept only to absorb stray packets */
+    guint       pending;     /* tool anomalies for the next reply handed over */
+    gint64      last_seen;
+    GList       lru;         /* in flow_table.lru, most recent first */
+};
+
+struct flow_table {
+    flow_config      config;
+    GHashTable      *flows;  /* flow_key -> flow */
+    GQueue           lru;
+    guint            next_id;
+    gint64           now;
+    reply_event_func func;
+    gpointer         user_data;
+    flow_stats       stats;
+};
+
+static const struct {
+    const char *name;
+    const char *description;
+} tool_anomalies[TOOL_ANOM_COUNT] = {
+    [TOOL_ANOM_OVERLAP_CONFLICT] = { "tcp-overlap-conflict",
+        "A retransmitted or overlapping TCP segment carried different bytes; the first copy was kept" },
+    [TOOL_ANOM_SNAPLEN_TRUNCATED] = { "snaplen-truncated",
+        "A packet was cut by the capture's snapshot length; its missing bytes are a gap" },
+    [TOOL_ANOM_FLOW_EVICTED] = { "flow-evicted",
+        "The flow table was full and this flow, the longest idle, was dropped" },
+    [TOOL_ANOM_IDLE_TIMEOUT] = { "idle-timeout",
+        "The flow was idle longer than the timeout and was closed" },
+};
+
+const char *
+tool_anomaly_name(tool_anomaly_kind kind)
+{
+    return (guint)kind < TOOL_ANOM_COUNT ? tool_anomalies[kind].name : "unknown";
+}
+
+const char *
+tool_anomaly_description(tool_anomaly_kind kind)
+{
+    return (guint)kind < TOOL_ANOM_COUNT ? tool_anomalies[kind].description : "unknown";
+}
+
+void
+flow_config_init(flow_config *cfg, const guint8 *server_ports)
+{
+    cfg->max_flows = FLOW_DEFAULT_MAX_FLOWS;
+    cfg->idle_timeout_us = (gint64)FLOW_DEFAULT_IDLE_SECONDS * G_USEC_PER_SEC;
+    rs_limits_init(&cfg->limits);
+    sr_config_init(&cfg->decoder);
+    cfg->server_ports = server_ports;
+}
+
+static guint
+key_hash(gconstpointer k)
+{
+    const guint8 *b = k;
+    guint32 h = 2166136261u;   /* FNV-1a */
+
+    for (gsize i = 0; i < sizeof(flow_key); i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+static gboolean
+key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(flow_key)) == 0;
+}
+
+static void
+add_stats(rs_stats *sum, const rs_stats *s)
+{
+    sum->segments += s->segments;
+    sum->bytes += s->bytes;
+    sum->retransmitted += s->retransmitted;
+    sum->out_of_order += s->out_of_order;
+    sum->conflicts += s->conflicts;
+    sum->gaps += s->gaps;
+    sum->gap_bytes += s->gap_bytes;
+    sum->truncated += s->truncated;
+    sum->overflows += s->overflows;
+}
+
+static void
+on_reply(const sr_reply *reply, gpointer user_data)
+{
+    flow *f = user_data;
+    reply_event ev = {
+        .time_us = f->table->now,
+        .flow_id = f->id,
+        .client = f->client,
+        .server = f->server,
+        .reply = reply,
+        .tool_anomalies = f->pending,
+    };
+
+    for (guint i = 0; i < reply->lines->len && !ev.has_code; i++)
+        ev.has_code = sr_reply_line_get(reply, i)->valid;
+
+    f->pending = 0;
+    f->table->func(&ev, f->table->user_data);
+}
+
+/* The end of either direction; the flow closes when both have ended. */
+static void
+direction_ended(flow *f, direction d)
+{
+    f->ended[d] = TRUE;
+    if (f->parser[d])
+        sr_parser_finish(f->parser[d]);
+    if (f->ended[TO_SERVER] && f->ended[TO_CLIENT])
+        f->closed = TRUE;
+}
+
+static void
+reply_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
+{
+    flow *f = user_data;
+    sr_parser *p = f->parser[TO_CLIENT];
+
+    (void)offset;
+    /* Without the SYN the first byte may be mid-line. */
+    if (!f->fed[TO_CLIENT] && !f->stream[TO_CLIENT].syn_seen)
+        sr_parser_resync(p);
+    f->fed[TO_CLIENT] = TRUE;
+    sr_parser_feed(p, data, len);
+}
+
+static void
+reply_gap(guint64 offset, guint64 missing, rs_gap_reason reason, gpointer user_data)
+{
+    flow *f = user_data;
+
+    (void)offset;
+    if (reason == RS_GAP_TRUNCATED)
+        f->pending |= 1u << TOOL_ANOM_SNAPLEN_TRUNCATED;
+    f->fed[TO_CLIENT] = TRUE;
+    sr_parser_gap(f->parser[TO_CLIENT], missing);
+}
+
+static void
+reply_conflict(guint64 offset, gsize len, gpointer user_data)
+{
+    flow *f = user_data;
+
+    (void)offset;
+    (void)len;
+    f->pending |= 1u << TOOL_ANOM_OVERLAP_CONFLICT;
+}
+
+static void
+reply_end(rs_end_reason reason, gpointer user_data)
+{
+    (void)reason;
+    direction_ended(user_data, TO_CLIENT);
+}
+
+/* Commands are not decoded yet: the client's stream is tracked for its
+ * SYN, FIN and RST only. */
+static void
+command_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
+{
+    (void)data;
+    (void)len;
+    (void)offset;
+    (void)user_data;
+}
+
+static void
+command_gap(guint64 offset, guint64 missing, rs_gap_reason reason, gpointer user_data)
+{
+    (void)offset;
+    (void)missing;
+    (void)reason;
+    (void)user_data;
+}
+
+static void
+command_conflict(guint64 offset, gsize len, gpointer user_data)
+{
+    (void)offset;
+    (void)len;
+    (void)user_data;
+}
+
+static void
+command_end(rs_end_reason reason, gpointer user_data)
+{
+    (void)reason;
+    direction_ended(user_data, TO_SERVER);
+}
+
+static const rs_callbacks reply_callbacks = { reply_data, reply_gap, reply_conflict, reply_end };
+static const rs_callbacks command_callbacks = {
+    command_data, command_gap, command_conflict, command_end
+};
+
+/* Frees what a closed flow no longer needs; its key stays to absorb strays. */
+static void
+flow_release(flow *f)
+{
+    flow_stats *st = &f->table->stats;
+
+    for (direction d = 0; d < DIRECTIONS; d++) {
+        if (!f->stream[d].history)
+            continue;
+        add_stats(d == TO_CLIENT ? &st->server : &st->client, &f->stream[d].stats);
+        rs_stream_clear(&f->stream[d]);
+        if (f->parser[d]) {
+            sr_parser_clear(f->parser[d]);
+            g_free(f->parser[d]);
+            f->parser[d] = NULL;
+        }
+    }
+}
+
+/* Ends both directions, handing over what they hold.  WHY (a tool anomaly
+ * bit set, or 0) marks the reply this cuts, if any. */
+static void
+flow_end(flow *f, guint why)
+{
+    if (f->closed)
+        return;
+    f->pending |= why;
+    rs_stream_flush(&f->stream[TO_CLIENT], RS_END_FLUSH);
+    rs_stream_flush(&f->stream[TO_SERVER], RS_END_FLUSH);
+    f->closed = TRUE;
+    flow_release(f);
+}
+
+static void
+flow_remove(flow_table *t, flow *f)
+{
+    g_queue_unlink(&t->lru, &f->lru);
+    g_hash_table_remove(t->flows, &f->key);   /* frees f */
+    t->stats.open = g_hash_table_size(t->flows);
+}
+
+static void
+flow_free(gpointer p)
+{
+    flow *f = p;
+
+    flow_release(f);
+    g_free(f);
+}
+
+static flow *
+flow_new(flow_table *t, const flow_key *key)
+{
+    flow *f = g_new0(flow, 1);
+
+    f->key = *key;
+    f->table = t;
+    f->id = t->next_id++;
+    f->lru.data = f;
+    packet_format_endpoint(key->family, key->client, key->client_port,
+                           f->client, sizeof f->client);
+    packet_format_endpoint(key->family, key->server, key->server_port,
+                           f->server, sizeof f->server);
+    rs_stream_init(&f->stream[TO_CLIENT], &t->config.limits, &reply_callbacks, f);
+    /* Commands are not kept yet, so their stream buffers nothing. */
+    rs_stream_init(&f->stream[TO_SERVER], &(rs_limits){ 0, 0, 0 }, &command_callbacks, f);
+    f->parser[TO_CLIENT] = g_new0(sr_parser, 1);
+    sr_parser_init(f->parser[TO_CLIENT], &t->config.decoder, on_reply, f);
+    g_hash_table_insert(t->flows, &f->key, f);
+    g_queue_push_head_link(&t->lru, &f->lru);
+    t->stats.flows++;
+    t->stats.open = g_hash_table_size(t->flows);
+    t->stats.peak = MAX(t->stats.peak, t->stats.open);
+    return f;
+}
+
+/* Drops the flow idle longest: quietly if it was closed already. */
+static void
+evict_one(flow_table *t)
+{
+    flow *f = g_queue_peek_tail(&t->lru);
+
+    if (!f)
+        return;
+    if (!f->closed) {
+        t->stats.evicted++;
+        flow_end(f, 1u << TOOL_ANOM_FLOW_EVICTED);
+    }
+    flow_remove(t, f);
+}
+
+static void
+expire_idle(flow_table *t)
+{
+    flow *f;
+
+    while ((f = g_queue_peek_tail(&t->lru)) && t->now - f->last_seen > t->config.idle_timeout_us) {
+        if (!f->closed) {
+            t->stats.idle_closed++;
+            flow_end(f, 1u << TOOL_ANOM_IDLE_TIMEOUT);
+        }
+        flow_remove(t, f);
+    }
+}
+
+static void
+build_key(const packet_tcp *pkt, gboolean src_server, flow_key *key, direction *dir)
+{
+    gsize alen = pkt->family == 6 ? 16 : 4;
+
+    memset(key, 0, sizeof *key);
+    key->family = (guint8)pkt->family;
+    memcpy(key->server, src_server ? pkt->src : pkt->dst, alen);
+    memcpy(key->client, src_server ? pkt->dst : pkt->src, alen);
+    key->server_port = src_server ? pkt->sport : pkt->dport;
+    key->client_port = src_server ? pkt->dport : pkt->sport;
+    *dir = src_server ? TO_CLIENT : TO_SERVER;
+}
+
+/* Decides which end is the server; FALSE when neither port is one. */
+static gboolean
+make_key(const flow_table *t, const packet_tcp *pkt, flow_key *key, direction *dir)
+{
+    const guint8 *ports = t->config.server_ports;
+    gboolean src_server = ports[pkt->sport], dst_server = ports[pkt->dport];
+    guint8 syn = pkt->flags & (TCP_SYN | TCP_ACK);
+
+    if (!src_server && !dst_server)
+        return FALSE;
+    if (src_server && dst_server) {
+        /* Both look like servers: a known flow decides, then a SYN, then the lower port. */
+        build_key(pkt, TRUE, key, dir);
+        if (g_hash_table_contains(t->flows, key))
+            return TRUE;
+        build_key(pkt, FALSE, key, dir);
+        if (g_hash_table_contains(t->flows, key))
+            return TRUE;
+        if (syn == TCP_SYN)
+            src_server = FALSE;
+        else if (syn == (TCP_SYN | TCP_ACK))
+            src_server = TRUE;
+        else
+            src_server = pkt->sport < pkt->dport;
+    }
+    build_key(pkt, src_server, key, dir);
+    return TRUE;
+}
+
+/* A client's SYN on a known key starts a new connection unless it repeats
+ * the one that started this flow. */
+static gboolean
+starts_new_connection(const flow *f, const packet_tcp *pkt, direction dir)
+{
+    const rs_stream *rs = &f->stream[TO_SERVER];
+
+    if (dir != TO_SERVER || (pkt->flags & (TCP_SYN | TCP_ACK)) != TCP_SYN)
+        return FALSE;
+    return f->closed || !rs->syn_seen || rs->base_seq != pkt->seq + 1;
+}
+
+flow_table *
+flow_table_new(const flow_config *cfg, reply_event_func func, gpointer user_data)
+{
+    flow_table *t = g_new0(flow_table, 1);
+
+    t->config = *cfg;
+    t->config.max_flows = MAX(t->config.max_flows, 1);
+    t->flows = g_hash_table_new_full(key_hash, key_equal, NULL, flow_free);
+    g_queue_init(&t->lru);
+    t->func = func;
+    t->user_data = user_data;
+    return t;
+}
+
+void
+flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us)
+{
+    flow_key key;
+    direction dir;
+    flow *f;
+
+    /* Capture clocks can step back; idle time never runs backwards. */
+    t->now = MAX(t->now, time_us);
+    expire_idle(t);
+    if (!make_key(t, pkt, &key, &dir)) {
+        t->stats.ignored++;
+        return;
+    }
+    f = g_hash_table_lookup(t->flows, &key);
+    if (f && starts_new_connection(f, pkt, dir)) {
+        flow_end(f, 0);
+        flow_remove(t, f);
+        f = NULL;
+    }
+    if (!f) {
+        if (g_hash_table_size(t->flows) >= t->config.max_flows)
+            evict_one(t);
+        f = flow_new(t, &key);
+    }
+    f->last_seen = t->now;
+    g_queue_unlink(&t->lru, &f->lru);
+    g_queue_push_head_link(&t->lru, &f->lru);
+    if (f->closed)
+        return;
+
+    if (pkt->flags & TCP_ACK)
+        rs_stream_ack(&f->stream[dir == TO_SERVER ? TO_CLIENT : TO_SERVER], pkt->ack);
+    rs_stream_segment(&f->stream[dir], pkt->seq, pkt->flags, pkt->payload,
+                      pkt->payload_len, pkt->payload_wire);
+    /* A reset aborts the whole connection, not one direction. */
+    if (pkt->flags & TCP_RST)
+        rs_stream_flush(&f->stream[dir == TO_SERVER ? TO_CLIENT : TO_SERVER], RS_END_RST);
+    if (f->closed)
+        flow_release(f);
+}
+
+void
+flow_table_finish(flow_table *t)
+{
+    flow *f;
+
+    /* Oldest first, so replies come out in the order their flows went quiet. */
+    while ((f = g_queue_peek_tail(&t->lru))) {
+        flow_end(f, 0);
+        flow_remove(t, f);
+    }
+}
+
+void
+flow_table_free(flow_table *t)
+{
+    if (!t)
+        return;
+    g_hash_table_destroy(t->flows);
+    g_free(t);
+}
+
+const flow_stats *
+flow_table_stats(const flow_table *t)
+{
+    return &t->stats;
+}

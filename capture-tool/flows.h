@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The table of TCP connections: which side is the server, one reassembled
+ * stream per direction, one reply parser for the server's direction, and the
+ * caps that keep memory bounded whatever the input (flow count with the
+ * longest idle evicted first, bytes buffered per flow, an idle timeout).
+ */
+#ifndef FLOWS_H
+#define FLOWS_H
+
+#include <glib.h>
+
+#include "packet.h"
+#include "reassembly.h"
+#include "sr_reply.h"
+
+/* Anomalies of the capture and its reassembly rather than of SMTP; reported
+ * beside the decoder's, named from this one table. */
+typedef enum {
+    TOOL_ANOM_OVERLAP_CONFLICT,   /* a retransmission carried different bytes */
+    TOOL_ANOM_SNAPLEN_TRUNCATED,  /* a packet was cut by the snapshot length */
+    TOOL_ANOM_FLOW_EVICTED,       /* the flow table was full: the flow was dropped */
+    TOOL_ANOM_IDLE_TIMEOUT,       /* the flow fell silent: the reply was closed */
+    TOOL_ANOM_COUNT
+} tool_anomaly_kind;
+
+const char *tool_anomaly_name(tool_anomaly_kind kind);
+const char *tool_anomaly_description(tool_anomaly_kind kind);
+
+#define ENDPOINT_MAX 64   /* "[" INET6_ADDRSTRLEN "]:65535" */
+
+/* One reply of one flow, as handed to the output. */
+typedef struct {
+    gint64          time_us;        /* capture time of the packet that ended the reply */
+    guint           flow_id;        /* 0, 1, ... in order of each flow's first packet */
+    const char     *client;         /* "ip:port" */
+    const char     *server;
+    const sr_reply *reply;
+    gboolean        has_code;       /* some line is a reply line: reply->code is real */
+    guint           tool_anomalies; /* 1 << tool_anomaly_kind */
+} reply_event;
+
+typedef void (*reply_event_func)(const reply_event *ev, gpointer user_data);
+
+typedef struct {
+    guint         max_flows;
+    gint64        idle_timeout_us;
+    rs_limits     limits;         /* per direction of each flow */
+    sr_config     decoder;
+    const guint8 *server_ports;   /* 65536 booleans: which ports are servers' */
+} flow_config;
+
+#define FLOW_DEFAULT_MAX_FLOWS 4096
+#define FLOW_DEFAULT_IDLE_SECONDS 300
+
+typedef struct {
+    guint64  flows;           /* created */
+    guint64  evicted;         /* open flows dropped because the table was full */
+    guint64  idle_closed;     /* open flows closed by the idle timeout */
+    guint64  ignored;         /* TCP packets with no server port on either side */
+    guint    open;            /* flows in the table now */
+    guint    peak;            /* most flows in the table at once */
+    rs_stats server;          /* reassembly of the server-to-client streams */
+    rs_stats client;
+} flow_stats;
+
+typedef struct flow_table flow_table;
+
+void flow_config_init(flow_config *cfg, const guint8 *server_ports);
+flow_table *flow_table_new(const flow_config *cfg, reply_event_func func, gpointer user_data);
+void flow_table_free(flow_table *t);
+/* One TCP segment captured at TIME_US. */
+void flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us);
+/* End of input: every flow is ended and its open reply handed over. */
+void flow_table_finish(flow_table *t);
+const flow_stats *flow_table_stats(const flow_table *t);
+
+#endif /* FLOWS_H */

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "input.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "packet.h"
+
+#define LIVE_TIMEOUT_MS 200   /* how often a quiet capture returns, to notice Ctrl-C */
+
+G_DEFINE_QUARK(smtpreply-input-error-quark, input_error)
+
+static gboolean
+check_linktype(input *in, GError **error)
+{
+    const char *name, *description;
+
+    in->linktype = pcap_datalink(in->pcap);
+    if (packet_linktype_supported(in->linktype))
+        return TRUE;
+    name = pcap_datalink_val_to_name(in->linktype);
+    description = pcap_datalink_val_to_description(in->linktype);
+    g_set_error(error, INPUT_ERROR, EXIT_INPUT,
+                "%s: unsupported link type %s (%s, DLT %d); supported: Ethernet, Linux cooked "
+                "(SLL, SLL2), raw IP, BSD loopback", in->name, name ? name : "unknown",
+                description ? description : "no description", in->linktype);
+    return FALSE;
+}
+
+gboolean
+input_open_file(input *in, const char *path, GError **error)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    struct stat st;
+    FILE *fp;
+
+    memset(in, 0, sizeof *in);
+    in->size = -1;
+    if (strcmp(path, "-") == 0) {
+        in->name = g_strdup("standard input");
+        fp = stdin;
+    } else {
+        in->name = g_strdup(path);
+        fp = fopen(path, "rb");
+        if (!fp) {
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: %s", path, g_strerror(errno));
+            return FALSE;
+        }
+    }
+    if (fstat(fileno(fp), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: is a directory", in->name);
+            if (fp != stdin)
+                fclose(fp);
+            return FALSE;
+        }
+        if (S_ISREG(st.st_mode))
+            in->size = st.st_size;
+    }
+    in->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    if (!in->pcap) {
+        if (in->size == 0)
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: empty file, not a capture",
+                        in->name);
+        else
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT,
+                        "%s: not a pcap or pcapng capture (%s)", in->name, errbuf);
+        if (fp != stdin)
+            fclose(fp);
+        return FALSE;
+    }
+    return check_linktype(in, error);
+}
+
+gboolean
+input_open_live(input *in, const char *iface, gboolean promiscuous, GError **error)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    int status;
+
+    memset(in, 0, sizeof *in);
+    in->size = -1;
+    in->live = TRUE;
+    in->name = g_strdup(iface);
+    in->pcap = pcap_create(iface, errbuf);
+    if (!in->pcap) {
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: %s", iface, errbuf);
+        return FALSE;
+    }
+    pcap_set_snaplen(in->pcap, INPUT_SNAPLEN);
+    pcap_set_promisc(in->pcap, promiscuous);
+    pcap_set_timeout(in->pcap, LIVE_TIMEOUT_MS);
+    /* Replies are small and -c N should stop at once: no batching. */
+    pcap_set_immediate_mode(in->pcap, 1);
+    status = pcap_activate(in->pcap);
+    if (status < 0) {
+        const char *detail = pcap_geterr(in->pcap);
+
+        switch (status) {
+        case PCAP_ERROR_NO_SUCH_DEVICE:
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: no such interface (%s)",
+                        iface, detail);
+            break;
+        case PCAP_ERROR_PERM_DENIED:
+        case PCAP_ERROR_PROMISC_PERM_DENIED:
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT,
+                        "%s: no permission to capture; run as root or with CAP_NET_RAW (%s)",
+                        iface, detail);
+            break;
+        case PCAP_ERROR_IFACE_NOT_UP:
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: interface is down", iface);
+            break;
+        default:
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: %s (%s)", iface,
+                        pcap_statustostr(status), detail);
+        }
+        return FALSE;
+    }
+    if (status > 0)
+        g_printerr("smtpreply: %s: warning: %s (%s)\n", iface, pcap_statustostr(status),
+                   pcap_geterr(in->pcap));
+    return check_linktype(in, error);
+}
+
+gchar *
+input_default_filter(int linktype, const char *ports)
+{
+    gchar *tcp, *filter;
+
+    /* BPF's "tcp" stops at the first IPv6 header: TCP behind extension
+     * headers needs protochain, and the tool checks its ports itself. */
+    tcp = g_strdup_printf("(tcp and (%s)) or (ip6 protochain 6 and not ip6 proto 6)", ports);
+    if (linktype == DLT_EN10MB)
+        /* "vlan" moves the offsets for what follows it: one tag, then two. */
+        filter = g_strdup_printf("%s or (vlan and (%s or (vlan and (%s))))", tcp, tcp, tcp);
+    else
+        filter = g_strdup(tcp);
+    g_free(tcp);
+    return filter;
+}
+
+gboolean
+input_set_filter(input *in, const char *filter, const char *ports, GError **error)
+{
+    struct bpf_program prog;
+    gchar *def = NULL;
+    gboolean ok = TRUE;
+
+    if (!filter)
+        filter = def = input_default_filter(in->linktype, ports);
+    if (pcap_compile(in->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        g_set_error(error, INPUT_ERROR, EXIT_FILTER, "%s: bad filter \"%s\": %s", in->name,
+                    filter, pcap_geterr(in->pcap));
+        g_free(def);
+        return FALSE;
+    }
+    if (pcap_setfilter(in->pcap, &prog) != 0) {
+        g_set_error(error, INPUT_ERROR, EXIT_FILTER, "%s: cannot set filter: %s", in->name,
+                    pcap_geterr(in->pcap));
+        ok = FALSE;
+    }
+    pcap_freecode(&prog);
+    g_free(def);
+    return ok;
+}
+
+gboolean
+input_drop_privileges(const char *user, GError **error)
+{
+    struct passwd *pw;
+
+    if (geteuid() != 0)
+        return TRUE;
+    errno = 0;
+    pw = getpwnam(user);
+    if (!pw) {
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: cannot drop privileges: %s", user,
+                    errno ? g_strerror(errno) : "no such user");
+        return FALSE;
+    }
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0
+            || setuid(pw->pw_uid) != 0) {
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: cannot drop privileges: %s", user,
+                    g_strerror(errno));
+        return FALSE;
+    }
+    /* A half-done drop would leave a way back to root: make sure there is none. */
+    if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT,
+                    "%s: cannot drop privileges: root could be regained", user);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+double
+input_progress(const input *in)
+{
+    FILE *fp;
+    long pos;
+
+    if (in->live || in->size <= 0 || !in->pcap)
+        return -1;
+    fp = pcap_file(in->pcap);
+    if (!fp || (pos = ftell(fp)) < 0)
+        return -1;
+    return MIN((double)pos / (double)in->size, 1.0);
+}
+
+void
+input_close(input *in)
+{
+    if (in->pcap)
+        pcap_close(in->pcap);
+    in->pcap = NULL;
+    g_free(in->name);
+    in->name = NULL;
+}
+
+gboolean
+input_list_interfaces(FILE *out, GError **error)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_if_t *all, *dev;
+    guint n = 0;
+
+    if (pcap_findalldevs(&all, errbuf) != 0) {
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT, "interfaces: %s", errbuf);
+        return FALSE;
+    }
+    for (dev = all; dev; dev = dev->next) {
+        fprintf(out, "%u.%s", ++n, dev->name);
+        if (dev->description)
+            fprintf(out, " (%s)", dev->description);
+        fprintf(out, " [%s%s%s]\n", dev->flags & PCAP_IF_UP ? "up" : "down",
+                dev->flags & PCAP_IF_RUNNING ? ", running" : "",
+                dev->flags & PCAP_IF_LOOPBACK ? ", loopback" : "");
+    }
+    pcap_freealldevs(all);
+    return TRUE;
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Replies for programs: one JSON object per line (RFC 8259). */
+#include "output.h"
+
+#include <string.h>
+
+#include "escape.h"
+#include "sr_codes.h"
+#include "sr_enhanced.h"
+
+static void
+json_string(GString *out, const char *s)
+{
+    if (!s) {
+        g_string_append(out, "null");
+        return;
+    }
+    g_string_append_c(out, '"');
+    escape_json(out, (const guint8 *)s, strlen(s));
+    g_string_append_c(out, '"');
+}
+
+static void
+json_key(GString *out, const char *key)
+{
+    if (out->len && out->str[out->len - 1] != '{')
+        g_string_append_c(out, ',');
+    json_string(out, key);
+    g_string_append_c(out, ':');
+}
+
+static void
+json_uint(GString *out, const char *key, guint64 value)
+{
+    json_key(out, key);
+    g_string_append_printf(out, "%" G_GUINT64_FORMAT, value);
+}
+
+/* Seconds since the epoch with microseconds, exactly: no float rounding. */
+static void
+json_time(GString *out, gint64 time_us)
+{
+    gint64 sec = time_us / G_USEC_PER_SEC, frac = time_us % G_USEC_PER_SEC;
+
+    if (frac < 0) {
+        sec--;
+        frac += G_USEC_PER_SEC;
+    }
+    json_key(out, "time");
+    g_string_append_printf(out, "%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, sec, frac);
+}
+
+static void
+json_anomalies(GString *out, const reply_event *ev)
+{
+    const sr_reply *r = ev->reply;
+    gboolean first = TRUE;
+
+    json_key(out, "anomalies");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < r->anomalies->len; i++) {
+        if (!first)
+            g_string_append_c(out, ',');
+        json_string(out, sr_anomaly_name(g_array_index(r->anomalies, sr_anomaly, i).kind));
+        first = FALSE;
+    }
+    for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
+        if (!(ev->tool_anomalies & (1u << k)))
+            continue;
+        if (!first)
+            g_string_append_c(out, ',');
+        json_string(out, tool_anomaly_name(k));
+        first = FALSE;
+    }
+    g_string_append_c(out, ']');
+}
+
+void
+output_json_reply(GString *out, const reply_event *ev)
+{
+    const sr_reply *r = ev->reply;
+    const sr_enhanced *enh = sr_reply_enhanced(r);
+    const sr_code_info *info = ev->has_code ? sr_code_lookup(r->code) : NULL;
+    g_string_append_c(out, '{');
+    json_time(out, ev->time_us);
+    json_uint(out, "flow", ev->flow_id);
+    json_key(out, "client");
+    json_string(out, ev->client);
+    json_key(out, "server");
+    json_string(out, ev->server);
+    json_uint(out, "offset", r->offset);
+    json_key(out, "code");
+    if (ev->has_code)
+        g_string_append_printf(out, "%u", r->code);
+    else
+        g_string_append(out, "null");
+    json_key(out, "class");
+    json_string(out, ev->has_code ? sr_class_name(r->code / 100) : NULL);
+    json_key(out, "category");
+    json_string(out, ev->has_code ? sr_category_name(r->code / 10 % 10) : NULL);
+    json_key(out, "meaning");
+    json_string(out, info ? info->meaning : NULL);
+    json_key(out, "enhanced");
+    if (enh) {
+        char code[16];
+
+        sr_enhanced_format(enh, code, sizeof code);
+        json_string(out, code);
+    } else {
+        g_string_append(out, "null");
+    }
+    json_key(out, "multiline");
+    g_string_append(out, r->lines->len > 1 ? "true" : "false");
+    json_key(out, "complete");
+    g_string_append(out, r->complete ? "true" : "false");
+    json_key(out, "lines");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < r->lines->len; i++) {
+        gsize len;
+        const guint8 *text = sr_reply_line_text(r, i, &len);
+
+        if (i)
+            g_string_append_c(out, ',');
+        g_string_append_c(out, '"');
+        escape_json(out, text, len);
+        g_string_append_c(out, '"');
+    }
+    g_string_append_c(out, ']');
+    json_anomalies(out, ev);
+    g_string_append(out, "}\n");
+}
+
+/* {"<label>": count, ...} for the non-zero counts of a table. */
+static void
+json_counts(GString *out, const char *key, const guint64 *counts, guint n,
+            const char *format)
+{
+    json_key(out, key);
+    g_string_append_c(out, '{');
+    for (guint i = 0; i < n; i++) {
+        gchar *label;
+
+        if (!counts[i])
+            continue;
+        label = g_strdup_printf(format, i);
+        json_uint(out, label, counts[i]);
+        g_free(label);
+    }
+    g_string_append_c(out, '}');
+}
+
+static void
+json_drops(GString *out, const char *key, gboolean have, guint64 value)
+{
+    if (have) {
+        json_uint(out, key, value);
+    } else {
+        json_key(out, key);
+        g_string_append(out, "null");
+    }
+}
+
+void
+output_json_summary(GString *out, const summary *s)
+{
+    const flow_stats *f = &s->flows;
+    const rs_stats *rs = &f->server;
+
+    g_string_append(out, "{\"summary\":{");
+    json_uint(out, "packets", s->packets);
+    json_uint(out, "captured_bytes", s->captured_bytes);
+    json_uint(out, "wire_bytes", s->wire_bytes);
+    json_uint(out, "tcp_packets", s->by_status[PACKET_TCP]);
+    json_uint(out, "other_packets", s->by_status[PACKET_OTHER]);
+    json_uint(out, "ip_fragments", s->by_status[PACKET_FRAGMENT]);
+    json_uint(out, "malformed_packets", s->by_status[PACKET_MALFORMED]);
+    json_uint(out, "short_packets", s->by_status[PACKET_SHORT]);
+    json_uint(out, "ignored_packets", f->ignored);
+    json_uint(out, "flows", f->flows);
+    json_uint(out, "flows_peak", f->peak);
+    json_uint(out, "flows_evicted", f->evicted);
+    json_uint(out, "flows_idle_closed", f->idle_closed);
+    json_uint(out, "reply_bytes", rs->bytes);
+    json_uint(out, "retransmitted_bytes", rs->retransmitted);
+    json_uint(out, "out_of_order_segments", rs->out_of_order);
+    json_uint(out, "overlap_conflicts", rs->conflicts);
+    json_uint(out, "gaps", rs->gaps);
+    json_uint(out, "gap_bytes", rs->gap_bytes);
+    json_uint(out, "truncated_segments", rs->truncated);
+    json_uint(out, "queue_overflows", rs->overflows);
+    json_uint(out, "replies", s->replies);
+    json_uint(out, "complete", s->complete);
+    json_uint(out, "incomplete", s->replies - s->complete);
+    json_uint(out, "without_code", s->without_code);
+    json_counts(out, "classes", s->by_class, G_N_ELEMENTS(s->by_class), "%uyz");
+    json_counts(out, "categories", s->by_category, G_N_ELEMENTS(s->by_category), "x%uz");
+    json_counts(out, "codes", s->by_code, SUMMARY_CODES, "%03u");
+    json_key(out, "anomalies");
+    g_string_append_c(out, '{');
+    for (guint k = 0; k < SR_ANOM_COUNT; k++) {
+        if (s->anomalies[k])
+            json_uint(out, sr_anomaly_name(k), s->anomalies[k]);
+    }
+    for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
+        if (s->tool_anomalies[k])
+            json_uint(out, tool_anomaly_name(k), s->tool_anomalies[k]);
+    }
+    g_string_append_c(out, '}');
+    json_drops(out, "dropped", s->have_drops, s->dropped);
+    json_drops(out, "if_dropped", s->have_drops, s->if_dropped);
+    json_key(out, "interrupted");
+    g_string_append(out, s->interrupted ? "true" : "false");
+    g_string_append(out, "}}\n");
+}

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Replies for people: one block per reply, wire bytes escaped. */
+#include "output.h"
+
+#include "escape.h"
+#include "sr_codes.h"
+#include "sr_enhanced.h"
+
+#define SGR_RESET   "\033[0m"
+#define SGR_BOLD    "\033[1m"
+#define SGR_DIM     "\033[2m"
+#define SGR_RED     "\033[31m"
+#define SGR_GREEN   "\033[32m"
+#define SGR_YELLOW  "\033[33m"
+#define SGR_MAGENTA "\033[35m"
+#define SGR_CYAN    "\033[36m"
+
+/* Appends TEXT, wrapped in SGR when colour is on. */
+static void
+paint(GString *out, gboolean colour, const char *sgr, const char *text)
+{
+    if (colour)
+        g_string_append_printf(out, "%s%s%s", sgr, text, SGR_RESET);
+    else
+        g_string_append(out, text);
+}
+
+static const char *
+class_colour(guint16 code)
+{
+    switch (code / 100) {
+    case 2: return SGR_GREEN;
+    case 3: return SGR_CYAN;
+    case 4: return SGR_YELLOW;
+    default: return SGR_RED;
+    }
+}
+
+static void
+append_time(GString *out, gint64 time_us)
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc(time_us / G_USEC_PER_SEC);
+
+    if (!dt) {
+        g_string_append_printf(out, "%" G_GINT64_FORMAT "us", time_us);
+        return;
+    }
+    gchar *s = g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
+    g_string_append_printf(out, "%s.%06" G_GINT64_FORMAT "Z", s,
+                           time_us % G_USEC_PER_SEC);
+    g_free(s);
+    g_date_time_unref(dt);
+}
+
+static void
+append_code(GString *out, const reply_event *ev, gboolean colour)
+{
+    guint16 code = ev->reply->code;
+    const char *klass = sr_class_name(code / 100);
+    const char *category = sr_category_name(code / 10 % 10);
+    const sr_code_info *info = sr_code_lookup(code);
+    gchar *digits;
+
+    g_string_append(out, "  ");
+    if (!ev->has_code) {
+        paint(out, colour, SGR_RED, "no reply code");
+        g_string_append(out, ": no line is a reply line\n");
+        return;
+    }
+    digits = g_strdup_printf("%03u", code);
+    paint(out, colour, class_colour(code), digits);
+    g_free(digits);
+    g_string_append_printf(out, "  %uyz %s, x%uz %s: %s\n",
+                           code / 100, klass ? klass : "(no such class)",
+                           code / 10 % 10, category ? category : "(no such category)",
+                           info ? info->meaning : "(unregistered code)");
+}
+
+static void
+append_enhanced(GString *out, const sr_reply *r)
+{
+    const sr_enhanced *enh = sr_reply_enhanced(r);
+    const sr_enhanced_info *info;
+    const char *klass, *subject;
+    char code[16];
+
+    if (!enh)
+        return;
+    sr_enhanced_format(enh, code, sizeof code);
+    klass = sr_enhanced_class_name(enh->klass);
+    subject = sr_enhanced_subject_name(enh->subject);
+    info = sr_enhanced_lookup(enh->subject, enh->detail);
+    g_string_append_printf(out, "  enhanced %s  %s, %s: %s\n", code,
+                           klass ? klass : "(no such class)",
+                           subject ? subject : "(unregistered subject)",
+                           info ? info->meaning : "(unregistered subject.detail)");
+}
+
+static void
+append_lines(GString *out, const sr_reply *r, gboolean colour)
+{
+    for (guint i = 0; i < r->lines->len; i++) {
+        const sr_reply_line *line = sr_reply_line_get(r, i);
+        gsize len;
+        const guint8 *data = sr_reply_line_data(r, i, &len);
+
+        paint(out, colour, SGR_DIM, "  | ");
+        escape_text(out, data, len);
+        /* What the decoder did not keep, and terminators other than CRLF,
+         * are shown so that nothing is silently missing. */
+        if (line->stored < line->content_length) {
+            gchar *more = g_strdup_printf(" [%" G_GSIZE_FORMAT " more bytes not kept]",
+                                          line->content_length - line->stored);
+
+            paint(out, colour, SGR_DIM, more);
+            g_free(more);
+        }
+        if (line->term == SR_TERM_LF)
+            paint(out, colour, SGR_DIM, "\\n");
+        else if (line->term == SR_TERM_NONE)
+            paint(out, colour, SGR_DIM, " [no line end]");
+        g_string_append_c(out, '\n');
+    }
+}
+
+static void
+append_anomalies(GString *out, const reply_event *ev, gboolean colour)
+{
+    const sr_reply *r = ev->reply;
+    GString *names = g_string_new(NULL);
+
+    for (guint i = 0; i < r->anomalies->len; i++) {
+        const sr_anomaly *a = &g_array_index(r->anomalies, sr_anomaly, i);
+
+        g_string_append_printf(names, "%s%s", names->len ? ", " : "", sr_anomaly_name(a->kind));
+    }
+    for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
+        if (ev->tool_anomalies & (1u << k))
+            g_string_append_printf(names, "%s%s", names->len ? ", " : "", tool_anomaly_name(k));
+    }
+    if (names->len) {
+        g_string_append(out, "  anomalies: ");
+        paint(out, colour, SGR_MAGENTA, names->str);
+        g_string_append_c(out, '\n');
+    }
+    g_string_free(names, TRUE);
+}
+
+void
+output_text_reply(GString *out, const reply_event *ev, gboolean colour)
+{
+    const sr_reply *r = ev->reply;
+    gchar *head;
+
+    if (colour)
+        g_string_append(out, SGR_BOLD);
+    append_time(out, ev->time_us);
+    g_string_append_printf(out, "  flow %u  client %s -> server %s", ev->flow_id,
+                           ev->client, ev->server);
+    if (colour)
+        g_string_append(out, SGR_RESET);
+    head = g_strdup_printf("  offset %" G_GUINT64_FORMAT "%s", r->offset,
+                           r->complete ? "" : "  (incomplete)");
+    g_string_append(out, head);
+    g_free(head);
+    g_string_append_c(out, '\n');
+    append_code(out, ev, colour);
+    append_enhanced(out, r);
+    append_lines(out, r, colour);
+    append_anomalies(out, ev, colour);
+    g_string_append_c(out, '\n');
+}
+
+/* "name count, name count" for the non-zero counts of a table. */
+static void
+append_counts(GString *out, const char *label, const guint64 *counts, guint n,
+              void (*name)(GString *out, guint i))
+{
+    gboolean any = FALSE;
+
+    g_string_append_printf(out, "  %-15s", label);
+    for (guint i = 0; i < n; i++) {
+        if (!counts[i])
+            continue;
+        if (any)
+            g_string_append(out, ", ");
+        name(out, i);
+        g_string_append_printf(out, " %" G_GUINT64_FORMAT, counts[i]);
+        any = TRUE;
+    }
+    g_string_append(out, any ? "\n" : "none\n");
+}
+
+static void
+code_label(GString *out, guint i)
+{
+    g_string_append_printf(out, "%03u", i);
+}
+
+static void
+class_label(GString *out, guint i)
+{
+    const char *name = sr_class_name(i);
+
+    g_string_append_printf(out, "%uyz %s", i, name ? name : "(no such class)");
+}
+
+static void
+category_label(GString *out, guint i)
+{
+    const char *name = sr_category_name(i);
+
+    g_string_append_printf(out, "x%uz %s", i, name ? name : "(no such category)");
+}
+
+static void
+anomaly_label(GString *out, guint i)
+{
+    g_string_append(out, sr_anomaly_name((sr_anomaly_kind)i));
+}
+
+static void
+tool_anomaly_label(GString *out, guint i)
+{
+    g_string_append(out, tool_anomaly_name((tool_anomaly_kind)i));
+}
+
+void
+output_text_summary(GString *out, const summary *s, gboolean colour)
+{
+    const flow_stats *f = &s->flows;
+    const rs_stats *rs = &f->server;
+
+    paint(out, colour, SGR_BOLD, "Summary");
+    g_string_append(out, s->interrupted ? " (interrupted)\n" : "\n");
+    g_string_append_printf(out,
+        "  %-15s%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " bytes captured of %"
+        G_GUINT64_FORMAT " on the wire)\n", "packets", s->packets, s->captured_bytes,
+        s->wire_bytes);
+    g_string_append_printf(out,
+        "  %-15stcp %" G_GUINT64_FORMAT ", not tcp %" G_GUINT64_FORMAT ", ip fragments %"
+        G_GUINT64_FORMAT ", malformed %" G_GUINT64_FORMAT ", cut before the payload %"
+        G_GUINT64_FORMAT ", no server port %" G_GUINT64_FORMAT "\n", "",
+        s->by_status[PACKET_TCP], s->by_status[PACKET_OTHER], s->by_status[PACKET_FRAGMENT],
+        s->by_status[PACKET_MALFORMED], s->by_status[PACKET_SHORT], f->ignored);
+    g_string_append_printf(out,
+        "  %-15s%" G_GUINT64_FORMAT " (at most %u at once, %" G_GUINT64_FORMAT
+        " evicted, %" G_GUINT64_FORMAT " closed idle)\n", "flows",
+        f->flows, f->peak, f->evicted, f->idle_closed);
+    g_string_append_printf(out,
+        "  %-15s%" G_GUINT64_FORMAT " reply bytes; %" G_GUINT64_FORMAT
+        " bytes retransmitted, %" G_GUINT64_FORMAT " segments out of order, %"
+        G_GUINT64_FORMAT " overlap conflicts, %" G_GUINT64_FORMAT " gaps (%" G_GUINT64_FORMAT
+        " bytes), %" G_GUINT64_FORMAT " segments truncated, %" G_GUINT64_FORMAT
+        " queue overflows\n", "reassembly", rs->bytes, rs->retransmitted, rs->out_of_order,
+        rs->conflicts, rs->gaps, rs->gap_bytes, rs->truncated, rs->overflows);
+    g_string_append_printf(out,
+        "  %-15s%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " complete, %" G_GUINT64_FORMAT
+        " incomplete, %" G_GUINT64_FORMAT " without a reply code)\n", "replies",
+        s->replies, s->complete, s->replies - s->complete, s->without_code);
+    append_counts(out, "by class", s->by_class, G_N_ELEMENTS(s->by_class), class_label);
+    append_counts(out, "by category", s->by_category, G_N_ELEMENTS(s->by_category),
+                  category_label);
+    append_counts(out, "by code", s->by_code, SUMMARY_CODES, code_label);
+    append_counts(out, "anomalies", s->anomalies, SR_ANOM_COUNT, anomaly_label);
+    append_counts(out, "tcp anomalies", s->tool_anomalies, TOOL_ANOM_COUNT, tool_anomaly_label);
+    if (s->have_drops)
+        g_string_append_printf(out, "  %-15s%" G_GUINT64_FORMAT " by the kernel, %"
+                               G_GUINT64_FORMAT " by the interface\n", "dropped",
+                               s->dropped, s->if_dropped);
+}

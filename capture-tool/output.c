@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "output.h"
+
+struct output {
+    output_format format;
+    FILE         *stream;
+    gboolean      colour;
+    gboolean      flush;
+    GString      *buf;
+};
+
+output *
+output_new(output_format format, FILE *stream, gboolean colour, gboolean flush)
+{
+    output *o = g_new0(output, 1);
+
+    o->format = format;
+    o->stream = stream;
+    o->colour = colour && format == OUTPUT_TEXT;
+    o->flush = flush;
+    o->buf = g_string_new(NULL);
+    return o;
+}
+
+static void
+write_out(output *o)
+{
+    fwrite(o->buf->str, 1, o->buf->len, o->stream);
+    /* Live, a program reading JSON lines from a pipe sees each reply as it is decoded. */
+    if (o->flush)
+        fflush(o->stream);
+    g_string_truncate(o->buf, 0);
+}
+
+void
+output_reply(output *o, const reply_event *ev)
+{
+    if (o->format == OUTPUT_JSON)
+        output_json_reply(o->buf, ev);
+    else
+        output_text_reply(o->buf, ev, o->colour);
+    write_out(o);
+}
+
+void
+output_summary(output *o, const summary *s)
+{
+    if (o->format == OUTPUT_JSON)
+        output_json_summary(o->buf, s);
+    else
+        output_text_summary(o->buf, s, o->colour);
+    write_out(o);
+}
+
+void
+output_free(output *o)
+{
+    if (!o)
+        return;
+    g_string_free(o->buf, TRUE);
+    g_free(o);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Where replies and the summary go: one small interface, a renderer behind
+ * it for people (text) and one for programs (JSON lines).  The renderers
+ * format into a GString so tests can call them without a stream.
+ */
+#ifndef OUTPUT_H
+#define OUTPUT_H
+
+#include <stdio.h>
+
+#include <glib.h>
+
+#include "flows.h"
+#include "summary.h"
+
+typedef enum {
+    OUTPUT_TEXT,
+    OUTPUT_JSON,
+} output_format;
+
+typedef struct output output;
+
+/* FLUSH: write each reply through at once (live capture into a pipe). */
+output *output_new(output_format format, FILE *stream, gboolean colour, gboolean flush);
+void output_reply(output *o, const reply_event *ev);
+void output_summary(output *o, const summary *s);
+void output_free(output *o);
+
+void output_text_reply(GString *out, const reply_event *ev, gboolean colour);
+void output_text_summary(GString *out, const summary *s, gboolean colour);
+void output_json_reply(GString *out, const reply_event *ev);
+void output_json_summary(GString *out, const summary *s);
+
+#endif /* OUTPUT_H */
