@@ -209,9 +209,11 @@ on_line(const sr_raw_line *raw, gpointer user_data)
     } else {
         sr_reply_line *added = &g_array_index(r->lines, sr_reply_line, r->lines->len - 1);
 
-        if (r->lines->len == 1 || r->code == 0) {
-            if (r->code == 0)
-                check_code(r, line.code, raw->offset);
+        /* Only the first line names the reply: a malformed first line
+         * stands alone, so a multiline reply's first line is valid, and 000
+         * is a code of its own (an invalid one), not "none yet". */
+        if (r->lines->len == 1) {
+            check_code(r, line.code, raw->offset);
             r->code = line.code;
         } else if (line.code != r->code) {
             add_anomaly(r, SR_ANOM_CODE_MISMATCH, raw->offset, 3, 0);

@@ -100,6 +100,17 @@ test_code_mismatch(void)
           "250 C @0+11 \"first\" @11+10 \"last\" {code-mismatch@11}\n");
 }
 
+/* A first line of 000 is a reply code like any other: the lines after it
+ * neither replace it nor escape the mismatch check (found by fuzz-reply). */
+static void
+test_code_zero_first(void)
+{
+    check("000-a\r\n250 b\r\n",
+          "000 C @0+7 \"a\" @7+7 \"b\" {invalid-class@0,unregistered-code@0,code-mismatch@7}\n");
+    check("000-a\r\n000 b\r\n",
+          "000 C @0+7 \"a\" @7+7 \"b\" {invalid-class@0,unregistered-code@0}\n");
+}
+
 static void
 test_malformed_alone(void)
 {
@@ -375,6 +386,7 @@ main(int argc, char **argv)
     g_test_add_func("/reply/multiline/split-everywhere", test_split_everywhere);
     g_test_add_func("/reply/multiline/no-phantom-code", test_no_phantom_code);
     g_test_add_func("/reply/multiline/code-mismatch", test_code_mismatch);
+    g_test_add_func("/reply/multiline/code-zero-first", test_code_zero_first);
     g_test_add_func("/reply/malformed/alone", test_malformed_alone);
     g_test_add_func("/reply/malformed/inside", test_malformed_inside);
     g_test_add_func("/reply/incomplete", test_incomplete_at_end);
