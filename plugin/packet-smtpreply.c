@@ -15,6 +15,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
 
 #include "packet-smtpreply.h"
@@ -25,9 +26,11 @@
 /* Keys for p_add_proto_data().  File-scope data is keyed by the order of
  * our calls within a frame, which TCP repeats identically on every pass. */
 enum {
-    KEY_CALL_COUNT,        /* pinfo->pool: calls so far in this frame */
-    KEY_INFO,              /* pinfo->pool: the Info column text so far */
-    KEY_SPANS_BASE = 0x100 /* file scope: frames of the first reply of call N */
+    KEY_CALL_COUNT,            /* pinfo->pool: calls so far in this frame */
+    KEY_INFO,                  /* pinfo->pool: the Info column text so far */
+    KEY_SPANS_BASE = 0x100,    /* file scope: frames of the first reply of call N */
+    KEY_REPLIES_BASE = 0x200,  /* file scope: reply_record * of call N, in order */
+    KEY_COMMANDS_BASE = 0x300  /* file scope: command_record * read in call N */
 };
 
 static int proto_smtpreply = -1;
@@ -50,11 +53,21 @@ static int hf_smtpreply_enhanced_subject = -1;
 static int hf_smtpreply_enhanced_detail = -1;
 static int hf_smtpreply_enhanced_meaning = -1;
 static int hf_smtpreply_anomaly = -1;
+static int hf_smtpreply_command = -1;
+static int hf_smtpreply_request_in = -1;
+static int hf_smtpreply_response_in = -1;
+static int hf_smtpreply_time = -1;
+static int hf_smtpreply_request = -1;
+static int hf_smtpreply_ehlo_capability = -1;
+static int hf_smtpreply_ehlo_keyword = -1;
+static int hf_smtpreply_ehlo_params = -1;
+static int hf_smtpreply_ehlo_size = -1;
 
 static gint ett_smtpreply = -1;
 static gint ett_smtpreply_code = -1;
 static gint ett_smtpreply_line = -1;
 static gint ett_smtpreply_enhanced = -1;
+static gint ett_smtpreply_capability = -1;
 
 static expert_field ei_smtpreply_anomaly[SR_ANOM_COUNT];
 static expert_field ei_smtpreply_transient = EI_INIT;
@@ -62,26 +75,55 @@ static expert_field ei_smtpreply_permanent = EI_INIT;
 
 static dissector_handle_t smtpreply_handle;
 static dissector_handle_t smtp_handle;
+static int smtpreply_tap = -1;
 
 /* Preferences */
 static gboolean smtpreply_desegment = TRUE;
 static guint smtpreply_line_limit = SR_LINE_LIMIT;
 static guint smtpreply_line_cap = SR_DEFAULT_LINE_CAP;
 
+/* A command as read on the first pass, kept for the frame it came in. */
+typedef struct {
+    const char *verb;
+    guint32     response_in;   /* frame of its reply; 0 while unanswered */
+} command_record;
+
+/* What pairing found for one reply on the first pass. */
+typedef struct {
+    const char    *command;      /* the verb it answers, or NULL */
+    guint32        request_in;   /* frame of that command */
+    gboolean       has_latency;
+    nstime_t       latency;
+    wmem_array_t  *anomalies;    /* sr_anomaly (detail: static text) */
+    wmem_array_t  *capabilities; /* sr_capability, for an EHLO's 250 */
+    gboolean       has_size;
+    guint64        size;
+} reply_record;
+
 /* Per TCP conversation, touched on the first pass only. */
 typedef struct {
     /* Frames that held the start of the reply still being reassembled. */
     wmem_array_t *pending_frames;
+    nstime_t      pending_start;
+    sr_session    session;
+    GHashTable   *open_commands;  /* client stream offset -> command_record */
+    guint32       tls_frame;      /* STARTTLS accepted in this frame; 0: never */
+    /* Where the call in progress puts what it reads. */
+    packet_info  *pinfo;
+    wmem_array_t *records;
 } smtpreply_conv;
 
 /* What one reply callback needs to add to the tree. */
 typedef struct {
-    tvbuff_t    *tvb;
-    packet_info *pinfo;
-    proto_tree  *tree;
+    tvbuff_t      *tvb;
+    packet_info   *pinfo;
+    proto_tree    *tree;
     wmem_strbuf_t *info;
-    guint        replies;
-    wmem_array_t *first_spans;  /* frames of the reply at offset 0, or NULL */
+    guint          replies;
+    wmem_array_t  *first_spans;  /* frames of the reply at offset 0, or NULL */
+    smtpreply_conv *conv;
+    wmem_array_t  *records;      /* reply_record *, one per reply */
+    nstime_t       first_time;   /* when the reply at offset 0 began */
 } dissect_ctx;
 
 static const value_string *
@@ -129,18 +171,108 @@ set_strings(hf_register_info *hf, gsize n, int *id, const void *strings)
     }
 }
 
+static void
+on_command(const sr_command *command, gpointer user_data)
+{
+    smtpreply_conv *conv = user_data;
+    command_record *rec = wmem_new0(wmem_file_scope(), command_record);
+
+    rec->verb = wmem_strdup(wmem_file_scope(), sr_command_name(command));
+    wmem_array_append_one(conv->records, rec);
+    g_hash_table_insert(conv->open_commands, g_memdup2(&command->offset, sizeof command->offset), rec);
+}
+
+static void
+on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
+{
+    smtpreply_conv *conv = user_data;
+    reply_record *rec = wmem_new0(wmem_file_scope(), reply_record);
+
+    (void)reply;
+    rec->anomalies = wmem_array_new(wmem_file_scope(), sizeof(sr_anomaly));
+    wmem_array_append(rec->anomalies, ex->anomalies->data, ex->anomalies->len);
+    if (ex->has_command) {
+        command_record *cmd = g_hash_table_lookup(conv->open_commands, &ex->command.offset);
+
+        rec->command = wmem_strdup(wmem_file_scope(), sr_command_name(&ex->command));
+        if (cmd && ex->command.kind != SR_CMD_GREETING) {
+            cmd->response_in = conv->pinfo->num;
+            rec->request_in = (guint32)ex->command.frame;
+            g_hash_table_remove(conv->open_commands, &ex->command.offset);
+        }
+        if (ex->latency_us >= 0) {
+            rec->has_latency = TRUE;
+            rec->latency.secs = (time_t)(ex->latency_us / 1000000);
+            rec->latency.nsecs = (int)(ex->latency_us % 1000000) * 1000;
+        }
+    }
+    if (ex->capabilities) {
+        rec->capabilities = wmem_array_new(wmem_file_scope(), sizeof(sr_capability));
+        wmem_array_append(rec->capabilities, ex->capabilities->list->data,
+                          ex->capabilities->list->len);
+        rec->has_size = ex->capabilities->has_size;
+        rec->size = ex->capabilities->size;
+    }
+    if (sr_session_in_tls(&conv->session) && !conv->tls_frame)
+        conv->tls_frame = conv->pinfo->num;
+    wmem_array_append_one(conv->records, rec);
+}
+
+static gboolean
+free_conv(wmem_allocator_t *allocator, wmem_cb_event_t event, void *user_data)
+{
+    smtpreply_conv *conv = user_data;
+
+    (void)allocator;
+    (void)event;
+    sr_session_clear(&conv->session);
+    g_hash_table_destroy(conv->open_commands);
+    return FALSE;
+}
+
 static smtpreply_conv *
 get_conv(packet_info *pinfo)
 {
+    static const sr_session_callbacks callbacks = { on_exchange, on_command, NULL };
     conversation_t *conversation = find_or_create_conversation(pinfo);
     smtpreply_conv *conv = conversation_get_proto_data(conversation, proto_smtpreply);
 
     if (!conv) {
+        sr_config cfg;
+
         conv = wmem_new0(wmem_file_scope(), smtpreply_conv);
         conv->pending_frames = wmem_array_new(wmem_file_scope(), sizeof(guint32));
+        sr_config_init(&cfg);
+        cfg.line_limit = smtpreply_line_limit;
+        cfg.line_cap = smtpreply_line_cap;
+        sr_session_init(&conv->session, &cfg, &callbacks, conv);
+        conv->open_commands = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+        wmem_register_callback(wmem_file_scope(), free_conv, conv);
         conversation_add_proto_data(conversation, proto_smtpreply, conv);
     }
     return conv;
+}
+
+/* The records call CALL of this frame made on the first pass; on the first
+ * pass, a new array that CONV fills. */
+static wmem_array_t *
+call_records(packet_info *pinfo, smtpreply_conv *conv, guint32 key)
+{
+    wmem_array_t *records;
+
+    if (PINFO_FD_VISITED(pinfo))
+        return p_get_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key);
+    records = wmem_array_new(wmem_file_scope(), sizeof(gpointer));
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key, records);
+    conv->records = records;
+    conv->pinfo = pinfo;
+    return records;
+}
+
+static gint64
+nstime_to_us(const nstime_t *t)
+{
+    return (gint64)t->secs * 1000000 + t->nsecs / 1000;
 }
 
 static guint
@@ -251,10 +383,10 @@ add_enhanced(proto_tree *tree, tvbuff_t *tvb, const sr_reply *reply)
 }
 
 static void
-add_anomalies(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *reply)
+add_anomalies(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_anomaly *list, guint n)
 {
-    for (guint i = 0; i < reply->anomalies->len; i++) {
-        const sr_anomaly *a = &g_array_index(reply->anomalies, sr_anomaly, i);
+    for (guint i = 0; i < n; i++) {
+        const sr_anomaly *a = &list[i];
         const sr_anomaly_info *info = sr_anomaly_info_get(a->kind);
         proto_item *item;
         gint start, len;
@@ -262,12 +394,77 @@ add_anomalies(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_repl
         clamp(tvb, a->offset, a->length, &start, &len);
         item = proto_tree_add_string(tree, hf_smtpreply_anomaly, tvb, start, len, info->name);
         proto_item_set_generated(item);
-        if (a->count)
+        if (a->detail)
+            expert_add_info_format(pinfo, item, &ei_smtpreply_anomaly[a->kind], "%s: %s",
+                                   info->description, a->detail);
+        else if (a->count)
             expert_add_info_format(pinfo, item, &ei_smtpreply_anomaly[a->kind], "%s (%" G_GUINT64_FORMAT
                                    " bytes)", info->description, a->count);
         else
             expert_add_info(pinfo, item, &ei_smtpreply_anomaly[a->kind]);
     }
+}
+
+static void
+add_capabilities(proto_tree *tree, tvbuff_t *tvb, const sr_reply *reply, const reply_record *rec)
+{
+    guint n = wmem_array_get_count(rec->capabilities);
+
+    for (guint i = 0; i < n; i++) {
+        const sr_capability *cap = wmem_array_index(rec->capabilities, i);
+        const sr_reply_line *line = sr_reply_line_get(reply, cap->line);
+        gint at = (gint)(line->offset + line->text_start);
+        gint len = (gint)(line->content_length - line->text_start);
+        proto_item *ti;
+        proto_tree *cap_tree;
+
+        ti = proto_tree_add_item(tree, hf_smtpreply_ehlo_capability, tvb, at, len, ENC_ASCII);
+        cap_tree = proto_item_add_subtree(ti, ett_smtpreply_capability);
+        ti = proto_tree_add_string(cap_tree, hf_smtpreply_ehlo_keyword, tvb, at, len, cap->keyword);
+        proto_item_set_generated(ti);
+        if (cap->params[0]) {
+            ti = proto_tree_add_string(cap_tree, hf_smtpreply_ehlo_params, tvb, at, len, cap->params);
+            proto_item_set_generated(ti);
+        }
+        if (cap->kind == SR_CAP_SIZE && rec->has_size) {
+            ti = proto_tree_add_uint64(cap_tree, hf_smtpreply_ehlo_size, tvb, at, len, rec->size);
+            proto_item_set_generated(ti);
+        }
+    }
+}
+
+/* Which command the reply answers, and how long that took. */
+static void
+add_pairing(proto_tree *tree, tvbuff_t *tvb, const reply_record *rec)
+{
+    proto_item *item;
+
+    if (!rec->command)
+        return;
+    item = proto_tree_add_string(tree, hf_smtpreply_command, tvb, 0, 0, rec->command);
+    proto_item_set_generated(item);
+    if (rec->request_in) {
+        item = proto_tree_add_uint(tree, hf_smtpreply_request_in, tvb, 0, 0, rec->request_in);
+        proto_item_set_generated(item);
+    }
+    if (rec->has_latency) {
+        item = proto_tree_add_time(tree, hf_smtpreply_time, tvb, 0, 0, &rec->latency);
+        proto_item_set_generated(item);
+    }
+}
+
+static void
+queue_tap(packet_info *pinfo, const sr_reply *reply, const reply_record *rec)
+{
+    smtpreply_tap_info *info = wmem_new0(pinfo->pool, smtpreply_tap_info);
+
+    info->code = reply->code;
+    info->command = rec ? rec->command : NULL;
+    if (rec && rec->has_latency) {
+        info->has_latency = TRUE;
+        info->latency_ms = nstime_to_msec(&rec->latency);
+    }
+    tap_queue_packet(smtpreply_tap, pinfo, info);
 }
 
 static void
@@ -305,8 +502,21 @@ add_reply(const sr_reply *reply, gpointer user_data)
     tvbuff_t *tvb = ctx->tvb;
     proto_item *ti, *item;
     proto_tree *reply_tree;
+    const reply_record *rec = NULL;
+
+    /* Pairing moves the conversation on: first pass only, then recalled. */
+    if (!PINFO_FD_VISITED(ctx->pinfo) && ctx->conv->tls_frame == 0) {
+        nstime_t when = reply->offset == 0 && ctx->first_spans ? ctx->first_time
+                                                               : ctx->pinfo->abs_ts;
+
+        sr_session_pair(&ctx->conv->session, reply, nstime_to_us(&when));
+    }
+    if (ctx->records && ctx->replies < wmem_array_get_count(ctx->records))
+        rec = *(reply_record **)wmem_array_index(ctx->records, ctx->replies);
 
     append_info(ctx->info, ctx->pinfo, tvb, reply);
+    if (rec && rec->command)
+        wmem_strbuf_append_printf(ctx->info, " (answers %s)", rec->command);
 
     ti = proto_tree_add_item(ctx->tree, proto_smtpreply, tvb, (gint)reply->offset,
                              (gint)(reply->end - reply->offset), ENC_NA);
@@ -349,7 +559,18 @@ add_reply(const sr_reply *reply, gpointer user_data)
         }
     }
 
-    add_anomalies(reply_tree, ctx->pinfo, tvb, reply);
+    if (rec) {
+        add_pairing(reply_tree, tvb, rec);
+        if (rec->capabilities)
+            add_capabilities(reply_tree, tvb, reply, rec);
+    }
+    add_anomalies(reply_tree, ctx->pinfo, tvb, (const sr_anomaly *)(void *)reply->anomalies->data,
+                  reply->anomalies->len);
+    if (rec)
+        add_anomalies(reply_tree, ctx->pinfo, tvb, wmem_array_get_raw(rec->anomalies),
+                      wmem_array_get_count(rec->anomalies));
+    if (sr_reply_line_get(reply, 0)->valid)
+        queue_tap(ctx->pinfo, reply, rec);
     ctx->replies++;
 }
 
@@ -359,17 +580,17 @@ add_reply(const sr_reply *reply, gpointer user_data)
  * when the reply lies in this frame alone.
  */
 static wmem_array_t *
-track_spans(packet_info *pinfo, guint call, gboolean more_needed, gboolean first_done)
+track_spans(packet_info *pinfo, smtpreply_conv *conv, guint call, gboolean more_needed,
+            gboolean first_done, nstime_t *first_time)
 {
     guint32 key = KEY_SPANS_BASE + call;
     wmem_array_t *spans;
-    smtpreply_conv *conv;
     guint32 num = pinfo->num;
 
     if (PINFO_FD_VISITED(pinfo))
         return p_get_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key);
 
-    conv = get_conv(pinfo);
+    *first_time = conv->pending_start;
     spans = NULL;
     if (first_done && wmem_array_get_count(conv->pending_frames) > 0) {
         spans = wmem_array_new(wmem_file_scope(), sizeof(guint32));
@@ -382,6 +603,8 @@ track_spans(packet_info *pinfo, guint call, gboolean more_needed, gboolean first
     if (more_needed) {
         guint n = wmem_array_get_count(conv->pending_frames);
 
+        if (n == 0)
+            conv->pending_start = pinfo->abs_ts;
         if (n == 0 || *(guint32 *)wmem_array_index(conv->pending_frames, n - 1) != num)
             wmem_array_append_one(conv->pending_frames, num);
     }
@@ -396,6 +619,7 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
     gboolean closing = tcp && (tcp->flags & (TH_FIN | TH_RST));
     gboolean reassemble = smtpreply_desegment && pinfo->can_desegment && !closing;
     guint call = next_call_ordinal(pinfo);
+    smtpreply_conv *conv = get_conv(pinfo);
     sr_config cfg;
     sr_parser parser;
     guint64 pending;
@@ -420,9 +644,11 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
     } else {
         pending = len;
     }
-    ctx.first_spans = track_spans(pinfo, call, pending < len, pending > 0);
+    ctx.first_spans = track_spans(pinfo, conv, call, pending < len, pending > 0, &ctx.first_time);
     if (pending == 0)
         return len;
+    ctx.conv = conv;
+    ctx.records = call_records(pinfo, conv, KEY_REPLIES_BASE + call);
 
     /* Wireshark's SMTP dissector sees exactly the whole replies. */
     if (smtp_handle)
@@ -439,12 +665,70 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
     return len;
 }
 
+/* On a command's frame: where its reply is, or that it never got one. */
+static void
+add_commands(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, wmem_array_t *records)
+{
+    guint n = records ? wmem_array_get_count(records) : 0;
+
+    for (guint i = 0; i < n; i++) {
+        const command_record *rec = *(command_record **)wmem_array_index(records, i);
+        proto_item *ti, *item;
+        proto_tree *cmd_tree;
+
+        ti = proto_tree_add_item(tree, proto_smtpreply, tvb, 0, 0, ENC_NA);
+        proto_item_append_text(ti, ": command %s", rec->verb);
+        cmd_tree = proto_item_add_subtree(ti, ett_smtpreply);
+        item = proto_tree_add_string(cmd_tree, hf_smtpreply_request, tvb, 0, 0, rec->verb);
+        proto_item_set_generated(item);
+        if (rec->response_in) {
+            item = proto_tree_add_uint(cmd_tree, hf_smtpreply_response_in, tvb, 0, 0, rec->response_in);
+            proto_item_set_generated(item);
+        } else if (PINFO_FD_VISITED(pinfo)) {
+            /* Only once the whole capture was read is "never" known. */
+            expert_add_info(pinfo, item, &ei_smtpreply_anomaly[SR_ANOM_UNANSWERED_COMMAND]);
+        }
+    }
+}
+
+static int
+dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    guint call = next_call_ordinal(pinfo);
+    smtpreply_conv *conv = get_conv(pinfo);
+    wmem_array_t *records;
+    int ret;
+
+    /* The client's bytes are Wireshark's SMTP dissector's to show. */
+    ret = smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
+    if (conv->tls_frame && pinfo->num > conv->tls_frame)
+        return ret;
+
+    records = call_records(pinfo, conv, KEY_COMMANDS_BASE + call);
+    if (!PINFO_FD_VISITED(pinfo)) {
+        /* Bytes it asked TCP to hand over again are read when they come. */
+        guint len = tvb_captured_length(tvb);
+        guint used = pinfo->desegment_len && (guint)pinfo->desegment_offset < len
+                         ? (guint)pinfo->desegment_offset : len;
+
+        if (used > 0)
+            sr_session_client(&conv->session, tvb_get_ptr(tvb, 0, (gint)used), used,
+                              nstime_to_us(&pinfo->abs_ts), pinfo->num);
+    }
+    add_commands(tree, pinfo, tvb, records);
+    return ret;
+}
+
 static int
 dissect_smtpreply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    /* The client's side is Wireshark's SMTP dissector's alone. */
-    if (pinfo->match_uint == pinfo->destport)
+    smtpreply_conv *conv = get_conv(pinfo);
+
+    /* After STARTTLS the stream is TLS: Wireshark's SMTP dissector hands it on. */
+    if (conv->tls_frame && pinfo->num > conv->tls_frame)
         return smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
+    if (pinfo->match_uint == pinfo->destport)
+        return dissect_client(tvb, pinfo, tree, data);
     return dissect_server(tvb, pinfo, tree, data);
 }
 
@@ -541,12 +825,41 @@ proto_register_smtpreply(void)
         { &hf_smtpreply_anomaly,
           { "Anomaly", "smtpreply.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
             "Something in this reply that is not as the RFCs say", HFILL } },
+        { &hf_smtpreply_command,
+          { "Answers command", "smtpreply.command", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The command this reply answers (<greeting>, <end-of-data> and "
+            "<auth-response> are not sent as commands)", HFILL } },
+        { &hf_smtpreply_request_in,
+          { "Command in frame", "smtpreply.request_in", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, NULL, HFILL } },
+        { &hf_smtpreply_response_in,
+          { "Reply in frame", "smtpreply.response_in", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, NULL, HFILL } },
+        { &hf_smtpreply_time,
+          { "Reply time", "smtpreply.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "From the command's first byte to the reply's first byte", HFILL } },
+        { &hf_smtpreply_request,
+          { "Command", "smtpreply.request", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A command the client sent, as the reply pairing read it", HFILL } },
+        { &hf_smtpreply_ehlo_capability,
+          { "EHLO capability", "smtpreply.ehlo.capability", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A service extension the server offers (RFC 5321 4.1.1.1)", HFILL } },
+        { &hf_smtpreply_ehlo_keyword,
+          { "Keyword", "smtpreply.ehlo.keyword", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_smtpreply_ehlo_params,
+          { "Parameters", "smtpreply.ehlo.params", FT_STRING, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+        { &hf_smtpreply_ehlo_size,
+          { "Maximum message size", "smtpreply.ehlo.size", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "SIZE (RFC 1870), in octets", HFILL } },
     };
     static gint *ett[] = {
         &ett_smtpreply,
         &ett_smtpreply_code,
         &ett_smtpreply_line,
         &ett_smtpreply_enhanced,
+        &ett_smtpreply_capability,
     };
     module_t *module;
 
@@ -566,6 +879,7 @@ proto_register_smtpreply(void)
     register_anomaly_experts(expert_register_protocol(proto_smtpreply));
 
     smtpreply_handle = register_dissector("smtpreply", dissect_smtpreply, proto_smtpreply);
+    smtpreply_tap = register_tap("smtpreply");
 
     module = prefs_register_protocol(proto_smtpreply, NULL);
     prefs_register_bool_preference(module, "desegment",
@@ -589,4 +903,5 @@ proto_reg_handoff_smtpreply(void)
 {
     smtp_handle = find_dissector_add_dependency("smtp", proto_smtpreply);
     dissector_add_uint_range_with_preference("tcp.port", SMTPREPLY_PORTS, smtpreply_handle);
+    register_smtpreply_stats();
 }

@@ -2,7 +2,19 @@
 #ifndef PACKET_SMTPREPLY_H
 #define PACKET_SMTPREPLY_H
 
+#include <glib.h>
+
+/* What the "smtpreply" tap hands its listeners, once per reply. */
+typedef struct {
+    guint16     code;
+    const char *command;      /* the verb it answers, or NULL */
+    gboolean    has_latency;
+    double      latency_ms;
+} smtpreply_tap_info;
+
 void proto_register_smtpreply(void);
 void proto_reg_handoff_smtpreply(void);
+/* The statistics tree (smtpreply-stats.c). */
+void register_smtpreply_stats(void);
 
 #endif

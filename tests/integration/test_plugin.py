@@ -27,6 +27,7 @@ def expected_by_frame(exp):
             "complete": r["complete"],
             "lines": [expected.as_wireshark_text(t) for t in r["lines"]],
             "anomalies": sorted(set(r["anomalies"])),
+            "command": r["command"],
         })
     return by_frame
 

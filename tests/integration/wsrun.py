@@ -91,7 +91,9 @@ class Tshark:
             if isinstance(trees, dict):
                 trees = [trees]
             for tree in trees:
-                found.append((frame, tree))
+                # Command frames carry a tree too, without lines.
+                if "smtpreply.line" in tree:
+                    found.append((frame, tree))
         return found
 
     def fields(self, capture, fields, plugin=True, extra=()):
@@ -119,4 +121,5 @@ def reply_summary(tree):
         "complete": tree.get("smtpreply.complete") == "1",
         "lines": [t.get("smtpreply.text", "") for t in line_trees],
         "anomalies": sorted(set(as_list(tree.get("smtpreply.anomaly")))),
+        "command": tree.get("smtpreply.command"),
     }
