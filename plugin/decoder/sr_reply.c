@@ -318,6 +318,20 @@ sr_reply_line_get(const sr_reply *reply, guint i)
     return i < reply->lines->len ? &g_array_index(reply->lines, sr_reply_line, i) : NULL;
 }
 
+/*
+ * LINE's kept bytes from START on.  Until a parser has kept a byte its data
+ * array has no storage (data is NULL), and NULL + 0 is undefined behaviour in
+ * C, so an empty line is given a static empty string instead.
+ */
+static const guint8 *
+kept_bytes(const sr_reply *reply, const sr_reply_line *line, gsize start, gsize *len)
+{
+    *len = line->stored - start;
+    if (*len == 0)
+        return (const guint8 *)"";
+    return reply->data->data + line->data_offset + start;
+}
+
 const guint8 *
 sr_reply_line_data(const sr_reply *reply, guint i, gsize *len)
 {
@@ -327,8 +341,7 @@ sr_reply_line_data(const sr_reply *reply, guint i, gsize *len)
         *len = 0;
         return NULL;
     }
-    *len = line->stored;
-    return reply->data->data + line->data_offset;
+    return kept_bytes(reply, line, 0, len);
 }
 
 const guint8 *
@@ -342,8 +355,7 @@ sr_reply_line_text(const sr_reply *reply, guint i, gsize *len)
         return NULL;
     }
     start = MIN(line->text_start, line->stored);
-    *len = line->stored - start;
-    return reply->data->data + line->data_offset + start;
+    return kept_bytes(reply, line, start, len);
 }
 
 const sr_enhanced *

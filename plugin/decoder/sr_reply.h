@@ -96,7 +96,8 @@ void sr_parser_finish(sr_parser *p);
 guint64 sr_parser_pending_offset(const sr_parser *p);
 
 const sr_reply_line *sr_reply_line_get(const sr_reply *reply, guint i);
-/* The kept content bytes of line I (possibly fewer than content_length). */
+/* The kept content bytes of line I (possibly fewer than content_length).
+ * Not NULL for a line that exists, even an empty one. */
 const guint8 *sr_reply_line_data(const sr_reply *reply, guint i, gsize *len);
 /* The kept text of line I: what follows the code and separator. */
 const guint8 *sr_reply_line_text(const sr_reply *reply, guint i, gsize *len);

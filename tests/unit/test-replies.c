@@ -121,6 +121,37 @@ test_malformed_alone(void)
           "000 I @0+8 \"428800\" {malformed-line@0}\n250 C @8+8 \"OK\" {}\n");
 }
 
+/* Checks the first reply: one empty line, handed over before the parser
+ * ever kept a byte. */
+static void
+check_empty_line(const sr_reply *reply, gpointer user_data)
+{
+    gsize len = 1, text_len = 1;
+    const guint8 *data = sr_reply_line_data(reply, 0, &len);
+    const guint8 *text = sr_reply_line_text(reply, 0, &text_len);
+
+    g_assert_nonnull(data);
+    g_assert_cmpuint(len, ==, 0);
+    g_assert_nonnull(text);
+    g_assert_cmpuint(text_len, ==, 0);
+    (*(guint *)user_data)++;
+}
+
+/* Its bytes were NULL + 0, undefined behaviour that UBSan stops on, and a
+ * NULL that callers hand on to memcpy and printf (found by fuzz-reply). */
+static void
+test_empty_first_line(void)
+{
+    guint seen = 0;
+    sr_parser p;
+
+    sr_parser_init(&p, NULL, check_empty_line, &seen);
+    sr_parser_feed(&p, (const guint8 *)"\n", 1);
+    sr_parser_finish(&p);
+    g_assert_cmpuint(seen, ==, 1);
+    sr_parser_clear(&p);
+}
+
 static void
 test_malformed_inside(void)
 {
@@ -388,6 +419,7 @@ main(int argc, char **argv)
     g_test_add_func("/reply/multiline/code-mismatch", test_code_mismatch);
     g_test_add_func("/reply/multiline/code-zero-first", test_code_zero_first);
     g_test_add_func("/reply/malformed/alone", test_malformed_alone);
+    g_test_add_func("/reply/malformed/empty-first-line", test_empty_first_line);
     g_test_add_func("/reply/malformed/inside", test_malformed_inside);
     g_test_add_func("/reply/incomplete", test_incomplete_at_end);
     g_test_add_func("/reply/line/bare-lf", test_bare_lf);
