@@ -386,7 +386,7 @@ starts_new_connection(const flow *f, const packet_tcp *pkt, direction dir)
 
     if (dir != TO_SERVER || (pkt->flags & (TCP_SYN | TCP_ACK)) != TCP_SYN)
         return FALSE;
-    return f->closed || !rs->syn_seen || rs->base_seq != pkt->seq + 1;
+    return !(rs->syn_seen && rs->base_seq == pkt->seq + 1);
 }
 
 flow_table *

@@ -128,15 +128,20 @@ input_open_live(input *in, const char *iface, gboolean promiscuous, GError **err
 }
 
 gchar *
-input_default_filter(int linktype, const char *ports)
+input_default_filter(int linktype, gboolean live, const char *ports)
 {
     gchar *tcp, *filter;
 
-    /* BPF's "tcp" stops at the first IPv6 header: TCP behind extension
-     * headers needs protochain, and the tool checks its ports itself. */
-    tcp = g_strdup_printf("(tcp and (%s)) or (ip6 protochain 6 and not ip6 proto 6)", ports);
-    if (linktype == DLT_EN10MB)
-        /* "vlan" moves the offsets for what follows it: one tag, then two. */
+    /* BPF's "tcp" stops at the first IPv6 header, and "protochain" loops,
+     * which the kernel refuses: IPv6 that starts with an extension header
+     * (hop-by-hop, routing, destination options) passes, and the tool
+     * checks its ports itself. */
+    tcp = g_strdup_printf("(tcp and (%s)) or (ip6 and (ip6[6] == 0 or ip6[6] == 43 "
+                          "or ip6[6] == 60))", ports);
+    /* Live, Linux strips VLAN tags before the filter runs; in a file they
+     * are there, and "vlan" moves the offsets for what follows it: one tag,
+     * then two. */
+    if (linktype == DLT_EN10MB && !live)
         filter = g_strdup_printf("%s or (vlan and (%s or (vlan and (%s))))", tcp, tcp, tcp);
     else
         filter = g_strdup(tcp);
@@ -152,7 +157,7 @@ input_set_filter(input *in, const char *filter, const char *ports, GError **erro
     gboolean ok = TRUE;
 
     if (!filter)
-        filter = def = input_default_filter(in->linktype, ports);
+        filter = def = input_default_filter(in->linktype, in->live, ports);
     if (pcap_compile(in->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
         g_set_error(error, INPUT_ERROR, EXIT_FILTER, "%s: bad filter \"%s\": %s", in->name,
                     filter, pcap_geterr(in->pcap));

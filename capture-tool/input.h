@@ -39,7 +39,7 @@ gboolean input_open_live(input *in, const char *iface, gboolean promiscuous, GEr
 /* FILTER NULL: the default, built from PORTS, a BPF port expression such
  * as "port 25 or portrange 2525-2530". */
 gboolean input_set_filter(input *in, const char *filter, const char *ports, GError **error);
-gchar *input_default_filter(int linktype, const char *ports);
+gchar *input_default_filter(int linktype, gboolean live, const char *ports);
 /* When running as root, become USER for good. */
 gboolean input_drop_privileges(const char *user, GError **error);
 /* How far through a regular file reading has come, 0 to 1; -1 if unknown. */

@@ -210,6 +210,8 @@ read_loop(input *in, flow_table *flows, run_state *st, gboolean show_progress,
             continue;
         if (rc == PCAP_ERROR_BREAK)   /* end of the file */
             break;
+        if (rc < 0 && stop_requested)   /* a read cut short by Ctrl-C */
+            break;
         if (rc < 0) {
             if (in->live) {
                 *error_message = g_strdup_printf("%s: %s", in->name, pcap_geterr(in->pcap));
