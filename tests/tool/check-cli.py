@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The command line: bad input of every kind (exit code, the one line on
+stderr, what stdout kept), options, the text and JSON formats, colour, the
+summary, and Ctrl-C.
+
+usage: check-cli.py SMTPREPLY CAPTURES_DIR   (the dir make-captures.py wrote)
+"""
+import json
+import os
+import pty
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+TOOL, CAPS = sys.argv[1], sys.argv[2]
+RESULTS = []
+
+
+def cap(name):
+    return os.path.join(CAPS, name)
+
+
+def run(*args, stdin=None, env=None, user=None):
+    cmd = [TOOL, *args]
+    if user:
+        cmd = ["setpriv", "--reuid=" + user, "--regid=nogroup", "--clear-groups"] + cmd
+    p = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=env, timeout=60)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def check(name, cond, detail=""):
+    RESULTS.append(cond)
+    print("%s %d - %s%s" % ("ok" if cond else "not ok", len(RESULTS), name,
+                            "" if cond else "  # " + detail))
+
+
+def check_error(name, result, code, message):
+    """Exit CODE, exactly one line on stderr, and it is MESSAGE."""
+    rc, out, err = result
+    check(name + ": exit %d" % code, rc == code, "exit %d, stderr %r" % (rc, err))
+    check(name + ": one stderr line", err == message + "\n" if not message.endswith("*")
+          else err.startswith(message[:-1]) and err.count("\n") == 1, repr(err))
+    return out
+
+
+def json_lines(out):
+    return [json.loads(l) for l in out.splitlines()]
+
+
+def as_nobody():
+    return os.geteuid() == 0 and shutil.which("setpriv")
+
+
+# --- bad input -----------------------------------------------------------
+check_error("missing file", run("-r", "/nonexistent/x.pcap"), 2,
+            "smtpreply: /nonexistent/x.pcap: No such file or directory")
+check_error("directory", run("-r", CAPS), 2, "smtpreply: %s: is a directory" % CAPS)
+check_error("not a capture", run("-r", cap("bad-not-a-capture.txt")), 2,
+            "smtpreply: %s: not a pcap or pcapng capture (unknown file format)"
+            % cap("bad-not-a-capture.txt"))
+check_error("empty file", run("-r", cap("bad-empty.pcap")), 2,
+            "smtpreply: %s: empty file, not a capture" % cap("bad-empty.pcap"))
+check_error("unsupported link type", run("-r", cap("bad-linktype.pcap")), 2,
+            "smtpreply: %s: unsupported link type IEEE802_11 (802.11, DLT 105); supported: "
+            "Ethernet, Linux cooked (SLL, SLL2), raw IP, BSD loopback" % cap("bad-linktype.pcap"))
+check_error("bad filter", run("-r", cap("gap.pcap"), "tcp", "and", "("), 3,
+            "smtpreply: %s: bad filter \"tcp and (\": *" % cap("gap.pcap"))
+check_error("no such interface", run("-i", "nosuch0"), 2,
+            "smtpreply: nosuch0: no such interface*")
+
+out = check_error("truncated capture", run("-r", cap("bad-truncated.pcap"), "--json"), 4,
+                  "smtpreply: %s: capture cut or damaged part-way (truncated dump file; *"
+                  % cap("bad-truncated.pcap"))
+replies = json_lines(out)
+check("truncated capture: the 7 replies before the cut are kept",
+      [r["code"] for r in replies] == [220, 250, 250, 550, 250, 354, 250], repr(out))
+
+with tempfile.TemporaryDirectory() as tmp:
+    locked = os.path.join(tmp, "locked.pcap")
+    shutil.copy(cap("gap.pcap"), locked)
+    os.chmod(locked, 0)
+    os.chmod(tmp, 0o755)
+    if as_nobody():
+        result = run("-r", locked, user="nobody")
+    elif os.geteuid() != 0:
+        result = run("-r", locked)
+    else:
+        result = None
+    if result:
+        check_error("unreadable file", result, 2,
+                    "smtpreply: %s: Permission denied" % locked)
+        if as_nobody():
+            check_error("no permission to capture", run("-i", "lo", user="nobody"), 2,
+                        "smtpreply: lo: no permission to capture; run as root or with "
+                        "CAP_NET_RAW*")
+    else:
+        check("unreadable file: needs setpriv when root", False, "setpriv missing")
+
+# --- usage errors ----------------------------------------------------------
+check_error("no input", run(), 1, "smtpreply: give -r FILE or -i IFACE (see --help)")
+check_error("two inputs", run("-r", "x", "-i", "y"), 1,
+            "smtpreply: give -r FILE or -i IFACE, not both")
+check_error("bad port", run("-r", cap("gap.pcap"), "--port", "25,70000"), 1,
+            "smtpreply: --port: \"70000\" is not a port or range of ports (1-65535)")
+check_error("bad port range", run("-r", cap("gap.pcap"), "--port", "30-20"), 1,
+            "smtpreply: --port: \"30-20\" is not a port or range of ports (1-65535)")
+check_error("unknown option", run("--bogus"), 1, "smtpreply: Unknown option --bogus")
+check_error("negative count", run("-r", cap("gap.pcap"), "-c", "-1"), 1,
+            "smtpreply: -c, --max-flows, --flow-buffer and --idle-timeout take numbers of 0 "
+            "or more")
+check_error("bad colour", run("-r", cap("gap.pcap"), "--color", "pink"), 1,
+            "smtpreply: --color: \"pink\" is not one of auto, always, never")
+
+# --- options ---------------------------------------------------------------
+rc, out, err = run("--version")
+check("--version", rc == 0 and out.startswith("smtpreply 0.") and "libpcap" in out, out)
+rc, out, err = run("--help")
+check("--help names every option",
+      rc == 0 and all(o in out for o in ("-r, --read", "-i, --interface", "-D,", "-c, --count",
+                                         "--port", "--json", "--summary", "-Z, --user",
+                                         "-q, --quiet", "Exit status")), out)
+rc, out, err = run("-D")
+check("-D lists lo", rc == 0 and any(l.split(" ")[0].endswith(".lo") for l in out.splitlines()),
+      out + err)
+
+with open(cap("link-vlan.pcap"), "rb") as f:
+    rc, out, err = run("-r", "-", "--json", stdin=f.read())
+check("-r - reads standard input", rc == 0 and len(json_lines(out)) == 8, out + err)
+
+rc, out, err = run("-r", cap("link-vlan.pcap"), "--json", "-c", "3")
+check("-c 3 stops after 3 replies", rc == 0 and [r["code"] for r in json_lines(out)]
+      == [220, 250, 250], out)
+rc, out, err = run("-r", cap("link-vlan.pcap"), "--json", "--port", "26")
+check("--port 26: the port-25 flow is not decoded", rc == 0 and out == "", out)
+rc, out, err = run("-r", cap("link-vlan.pcap"), "--json", "--port", "20-30")
+check("--port 20-30 covers 25", rc == 0 and len(json_lines(out)) == 8, out)
+rc, out, err = run("-r", cap("link-vlan.pcap"), "--json", "vlan 999")
+check("a user filter replaces the default", rc == 0 and out == "", out)
+rc, out, err = run("-r", cap("link-vlan.pcap"), "--json", "vlan", "100")
+check("filter words are joined", rc == 0 and len(json_lines(out)) == 8, out)
+
+# --- JSON ------------------------------------------------------------------
+rc, out, err = run("-r", cap("escapes.pcap"), "--json")
+lines = out.splitlines()
+check("JSON: ASCII escapes, UTF-8 kept, invalid bytes as \\u00XX", lines[1].endswith(
+    '"lines":["café utf8","bad \\u00e9 latin1","q\\"b\\\\s\\ttab"],'
+    '"anomalies":["8bit-byte","8bit-byte"]}'), lines[1] if lines else out)
+first = json_lines(out)[0]
+check("JSON: every documented field", first == {
+    "time": 1700000000.004, "flow": 0, "client": "192.0.2.10:41000",
+    "server": "192.0.2.25:25", "offset": 0, "code": 220, "class": "Positive Completion",
+    "category": "Connections", "meaning": "<domain> Service ready", "enhanced": None,
+    "multiline": False, "complete": True, "lines": ["esc \x1b[31m red"],
+    "anomalies": ["control-byte"]}, repr(first))
+check("JSON: ESC escaped, never raw", "\x1b" not in out and "\\u001b[31m" in lines[0], lines[0])
+rc, out, err = run("-r", cap("link-sll2-ipv6.pcap"), "--json")
+r = json_lines(out)[3]
+check("JSON: IPv6 endpoints in brackets, enhanced code",
+      (r["client"], r["server"], r["code"], r["enhanced"], r["class"], r["category"])
+      == ("[2001:db8::10]:41000", "[2001:db8::25]:587", 550, "5.1.1", "Permanent Negative",
+          "Mail system"), repr(r))
+
+# --- text ------------------------------------------------------------------
+rc, out, err = run("-r", cap("escapes.pcap"), "--color=never")
+check("text: the exact blocks", out == (
+    "2023-11-14 22:13:20.004000Z  flow 0  client 192.0.2.10:41000 -> server "
+    "192.0.2.25:25  offset 0\n"
+    "  220  2yz Positive Completion, x2z Connections: <domain> Service ready\n"
+    "  | 220 esc \\x1b[31m red\n"
+    "  anomalies: control-byte\n\n"
+    "2023-11-14 22:13:20.008000Z  flow 0  client 192.0.2.10:41000 -> server "
+    "192.0.2.25:25  offset 19\n"
+    "  250  2yz Positive Completion, x5z Mail system: Requested mail action okay, "
+    "completed\n"
+    "  | 250-café utf8\n"
+    "  | 250-bad \\xe9 latin1\n"
+    "  | 250 q\"b\\\\s\\ttab\n"
+    "  anomalies: 8bit-byte, 8bit-byte\n\n"
+    "2023-11-14 22:13:20.012000Z  flow 0  client 192.0.2.10:41000 -> server "
+    "192.0.2.25:25  offset 68\n"
+    "  250  2yz Positive Completion, x5z Mail system: Requested mail action okay, "
+    "completed\n"
+    "  | 250 nul\\x00here\\rcr\n"
+    "  anomalies: bare-cr, nul-byte\n\n"), out)
+rc, out, err = run("-r", cap("link-vlan.pcap"), "--color=never")
+check("text: enhanced code and its meaning",
+      "  enhanced 5.1.1  Permanent Failure, Addressing Status: Bad destination mailbox "
+      "address\n" in out, out)
+rc, out, err = run("-r", cap("gap.pcap"), "--color=never")
+check("text: incomplete reply marked, anomalies named",
+      "offset 33  (incomplete)\n" in out and "  anomalies: gap, incomplete-reply\n" in out, out)
+
+
+def on_terminal(*args, env=None):
+    """Runs the tool with stdout on a pseudo-terminal; returns its bytes."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(TOOL, [TOOL, *args], env or os.environ)
+    data = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    os.waitpid(pid, 0)
+    return data
+
+
+plain = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+check("colour on a terminal", b"\x1b[32m220\x1b[0m" in on_terminal(
+    "-r", cap("link-vlan.pcap"), env=plain))
+check("no colour on a terminal with NO_COLOR", b"\x1b[" not in on_terminal(
+    "-r", cap("link-vlan.pcap"), env=dict(plain, NO_COLOR="1")))
+rc, out, err = run("-r", cap("link-vlan.pcap"), env=plain)
+check("no colour into a pipe", rc == 0 and "\x1b" not in out)
+rc, out, err = run("-r", cap("link-vlan.pcap"), "--color=always", env=dict(plain, NO_COLOR="1"))
+check("--color=always wins over NO_COLOR", "\x1b[31m550\x1b[0m" in out, out[:300])
+
+# --- summary ---------------------------------------------------------------
+rc, out, err = run("-r", cap("gap.pcap"), "--json", "--summary")
+s = json_lines(out)[-1]["summary"]
+check("JSON summary: counts", (s["packets"], s["flows"], s["replies"], s["complete"],
+                               s["incomplete"], s["codes"], s["classes"], s["categories"],
+                               s["anomalies"], s["gaps"], s["gap_bytes"], s["dropped"],
+                               s["interrupted"])
+      == (18, 1, 4, 3, 1, {"220": 1, "221": 1, "250": 2}, {"2yz": 4}, {"x2z": 2, "x5z": 2},
+          {"incomplete-reply": 1, "gap": 1, "resync": 1}, 1, 26, None, False), repr(s))
+rc, out, err = run("-r", cap("retransmission.pcap"), "-q", "--summary", "--color=never")
+check("-q --summary: only the summary, text", out.startswith("Summary\n") and (
+    "  tcp anomalies  tcp-overlap-conflict 1\n" in out) and (
+    "  by code        220 1, 221 1, 250 1\n" in out) and " flow 0 " not in out, out)
+rc, out, err = run("-r", cap("two-flows.pcap"), "-q", "--summary", "--json")
+s = json_lines(out)[0]["summary"]
+check("summary: flows and packets", (s["flows"], s["flows_peak"], s["tcp_packets"])
+      == (2, 2, 24), repr(s))
+
+# --- Ctrl-C ----------------------------------------------------------------
+with open(cap("link-vlan.pcap"), "rb") as f:
+    data = f.read()
+p = subprocess.Popen([TOOL, "-r", "-", "--json", "--summary"], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+p.stdin.write(data[:len(data) // 2])   # half the file, then the pipe stays open
+p.stdin.flush()
+time.sleep(0.5)
+p.send_signal(signal.SIGINT)
+try:
+    out, err = p.communicate(timeout=10)
+    rc = p.returncode
+except subprocess.TimeoutExpired:
+    p.kill()
+    out, err, rc = b"", b"timed out", -1
+objs = json_lines(out.decode())
+check("Ctrl-C: exit 0, replies so far, then the summary",
+      rc == 0 and err == b"" and len(objs) >= 2 and objs[-1]["summary"]["interrupted"] is True
+      and all("code" in o for o in objs[:-1]), "rc %d %r %r" % (rc, out[-300:], err))
+
+failed = RESULTS.count(False)
+print("%d passed, %d failed" % (len(RESULTS) - failed, failed))
+sys.exit(1 if failed else 0)

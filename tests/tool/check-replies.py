@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Runs smtpreply on captures and compares what it decodes, as JSON and as
+text, with the expected replies beside each capture.
+
+  check-replies.py TOOL --dir DIR        every DIR/<capture>.jsonl
+  check-replies.py TOOL --samples DIR    every DIR/expected/<capture>.jsonl,
+                                         the capture in DIR
+
+An expected file holds one object per reply: stream (the TCP stream, as
+tshark numbers them), code (int or null), complete, lines (each byte as the
+Latin-1 character), anomalies (names).  Streams are matched to the tool's
+flows by order, reply by reply within each.  With no pairs to compare the
+check fails: a comparison of nothing proves nothing.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+# Tool-side anomalies (capture-tool/flows.c): the samples' expected files
+# come from the decoder in Wireshark, which reports TCP trouble its own way.
+TOOL_ANOMALIES = {"tcp-overlap-conflict", "snaplen-truncated", "flow-evicted", "idle-timeout"}
+
+REPLY_KEYS = {"time": (int, float), "flow": int, "client": str, "server": str,
+              "offset": int, "code": (int, type(None)), "class": (str, type(None)),
+              "category": (str, type(None)), "meaning": (str, type(None)),
+              "enhanced": (str, type(None)), "multiline": bool, "complete": bool,
+              "lines": list, "anomalies": list}
+
+
+def utf8_length(b, i):
+    """Length of the well-formed UTF-8 sequence at b[i], or 0 (as escape.c)."""
+    b0 = b[i]
+    if b0 < 0x80:
+        return 1
+    if 0xC2 <= b0 <= 0xDF:
+        need, lo, hi = 2, 0x80, 0xBF
+    elif 0xE0 <= b0 <= 0xEF:
+        need, lo, hi = 3, 0xA0 if b0 == 0xE0 else 0x80, 0x9F if b0 == 0xED else 0xBF
+    elif 0xF0 <= b0 <= 0xF4:
+        need, lo, hi = 4, 0x90 if b0 == 0xF0 else 0x80, 0x8F if b0 == 0xF4 else 0xBF
+    else:
+        return 0
+    if len(b) - i < need or not lo <= b[i + 1] <= hi:
+        return 0
+    if any(b[i + k] & 0xC0 != 0x80 for k in range(2, need)):
+        return 0
+    return need
+
+
+def json_text(raw):
+    """The string the tool's JSON must carry for RAW bytes: valid UTF-8 as
+    itself, any other byte as the Latin-1 character."""
+    out, i = [], 0
+    while i < len(raw):
+        n = utf8_length(raw, i)
+        if n <= 1:
+            out.append(chr(raw[i]))
+            i += 1
+        else:
+            out.append(raw[i:i + n].decode("utf-8"))
+            i += n
+    return "".join(out)
+
+
+def text_escape(raw):
+    """What the text output must show for RAW bytes (as escape.c)."""
+    out, i = [], 0
+    named = {0x0D: "\\r", 0x0A: "\\n", 0x09: "\\t", 0x5C: "\\\\"}
+    while i < len(raw):
+        n = utf8_length(raw, i)
+        if n == 2 and raw[i] == 0xC2 and raw[i + 1] < 0xA0:
+            out.append("\\x%02x\\x%02x" % (raw[i], raw[i + 1]))
+        elif n > 1:
+            out.append(raw[i:i + n].decode("utf-8"))
+        elif raw[i] in named:
+            out.append(named[raw[i]])
+        elif raw[i] < 0x20 or raw[i] >= 0x7F:
+            out.append("\\x%02x" % raw[i])
+        else:
+            out.append(chr(raw[i]))
+        i += max(n, 1)
+    return "".join(out)
+
+
+def by_stream(items, key):
+    groups = {}
+    for item in items:
+        groups.setdefault(item[key], []).append(item)
+    return [groups[k] for k in sorted(groups)]
+
+
+def run(tool, capture, *args):
+    p = subprocess.run([tool, "-r", capture, "--color=never", *args],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+
+
+def text_blocks(out):
+    """The text output cut into replies: (line texts, anomaly names)."""
+    blocks = []
+    for line in out.decode("utf-8").split("\n"):
+        if line[:2].isdigit() and " flow " in line:
+            blocks.append(([], []))
+        elif line.startswith("  | "):
+            blocks[-1][0].append(line[4:])
+        elif line.startswith("  anomalies: "):
+            blocks[-1][1].extend(line[len("  anomalies: "):].split(", "))
+    return blocks
+
+
+def compare(tool, capture, expected_path, decoder_only):
+    """Returns a list of differences; empty when all match."""
+    with open(expected_path, encoding="utf-8") as f:
+        expected = [json.loads(l) for l in f if l.strip()]
+    errors = []
+    status, out, err = run(tool, capture, "--json")
+    want_status = 4 if "truncated" in os.path.basename(capture) else 0
+    if status != want_status:
+        errors.append("exit status %d, expected %d (%s)" % (status, want_status, err.strip()))
+    got = []
+    for n, line in enumerate(out.decode("utf-8").splitlines()):
+        obj = json.loads(line)
+        if set(obj) != set(REPLY_KEYS):
+            errors.append("reply %d: keys %s" % (n, sorted(obj)))
+        for k, types in REPLY_KEYS.items():
+            if k in obj and not isinstance(obj[k], types):
+                errors.append("reply %d: %s has type %s" % (n, k, type(obj[k]).__name__))
+        got.append(obj)
+    if len(got) != len(expected):
+        errors.append("%d replies, expected %d" % (len(got), len(expected)))
+    exp_streams, got_flows = by_stream(expected, "stream"), by_stream(got, "flow")
+    if len(exp_streams) != len(got_flows):
+        errors.append("replies in %d flows, expected %d" % (len(got_flows), len(exp_streams)))
+    for es, gf in zip(exp_streams, got_flows):
+        where = "stream %s (flow %s)" % (es[0]["stream"], gf[0]["flow"])
+        if len(es) != len(gf):
+            errors.append("%s: %d replies, expected %d" % (where, len(gf), len(es)))
+        for i, (e, g) in enumerate(zip(es, gf)):
+            anomalies = g["anomalies"]
+            if decoder_only:
+                anomalies = [a for a in anomalies if a not in TOOL_ANOMALIES]
+            want_lines = [json_text(l.encode("latin-1")) for l in e["lines"]]
+            for key, want, have in (("code", e["code"], g["code"]),
+                                    ("complete", e["complete"], g["complete"]),
+                                    ("lines", want_lines, g["lines"]),
+                                    ("anomalies", e["anomalies"], anomalies)):
+                if want != have:
+                    errors.append("%s reply %d: %s %r, expected %r" % (where, i, key, have, want))
+
+    # The same replies as text: every line escaped, every anomaly named.
+    status, out, err = run(tool, capture)
+    blocks = text_blocks(out)
+    if len(blocks) != len(got):
+        errors.append("text: %d replies, JSON %d" % (len(blocks), len(got)))
+    for n, (g, (lines, names)) in enumerate(zip(got, blocks)):
+        raw = [l.encode("latin-1") for l in expected[n]["lines"]] if n < len(expected) else []
+        for k, (shown, line) in enumerate(zip(lines, raw)):
+            # What the decoder did not keep, and a missing or bare-LF line
+            # end, are marked after the text.
+            shown = re.sub(r"( \[\d+ more bytes not kept\])?( \[no line end\])?$", "", shown)
+            if not shown.endswith(text_escape(line)) and not (
+                    shown.endswith("\\n") and shown[:-2].endswith(text_escape(line))):
+                errors.append("text reply %d line %d: %r does not end with %r"
+                              % (n, k, shown, text_escape(line)))
+        if names != g["anomalies"]:
+            errors.append("text reply %d: anomalies %r, JSON %r" % (n, names, g["anomalies"]))
+    return errors, len(got)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tool")
+    where = ap.add_mutually_exclusive_group(required=True)
+    where.add_argument("--dir")
+    where.add_argument("--samples")
+    args = ap.parse_args()
+
+    pairs = []
+    if args.dir:
+        for exp in sorted(glob.glob(os.path.join(args.dir, "*.jsonl"))):
+            pairs.append((exp[:-len(".jsonl")], exp))
+    else:
+        for exp in sorted(glob.glob(os.path.join(args.samples, "expected", "*.jsonl"))):
+            stem = os.path.basename(exp)[:-len(".jsonl")]
+            cands = [os.path.join(args.samples, stem + ext) for ext in ("", ".pcapng", ".pcap")]
+            cap = next((c for c in cands if os.path.isfile(c)), None)
+            if cap is None:
+                print("not ok %s: no capture for %s" % (stem, exp))
+                pairs.append((None, exp))
+            else:
+                pairs.append((cap, exp))
+    if not pairs:
+        print("not ok: no captures with expected replies found")
+        return 1
+
+    failed = 0
+    for cap, exp in pairs:
+        if cap is None:
+            failed += 1
+            continue
+        errors, n = compare(args.tool, cap, exp, decoder_only=bool(args.samples))
+        name = os.path.basename(cap)
+        if errors:
+            failed += 1
+            print("not ok %s" % name)
+            for e in errors[:20]:
+                print("    " + e)
+        else:
+            print("ok %s: %d replies" % (name, n))
+    print("%d passed, %d failed" % (len(pairs) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
