@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Drives the real Postfix through sessions swaks cannot send.
+
+    postfix_client.py SCENARIO SERVER PORT CLIENT_PORT
+
+Every reply in the captures this makes is Postfix's own: this client only
+sends commands (syntax errors, commands out of sequence, VRFY/EXPN/HELP,
+BDAT) and waits for each reply before the next command.  It binds
+CLIENT_PORT so the capture filter can select this one connection.
+"""
+
+import socket
+import sys
+
+HELO = "client.example.test"
+
+
+class Session:
+    def __init__(self, server, port, client_port):
+        family = socket.AF_INET6 if ":" in server else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((server if family == socket.AF_INET6 else "127.0.0.1", client_port))
+        self.sock.settimeout(20)
+        self.sock.connect((server, port))
+        self.buf = b""
+        self.reply()  # greeting
+
+    def line(self):
+        while b"\r\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                raise ConnectionError("server closed the connection")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def reply(self):
+        """Reads one whole reply; returns its code."""
+        while True:
+            line = self.line()
+            sys.stderr.write("S: %r\n" % line)
+            if len(line) < 4 or line[3:4] != b"-":
+                return int(line[:3])
+
+    def send(self, data):
+        sys.stderr.write("C: %r\n" % data[:80])
+        self.sock.sendall(data)
+
+    def cmd(self, text):
+        self.send(text.encode("ascii") + b"\r\n")
+        return self.reply()
+
+    def close(self):
+        self.cmd("QUIT")
+        self.sock.close()
+
+
+def syntax_errors(s):
+    s.cmd("EHLO")                                   # 501: no hostname
+    s.cmd("EHLO " + HELO)
+    s.cmd("")                                       # 500: empty command line
+    s.cmd("XYZZY frobnicate")                       # 502: unknown verb
+    s.cmd("MAIL TO:<alice@example.test>")           # 501: not FROM:
+    s.cmd("MAIL FROM:<alice@example.test> BOGUS=1")  # 555: unknown parameter
+    s.cmd("MAIL FROM:<alice@example.test>")
+    s.cmd("RCPT TO:<bob@@example.test>")            # 501: address syntax
+    s.cmd("RCPT")                                   # 501: no argument
+    s.cmd("RSET")
+    s.close()
+
+
+def disabled_commands(s):
+    s.cmd("EHLO " + HELO)
+    s.cmd("VRFY alice")                             # 502: VRFY disabled
+    s.cmd("STARTTLS")                               # 502: no TLS here
+    s.cmd("AUTH PLAIN")                             # 503: no AUTH here
+    s.cmd("ETRN")                                   # 500: no argument
+    s.close()
+
+
+def bad_sequence(s):
+    s.cmd("EHLO " + HELO)
+    s.cmd("RCPT TO:<bob@example.test>")             # 503: need MAIL
+    s.cmd("DATA")                                   # 503: need RCPT
+    s.cmd("MAIL FROM:<alice@example.test>")
+    s.cmd("MAIL FROM:<alice@example.test>")         # 503: nested MAIL
+    s.cmd("DATA")                                   # 554: no valid recipients
+    s.cmd("EHLO " + HELO)
+    s.send(b"BDAT 12 LAST\r\nHello, Bob\r\n")  # 503 after the chunk is read
+    s.reply()
+    s.close()
+
+
+def info_commands(s):
+    s.cmd("EHLO " + HELO)
+    s.cmd("VRFY alice")
+    s.cmd("VRFY nobody@example.test")
+    s.cmd("EXPN staff")
+    s.cmd("HELP")
+    s.cmd("NOOP")
+    s.cmd("MAIL FROM:<alice@example.test>")
+    s.cmd("RSET")
+    s.close()
+
+
+def bdat(s):
+    s.cmd("EHLO " + HELO)
+    s.cmd("MAIL FROM:<alice@example.test>")
+    s.cmd("RCPT TO:<bob@example.test>")
+    first = (b"From: alice@example.test\r\nTo: bob@example.test\r\n"
+             b"Subject: smtpreply sample (BDAT)\r\n\r\n")
+    second = b"This message was sent in two BDAT chunks.\r\n"
+    s.send(b"BDAT %d\r\n" % len(first) + first)
+    s.reply()
+    s.send(b"BDAT %d LAST\r\n" % len(second) + second)
+    s.reply()
+    s.close()
+
+
+def submission_reject(s):
+    s.cmd("EHLO " + HELO)
+    s.cmd("MAIL FROM:<alice@example.test>")
+    s.cmd("RCPT TO:<nobody@example.test>")          # 550 + footer line
+    s.cmd("RCPT TO:<someone@elsewhere.test>")       # 554 + footer line
+    s.cmd("RCPT TO:<busy@example.test>")            # 450 + footer line
+    s.cmd("RCPT TO:<bob@example.test>")
+    s.cmd("XYZZY")                                  # 502 + footer line
+    s.cmd("RSET")
+    s.close()
+
+
+def too_large_size(s):
+    s.cmd("EHLO " + HELO)
+    s.cmd("MAIL FROM:<alice@example.test> SIZE=2000000")  # 552 at MAIL
+    s.close()
+
+
+def too_large_body(s):
+    s.cmd("EHLO " + HELO)
+    s.cmd("MAIL FROM:<alice@example.test>")
+    s.cmd("RCPT TO:<bob@example.test>")
+    s.cmd("DATA")
+    body = b"Subject: smtpreply sample (too large)\r\n\r\n"
+    body += b"".join(b"line %04d of a message over the 8 KB limit of port 587\r\n" % i
+                     for i in range(300))
+    s.send(body + b".\r\n")
+    s.reply()                                       # 552 after the final dot
+    s.close()
+
+
+SCENARIOS = {
+    "syntax-errors": syntax_errors,
+    "disabled-commands": disabled_commands,
+    "bad-sequence": bad_sequence,
+    "info-commands": info_commands,
+    "bdat": bdat,
+    "submission-reject": submission_reject,
+    "too-large-size": too_large_size,
+    "too-large-body": too_large_body,
+}
+
+
+def main():
+    if len(sys.argv) != 5 or sys.argv[1] not in SCENARIOS:
+        sys.exit("usage: postfix_client.py {%s} SERVER PORT CLIENT_PORT" % ",".join(SCENARIOS))
+    server, port, client_port = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    SCENARIOS[sys.argv[1]](Session(server, port, client_port))
+
+
+if __name__ == "__main__":
+    main()
