@@ -251,7 +251,7 @@ trap cleanup EXIT
 conn() { echo "tcp and host $1 and port $2 and port $3"; }
 
 SWAKS=(swaks --helo client.example.test --from alice@example.test
-       --header "Subject: smtpreply sample" --add-header "X-Mailer: smtpreply samples"
+       --header "Subject: smtpreply sample" --header "X-Mailer: smtpreply samples"
        --timeout 20)
 
 # ---------------------------------------------------------------- Postfix scenarios
@@ -453,20 +453,18 @@ scripted_scenarios() {
 # ---------------------------------------------------------------- rewritten captures
 
 rewritten_scenarios() {
-    local src=$SAMPLES/delivery.pcap
-    local r
-    for r in out-of-order retransmission overlap-conflict gap; do
-        wanted "rewritten-$r" || continue
-        [ -s "$src" ] || die "rewritten-$r needs delivery.pcap"
-        $PY "$TOOLS/pcap_rewrite.py" "$r" "$src" "$SAMPLES/rewritten-$r.pcap"
-        echo "  rewritten-$r.pcap: $(stat -c %s "$SAMPLES/rewritten-$r.pcap") bytes"
+    # MODE and the capture it rewrites (see tools/pcap_rewrite.py).
+    local pair mode src
+    for pair in out-of-order:scripted-multiline-frames retransmission:delivery \
+                overlap-conflict:delivery gap:delivery gap-multiline:scripted-multiline-frames; do
+        mode=${pair%%:*}
+        src=$SAMPLES/${pair#*:}.pcap
+        wanted "rewritten-$mode" || continue
+        [ -s "$src" ] || die "rewritten-$mode needs $(basename "$src")"
+        $PY "$TOOLS/pcap_rewrite.py" "$mode" "$src" "$SAMPLES/rewritten-$mode.pcap"
+        chown --reference="$SAMPLES" "$SAMPLES/rewritten-$mode.pcap"
+        echo "  rewritten-$mode.pcap: $(stat -c %s "$SAMPLES/rewritten-$mode.pcap") bytes"
     done
-    if wanted rewritten-gap-multiline; then
-        src=$SAMPLES/scripted-multiline-frames.pcap
-        [ -s "$src" ] || die "rewritten-gap-multiline needs scripted-multiline-frames.pcap"
-        $PY "$TOOLS/pcap_rewrite.py" gap-multiline "$src" "$SAMPLES/rewritten-gap-multiline.pcap"
-        echo "  rewritten-gap-multiline.pcap: $(stat -c %s "$SAMPLES/rewritten-gap-multiline.pcap") bytes"
-    fi
 }
 
 # ---------------------------------------------------------------- main
