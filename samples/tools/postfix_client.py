@@ -12,6 +12,7 @@ CLIENT_PORT so the capture filter can select this one connection.
 
 import socket
 import sys
+import time
 
 HELO = "client.example.test"
 
@@ -20,6 +21,7 @@ class Session:
     def __init__(self, server, port, client_port):
         family = socket.AF_INET6 if ":" in server else socket.AF_INET
         self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((server if family == socket.AF_INET6 else "127.0.0.1", client_port))
         self.sock.settimeout(20)
@@ -47,6 +49,14 @@ class Session:
     def send(self, data):
         sys.stderr.write("C: %r\n" % data[:80])
         self.sock.sendall(data)
+
+    def send_paced(self, data, size=1448, pause=0.002):
+        """Sends DATA in segments of SIZE bytes, as over Ethernet: the
+        loopback would otherwise carry it in a few 64 KB segments."""
+        sys.stderr.write("C: %d bytes in %d-byte segments\n" % (len(data), size))
+        for i in range(0, len(data), size):
+            self.sock.sendall(data[i:i + size])
+            time.sleep(pause)
 
     def cmd(self, text):
         self.send(text.encode("ascii") + b"\r\n")
@@ -150,6 +160,21 @@ def too_large_body(s):
     s.close()
 
 
+def large_message(s):
+    s.cmd("EHLO " + HELO)
+    s.cmd("MAIL FROM:<alice@example.test>")
+    s.cmd("RCPT TO:<bob@example.test>")
+    s.cmd("DATA")
+    # About 300 KB of 72-column text: the data phase spans some 200 segments.
+    body = b"From: alice@example.test\r\nTo: bob@example.test\r\n"
+    body += b"Subject: smtpreply sample (large message)\r\n\r\n"
+    body += b"".join(("line %05d of a large smtpreply sample message " % i)
+                     .ljust(72, "-").encode("ascii") + b"\r\n" for i in range(4000))
+    s.send_paced(body + b".\r\n")
+    s.reply()
+    s.close()
+
+
 SCENARIOS = {
     "syntax-errors": syntax_errors,
     "disabled-commands": disabled_commands,
@@ -159,6 +184,7 @@ SCENARIOS = {
     "submission-reject": submission_reject,
     "too-large-size": too_large_size,
     "too-large-body": too_large_body,
+    "large-message": large_message,
 }
 
 

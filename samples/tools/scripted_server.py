@@ -110,7 +110,7 @@ MALFORMED = (
         ("RSET", [b"650 6.0.0 not a class\r\n"]),
         ("RSET", [b"270 category seven\r\n"]),
         ("RSET", [b"150 preliminary\r\n"]),
-        ("VRFY alice", [b"299 2.0.0 unregistered code\r\n"]),
+        ("VRFY alice", [b"259 2.0.0 unregistered code\r\n"]),
         # Enhanced status codes that do not fit the reply.
         ("VRFY bob", [b"550 4.1.1 class differs from the code\r\n"]),
         ("VRFY carol", [b"250 2.1 only two parts\r\n"]),
