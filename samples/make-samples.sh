@@ -242,7 +242,6 @@ capture_stop() {
 
 cleanup() {
     [ -n "$CAP_PID" ] && kill -INT "$CAP_PID" 2>/dev/null || true
-    [ -n "${SRV_PID:-}" ] && kill "$SRV_PID" 2>/dev/null || true
     stop_postfix
 }
 trap cleanup EXIT
@@ -418,7 +417,6 @@ postfix_scenarios() {
 
 # ---------------------------------------------------------------- scripted server
 
-SRV_PID=
 
 # scripted NAME: one capture of the scripted server at 127.0.0.2:25.
 scripted() {
