@@ -295,6 +295,10 @@ sr_parser_gap(sr_parser *p, guint64 missing)
 void
 sr_parser_resync(sr_parser *p)
 {
+    /* What was being read will not go on: hand it over unfinished. */
+    sr_line_framer_flush(&p->framer);
+    if (p->open)
+        emit(p, FALSE);
     p->resync = TRUE;
 }
 

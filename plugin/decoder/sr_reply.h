@@ -87,7 +87,8 @@ void sr_parser_feed(sr_parser *p, const guint8 *data, gsize len);
 /* MISSING bytes were lost: the open reply is handed over incomplete and the
  * parser resynchronises at the next reply line. */
 void sr_parser_gap(sr_parser *p, guint64 missing);
-/* The next bytes may start mid-line (a capture that starts mid-session). */
+/* The next bytes may start mid-line (a capture that starts mid-session);
+ * a reply being read is handed over incomplete. */
 void sr_parser_resync(sr_parser *p);
 /* End of stream: an open reply is handed over incomplete. */
 void sr_parser_finish(sr_parser *p);

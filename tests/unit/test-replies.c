@@ -385,6 +385,25 @@ test_resync_at_start(void)
     g_string_free(out, TRUE);
 }
 
+/* Resynchronising mid-reply hands the reply over; what follows is read anew. */
+static void
+test_resync_mid_reply(void)
+{
+    GString *out = g_string_new(NULL);
+    sr_parser p;
+
+    sr_parser_init(&p, NULL, collect_reply, out);
+    sr_parser_feed(&p, (const guint8 *)"250-a\r\n", 7);
+    sr_parser_resync(&p);
+    sr_parser_feed(&p, (const guint8 *)"junk\r\n250 b\r\n", 13);
+    sr_parser_finish(&p);
+    g_assert_cmpstr(out->str, ==,
+                    "250 I @0+7 \"a\" {incomplete-reply@7}\n"
+                    "250 C @13+7 \"b\" {resync@7#6}\n");
+    sr_parser_clear(&p);
+    g_string_free(out, TRUE);
+}
+
 static void
 test_bounded_memory(void)
 {
@@ -435,6 +454,7 @@ main(int argc, char **argv)
     g_test_add_func("/reply/gap/mid-reply", test_gap);
     g_test_add_func("/reply/gap/between", test_gap_between_replies);
     g_test_add_func("/reply/resync-at-start", test_resync_at_start);
+    g_test_add_func("/reply/resync-mid-reply", test_resync_mid_reply);
     g_test_add_func("/reply/bounded-memory", test_bounded_memory);
     return g_test_run();
 }
