@@ -515,7 +515,7 @@ add_reply(const sr_reply *reply, gpointer user_data)
         rec = *(reply_record **)wmem_array_index(ctx->records, ctx->replies);
 
     append_info(ctx->info, ctx->pinfo, tvb, reply);
-    if (rec && rec->command)
+    if (rec && rec->command && rec->request_in)
         wmem_strbuf_append_printf(ctx->info, " (answers %s)", rec->command);
 
     ti = proto_tree_add_item(ctx->tree, proto_smtpreply, tvb, (gint)reply->offset,
@@ -527,6 +527,8 @@ add_reply(const sr_reply *reply, gpointer user_data)
 
     if (sr_reply_line_get(reply, 0)->valid)
         add_code(reply_tree, ctx->pinfo, tvb, reply);
+    if (rec)
+        add_pairing(reply_tree, tvb, rec);
 
     item = proto_tree_add_boolean(reply_tree, hf_smtpreply_complete, tvb, 0, 0, reply->complete);
     proto_item_set_generated(item);
@@ -559,11 +561,8 @@ add_reply(const sr_reply *reply, gpointer user_data)
         }
     }
 
-    if (rec) {
-        add_pairing(reply_tree, tvb, rec);
-        if (rec->capabilities)
-            add_capabilities(reply_tree, tvb, reply, rec);
-    }
+    if (rec && rec->capabilities)
+        add_capabilities(reply_tree, tvb, reply, rec);
     add_anomalies(reply_tree, ctx->pinfo, tvb, (const sr_anomaly *)(void *)reply->anomalies->data,
                   reply->anomalies->len);
     if (rec)
