@@ -417,7 +417,6 @@ postfix_scenarios() {
 
 # ---------------------------------------------------------------- scripted server
 
-
 # scripted NAME: one capture of the scripted server at 127.0.0.2:25.
 scripted() {
     local name=$1 port=$2
