@@ -305,6 +305,47 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     return code;
 }
 
+/* What the parsed options ask for; returns the exit code. */
+static int
+dispatch(const options *opt)
+{
+    GError *error = NULL;
+    guint8 *port_table;
+    GString *port_expr;
+    gboolean colour;
+    int code;
+
+    if (opt->version) {
+        printf("smtpreply %s\n%s\n", SMTPREPLY_VERSION, pcap_lib_version());
+        return EXIT_OK;
+    }
+    if (opt->list_interfaces) {
+        if (input_list_interfaces(stdout, &error))
+            return EXIT_OK;
+        code = fail(error->code, error->message);
+        g_error_free(error);
+        return code;
+    }
+    if (!opt->read_file == !opt->interface)
+        return fail(EXIT_USAGE, opt->read_file ? "give -r FILE or -i IFACE, not both"
+                                               : "give -r FILE or -i IFACE (see --help)");
+    if (opt->count < 0 || opt->max_flows < 0 || opt->flow_buffer < 0 || opt->idle_timeout < 0)
+        return fail(EXIT_USAGE, "-c, --max-flows, --flow-buffer and --idle-timeout take "
+                                "numbers of 0 or more");
+    colour = use_colour(opt->colour, &error);
+    port_table = g_malloc0(65536);
+    port_expr = g_string_new(NULL);
+    if (error || !parse_ports(opt->ports ? opt->ports : "25,587", port_table, port_expr, &error)) {
+        code = fail(EXIT_USAGE, error->message);
+        g_error_free(error);
+    } else {
+        code = run(opt, port_table, port_expr->str, colour);
+    }
+    g_string_free(port_expr, TRUE);
+    g_free(port_table);
+    return code;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -348,9 +389,6 @@ main(int argc, char **argv)
     };
     GOptionContext *ctx = g_option_context_new("[FILTER] - decode SMTP replies");
     GError *error = NULL;
-    guint8 *port_table;
-    GString *port_expr;
-    gboolean colour;
     int code;
 
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -367,35 +405,7 @@ main(int argc, char **argv)
         return code;
     }
     g_option_context_free(ctx);
-    if (opt.version) {
-        printf("smtpreply %s\n%s\n", SMTPREPLY_VERSION, pcap_lib_version());
-        return EXIT_OK;
-    }
-    if (opt.list_interfaces) {
-        if (!input_list_interfaces(stdout, &error)) {
-            code = fail(error->code, error->message);
-            g_error_free(error);
-            return code;
-        }
-        return EXIT_OK;
-    }
-    if (!opt.read_file == !opt.interface)
-        return fail(EXIT_USAGE, opt.read_file ? "give -r FILE or -i IFACE, not both"
-                                              : "give -r FILE or -i IFACE (see --help)");
-    if (opt.count < 0 || opt.max_flows < 0 || opt.flow_buffer < 0 || opt.idle_timeout < 0)
-        return fail(EXIT_USAGE, "-c, --max-flows, --flow-buffer and --idle-timeout take "
-                                "numbers of 0 or more");
-    colour = use_colour(opt.colour, &error);
-    port_table = g_malloc0(65536);
-    port_expr = g_string_new(NULL);
-    if (error || !parse_ports(opt.ports ? opt.ports : "25,587", port_table, port_expr, &error)) {
-        code = fail(EXIT_USAGE, error->message);
-        g_error_free(error);
-    } else {
-        code = run(&opt, port_table, port_expr->str, colour);
-    }
-    g_string_free(port_expr, TRUE);
-    g_free(port_table);
+    code = dispatch(&opt);
     g_free(opt.read_file);
     g_free(opt.interface);
     g_free(opt.ports);

@@ -108,16 +108,17 @@ class Capture:
 
     def write_pcap(self, path, cut_in=None):
         """CUT_IN: the index of a packet whose record the file ends in."""
-        out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, self.snaplen, self.linktype)
+        out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, self.snaplen, self.linktype)]
         for n, (t, frame) in enumerate(self.packets):
             cap = frame[:self.snaplen]
             sec = int(t)
             usec = int(round((t - sec) * 1e6))
             record = struct.pack("<IIII", sec, usec, len(cap), len(frame)) + cap
             if n == cut_in:
-                out += record[:len(record) // 2]
+                out.append(record[:len(record) // 2])
                 break
-            out += record
+            out.append(record)
+        out = b"".join(out)
         with open(path, "wb") as f:
             f.write(out)
 
