@@ -155,8 +155,7 @@ on_command_line(sr_client *c, const sr_raw_line *line)
         cmd.verb[n++] = g_ascii_isgraph(ch) ? g_ascii_toupper((gchar)ch) : '?';
     }
     cmd.verb[n] = '\0';
-    if (n == 0)
-        return;  /* an empty line is no command */
+    /* An empty line is an (unknown, empty) command too: servers answer it. */
     cmd.kind = kind_of_verb(cmd.verb);
     if (cmd.kind == SR_CMD_BDAT && !parse_bdat(line->data + n, line->stored - n, &cmd))
         cmd.kind = SR_CMD_UNKNOWN;

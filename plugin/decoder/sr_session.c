@@ -57,19 +57,28 @@ copy_printable(char *dst, gsize size, const guint8 *src, gsize len, gboolean upp
 }
 
 /* Keywords and parameters of an EHLO reply (RFC 5321 4.1.1.1): every line
- * but the first, which names the server. */
+ * but the first, which names the server.  A reply cut by a gap is read as
+ * far as it goes and its rest, after the gap, adds to it. */
 static void
 read_capabilities(sr_session *s, const sr_reply *reply)
 {
     sr_capabilities *caps = &s->capabilities;
+    gboolean rest_of_cut = s->capabilities_cut && sr_reply_has_anomaly(reply, SR_ANOM_RESYNC);
 
-    g_array_set_size(caps->list, 0);
-    caps->has_size = FALSE;
-    caps->size = 0;
-    for (guint i = 1; i < reply->lines->len; i++) {
+    if (!rest_of_cut) {
+        g_array_set_size(caps->list, 0);
+        caps->has_size = FALSE;
+        caps->size = 0;
+    }
+    s->capabilities_cut = !reply->complete && sr_reply_has_anomaly(reply, SR_ANOM_GAP);
+    for (guint i = rest_of_cut ? 0 : 1; i < reply->lines->len; i++) {
         sr_capability cap = { .kind = SR_CAP_OTHER, .line = i };
         gsize len, kw = 0, rest;
         const guint8 *text = sr_reply_line_text(reply, i, &len);
+
+        /* A line the gap cut short names no keyword for sure. */
+        if (sr_reply_line_get(reply, i)->term == SR_TERM_NONE)
+            continue;
 
         /* "AUTH=LOGIN" is the pre-standard spelling of "AUTH LOGIN". */
         while (kw < len && text[kw] != ' ' && text[kw] != '=')
@@ -142,6 +151,22 @@ follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
     }
 }
 
+/*
+ * Replies were lost in a gap: the commands they answered are still pending.
+ * A client waits for a reply before it sends more, except within a
+ * pipelined group (RFC 2920), which leaves in one segment: so every group
+ * before the newest one was answered in the gap.
+ */
+static void
+drop_answered_in_gap(sr_session *s)
+{
+    sr_command *newest = g_queue_peek_tail(&s->pending);
+    sr_command *oldest;
+
+    while ((oldest = g_queue_peek_head(&s->pending)) && oldest->frame != newest->frame)
+        g_free(g_queue_pop_head(&s->pending));
+}
+
 void
 sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
 {
@@ -156,23 +181,28 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
     ex->capabilities = NULL;
     g_array_set_size(ex->anomalies, 0);
 
-    /* A lone malformed line is no reply: it answers nothing. */
-    if (sr_reply_line_get(reply, 0)->valid) {
-        /* A connection's first reply is its greeting, even if an eager
-         * client has already sent commands. */
-        if (!s->greeted && !s->midstream) {
-            ex->has_command = TRUE;
-            ex->command = (sr_command){ .kind = SR_CMD_GREETING, .time_us = -1 };
-        } else if ((cmd = g_queue_pop_head(&s->pending))) {
-            ex->has_command = TRUE;
-            ex->command = *cmd;
-            ex->latency_us = reply_time_us - cmd->time_us;
-            g_free(cmd);
-        } else if (!s->midstream || s->seen_command) {
-            add_anomaly(s, SR_ANOM_UNEXPECTED_REPLY, reply, NULL);
-        }
-        s->greeted = TRUE;
+    if (s->after_gap) {
+        drop_answered_in_gap(s);
+        s->after_gap = FALSE;
     }
+    /* Even a malformed line, where a reply is due, is the server's answer:
+     * pairing it keeps the replies after it with their own commands.  A
+     * connection's first reply is its greeting, even if an eager client has
+     * already sent commands. */
+    if (!s->greeted && !s->midstream) {
+        ex->has_command = TRUE;
+        ex->command = (sr_command){ .kind = SR_CMD_GREETING, .time_us = -1 };
+    } else if ((cmd = g_queue_peek_head(&s->pending))) {
+        ex->has_command = TRUE;
+        ex->command = *cmd;
+        ex->latency_us = reply_time_us - cmd->time_us;
+        /* A reply cut by a gap goes on after it, still answering this. */
+        if (reply->complete || !sr_reply_has_anomaly(reply, SR_ANOM_GAP))
+            g_free(g_queue_pop_head(&s->pending));
+    } else if (!s->midstream || s->seen_command) {
+        add_anomaly(s, SR_ANOM_UNEXPECTED_REPLY, reply, NULL);
+    }
+    s->greeted = TRUE;
 
     if (ex->has_command) {
         if (reply->code && !sr_command_allows(ex->command.kind, reply->code))
@@ -181,7 +211,8 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
         follow(s, &ex->command, reply);
     }
     if (s->hello_done && !s->enhanced_offered && sr_reply_enhanced(reply)
-            && ex->command.kind != SR_CMD_EHLO && ex->command.kind != SR_CMD_HELO)
+            && !(ex->has_command
+                 && (ex->command.kind == SR_CMD_EHLO || ex->command.kind == SR_CMD_HELO)))
         add_anomaly(s, SR_ANOM_ENH_NOT_ADVERTISED, reply, NULL);
 
     s->cb.exchange(reply, ex, s->user_data);
@@ -270,8 +301,10 @@ sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us)
 void
 sr_session_server_gap(sr_session *s, guint64 missing)
 {
-    if (!s->tls)
-        sr_parser_gap(&s->server, missing);
+    if (s->tls)
+        return;
+    sr_parser_gap(&s->server, missing);
+    s->after_gap = TRUE;
 }
 
 void

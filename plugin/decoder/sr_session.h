@@ -72,10 +72,12 @@ typedef struct {
     gboolean         hello_done;     /* HELO or EHLO accepted */
     gboolean         enhanced_offered;
     gboolean         tls;            /* STARTTLS accepted: the rest is TLS */
+    gboolean         after_gap;      /* server bytes were lost since the last reply */
     gint64           reply_time_us;  /* first byte of the reply being read */
     gint64           server_now_us;
     sr_exchange      exchange;
     sr_capabilities  capabilities;
+    gboolean         capabilities_cut; /* the EHLO reply was cut by a gap */
     sr_session_callbacks cb;
     gpointer         user_data;
 } sr_session;
@@ -87,7 +89,9 @@ void sr_session_clear(sr_session *s);
 /* Client-to-server bytes, in order; FRAME is the caller's packet id. */
 void sr_session_client(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame);
 void sr_session_client_gap(sr_session *s, guint64 missing);
-/* Server-to-client bytes, in order: framed into replies here and paired. */
+/* Server-to-client bytes, in order: framed into replies here and paired.
+ * A caller that frames replies itself calls sr_session_server_gap on a gap
+ * all the same, so pairing can skip what the lost replies answered. */
 void sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us);
 void sr_session_server_gap(sr_session *s, guint64 missing);
 /* The capture began mid-conversation: read on at the next line. */

@@ -268,6 +268,63 @@ test_midstream(void)
     teardown(&f);
 }
 
+static void
+test_malformed_and_empty(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    /* A broken reply still answers its command; an empty line is a command. */
+    client(&f, "MAIL FROM:<a@example.test>\r\n", 1);
+    server(&f, "2x0 Sender ok\r\n", 2);
+    client(&f, "\r\n", 3);
+    server(&f, "500 5.5.2 Error: bad syntax\r\n", 4);
+    client(&f, "NOOP\r\n", 5);
+    server(&f, "250 Ok\r\n", 6);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nMAIL 000 1us\n 500 1us\nNOOP 250 1us\n");
+    teardown(&f);
+}
+
+/* A reply lost in a gap answered every group but the newest. */
+static void
+test_gap_between_replies(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "MAIL FROM:<a@example.test>\r\n", 10);
+    /* The 250 to MAIL is lost; the client, having had it, sent RCPT. */
+    sr_session_server_gap(&f.s, 14);
+    client(&f, "RCPT TO:<b@example.test>\r\n", 20);
+    server(&f, "250 2.1.5 Ok\r\n", 21);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nRCPT 250 1us\n");
+    teardown(&f);
+}
+
+/* A reply cut by a gap, and its rest after the gap, both answer EHLO. */
+static void
+test_gap_inside_reply(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "EHLO c\r\n", 10);
+    server(&f, "250-hi\r\n250-PIPELI", 11);
+    sr_session_server_gap(&f.s, 20);
+    server(&f, "NG\r\n250-DSN\r\n250 CHUNKING\r\n", 12);
+    client(&f, "QUIT\r\n", 20);
+    server(&f, "221 bye\r\n", 21);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nEHLO 250 1us\nEHLO 250 2us [DSN:DSN|] "
+                                    "[CHUNKING:CHUNKING|]\nQUIT 221 1us\n");
+    teardown(&f);
+}
+
 /* The text each command's anomaly names is exactly the codes it allows. */
 static void
 test_allowed_text(void)
@@ -353,6 +410,9 @@ main(int argc, char **argv)
     g_test_add_func("/session/sequence-anomalies", test_sequence_anomalies);
     g_test_add_func("/session/validity", test_validity);
     g_test_add_func("/session/midstream", test_midstream);
+    g_test_add_func("/session/malformed-and-empty", test_malformed_and_empty);
+    g_test_add_func("/session/gap-between-replies", test_gap_between_replies);
+    g_test_add_func("/session/gap-inside-reply", test_gap_inside_reply);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     return g_test_run();
