@@ -27,8 +27,8 @@ struct flow {
     char        client[ENDPOINT_MAX];
     char        server[ENDPOINT_MAX];
     rs_stream   stream[DIRECTIONS];
-    /* [TO_CLIENT] decodes replies; [TO_SERVER] is kept for the commands. */
-    sr_parser  *parser[DIRECTIONS];
+    /* Replies paired with the commands they answer; NULL once released. */
+    sr_session *session;
     gboolean    fed[DIRECTIONS];
     gboolean    ended[DIRECTIONS];
     gboolean    closed;      /* both ended: kept only to absorb stray packets */
@@ -43,6 +43,7 @@ struct flow_table {
     GQueue           lru;
     guint            next_id;
     gint64           now;
+    guint64          frame;  /* of the packet being read */
     reply_event_func func;
     gpointer         user_data;
     flow_stats       stats;
@@ -66,6 +67,22 @@ const char *
 tool_anomaly_name(tool_anomaly_kind kind)
 {
     return (guint)kind < TOOL_ANOM_COUNT ? tool_anomalies[kind].name : "unknown";
+}
+
+void
+reply_event_foreach_anomaly(const reply_event *ev, void (*fn)(const char *name, gpointer),
+                            gpointer user_data)
+{
+    const GArray *lists[] = { ev->reply->anomalies, ev->exchange_anomalies };
+
+    for (gsize l = 0; l < G_N_ELEMENTS(lists); l++) {
+        for (guint i = 0; lists[l] && i < lists[l]->len; i++)
+            fn(sr_anomaly_name(g_array_index(lists[l], sr_anomaly, i).kind), user_data);
+    }
+    for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
+        if (ev->tool_anomalies & (1u << k))
+            fn(tool_anomaly_name(k), user_data);
+    }
 }
 
 const char *
@@ -116,7 +133,7 @@ add_stats(rs_stats *sum, const rs_stats *s)
 }
 
 static void
-on_reply(const sr_reply *reply, gpointer user_data)
+on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_data)
 {
     flow *f = user_data;
     reply_event ev = {
@@ -125,23 +142,37 @@ on_reply(const sr_reply *reply, gpointer user_data)
         .client = f->client,
         .server = f->server,
         .reply = reply,
+        .command = exchange->has_command ? sr_command_name(&exchange->command) : NULL,
+        .exchange_anomalies = exchange->anomalies,
         .tool_anomalies = f->pending,
     };
 
     for (guint i = 0; i < reply->lines->len && !ev.has_code; i++)
         ev.has_code = sr_reply_line_get(reply, i)->valid;
-
     f->pending = 0;
     f->table->func(&ev, f->table->user_data);
 }
 
-/* The end of either direction; the flow closes when both have ended. */
+static void
+on_unanswered(const sr_command *command, gpointer user_data)
+{
+    flow *f = user_data;
+
+    (void)command;
+    f->table->stats.unanswered++;
+}
+
+static const sr_session_callbacks session_callbacks = { on_exchange, NULL, on_unanswered };
+
+/* The end of either direction.  The server can say no more after its own
+ * end, so its open reply and the commands it left unanswered are handed
+ * over then. */
 static void
 direction_ended(flow *f, direction d)
 {
     f->ended[d] = TRUE;
-    if (f->parser[d])
-        sr_parser_finish(f->parser[d]);
+    if (d == TO_CLIENT)
+        sr_session_finish(f->session);
     if (f->ended[TO_SERVER] && f->ended[TO_CLIENT])
         f->closed = TRUE;
 }
@@ -150,14 +181,14 @@ static void
 reply_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
 {
     flow *f = user_data;
-    sr_parser *p = f->parser[TO_CLIENT];
 
     (void)offset;
-    /* Without the SYN the first byte may be mid-line. */
+    /* Without the SYN the first byte may be mid-line, and the first reply
+     * need not be the greeting. */
     if (!f->fed[TO_CLIENT] && !f->stream[TO_CLIENT].syn_seen)
-        sr_parser_resync(p);
+        sr_session_resync(f->session);
     f->fed[TO_CLIENT] = TRUE;
-    sr_parser_feed(p, data, len);
+    sr_session_server(f->session, data, len, f->table->now);
 }
 
 static void
@@ -169,7 +200,7 @@ reply_gap(guint64 offset, guint64 missing, rs_gap_reason reason, gpointer user_d
     if (reason == RS_GAP_TRUNCATED)
         f->pending |= 1u << TOOL_ANOM_SNAPLEN_TRUNCATED;
     f->fed[TO_CLIENT] = TRUE;
-    sr_parser_gap(f->parser[TO_CLIENT], missing);
+    sr_session_server_gap(f->session, missing);
 }
 
 static void
@@ -189,26 +220,29 @@ reply_end(rs_end_reason reason, gpointer user_data)
     direction_ended(user_data, TO_CLIENT);
 }
 
-/* Commands are not decoded yet: the client's stream is tracked for its
- * SYN, FIN and RST only. */
+/* The client's commands go to the session, which reads them only as far
+ * as pairing needs. */
 static void
 command_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
 {
-    (void)data;
-    (void)len;
+    flow *f = user_data;
+
     (void)offset;
-    (void)user_data;
+    f->fed[TO_SERVER] = TRUE;
+    sr_session_client(f->session, data, len, f->table->now, f->table->frame);
 }
 
 static void
 command_gap(guint64 offset, guint64 missing, rs_gap_reason reason, gpointer user_data)
 {
+    flow *f = user_data;
+
     (void)offset;
-    (void)missing;
     (void)reason;
-    (void)user_data;
+    sr_session_client_gap(f->session, missing);
 }
 
+/* A command's later copy that differs changes no reply: counted only. */
 static void
 command_conflict(guint64 offset, gsize len, gpointer user_data)
 {
@@ -240,11 +274,11 @@ flow_release(flow *f)
             continue;
         add_stats(d == TO_CLIENT ? &st->server : &st->client, &f->stream[d].stats);
         rs_stream_clear(&f->stream[d]);
-        if (f->parser[d]) {
-            sr_parser_clear(f->parser[d]);
-            g_free(f->parser[d]);
-            f->parser[d] = NULL;
-        }
+    }
+    if (f->session) {
+        sr_session_clear(f->session);
+        g_free(f->session);
+        f->session = NULL;
     }
 }
 
@@ -256,8 +290,9 @@ flow_end(flow *f, guint why)
     if (f->closed)
         return;
     f->pending |= why;
-    rs_stream_flush(&f->stream[TO_CLIENT], RS_END_FLUSH);
+    /* Commands first: the replies handed over last may answer them. */
     rs_stream_flush(&f->stream[TO_SERVER], RS_END_FLUSH);
+    rs_stream_flush(&f->stream[TO_CLIENT], RS_END_FLUSH);
     f->closed = TRUE;
     flow_release(f);
 }
@@ -293,10 +328,9 @@ flow_new(flow_table *t, const flow_key *key)
     packet_format_endpoint(key->family, key->server, key->server_port,
                            f->server, sizeof f->server);
     rs_stream_init(&f->stream[TO_CLIENT], &t->config.limits, &reply_callbacks, f);
-    /* Commands are not kept yet, so their stream buffers nothing. */
-    rs_stream_init(&f->stream[TO_SERVER], &(rs_limits){ 0, 0, 0 }, &command_callbacks, f);
-    f->parser[TO_CLIENT] = g_new0(sr_parser, 1);
-    sr_parser_init(f->parser[TO_CLIENT], &t->config.decoder, on_reply, f);
+    rs_stream_init(&f->stream[TO_SERVER], &t->config.limits, &command_callbacks, f);
+    f->session = g_new0(sr_session, 1);
+    sr_session_init(f->session, &t->config.decoder, &session_callbacks, f);
     g_hash_table_insert(t->flows, &f->key, f);
     g_queue_push_head_link(&t->lru, &f->lru);
     t->stats.flows++;
@@ -404,7 +438,7 @@ flow_table_new(const flow_config *cfg, reply_event_func func, gpointer user_data
 }
 
 void
-flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us)
+flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us, guint64 frame)
 {
     flow_key key;
     direction dir;
@@ -412,6 +446,7 @@ flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us)
 
     /* Capture clocks can step back; idle time never runs backwards. */
     t->now = MAX(t->now, time_us);
+    t->frame = frame;
     expire_idle(t);
     if (!make_key(t, pkt, &key, &dir)) {
         t->stats.ignored++;

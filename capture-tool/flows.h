@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The table of TCP connections: which side is the server, one reassembled
- * stream per direction, one reply parser for the server's direction, and the
+ * stream per direction, the decoder's session pairing replies with
+ * commands, and the
  * caps that keep memory bounded whatever the input (flow count with the
  * longest idle evicted first, bytes buffered per flow, an idle timeout).
  */
@@ -13,6 +14,7 @@
 #include "packet.h"
 #include "reassembly.h"
 #include "sr_reply.h"
+#include "sr_session.h"
 
 /* Anomalies of the capture and its reassembly rather than of SMTP; reported
  * beside the decoder's, named from this one table. */
@@ -37,10 +39,17 @@ typedef struct {
     const char     *server;
     const sr_reply *reply;
     gboolean        has_code;       /* some line is a reply line: reply->code is real */
+    const char     *command;        /* what it answers ("EHLO", "<greeting>"), or NULL */
+    const GArray   *exchange_anomalies; /* sr_anomaly from pairing, or NULL */
     guint           tool_anomalies; /* 1 << tool_anomaly_kind */
 } reply_event;
 
 typedef void (*reply_event_func)(const reply_event *ev, gpointer user_data);
+
+/* Calls FN with the name of each anomaly of EV, in order: the reply's, its
+ * pairing's, then the tool's. */
+void reply_event_foreach_anomaly(const reply_event *ev, void (*fn)(const char *name, gpointer),
+                                 gpointer user_data);
 
 typedef struct {
     guint         max_flows;
@@ -58,6 +67,7 @@ typedef struct {
     guint64  evicted;         /* open flows dropped because the table was full */
     guint64  idle_closed;     /* open flows closed by the idle timeout */
     guint64  ignored;         /* TCP packets with no server port on either side */
+    guint64  unanswered;      /* commands the server never answered */
     guint    open;            /* flows in the table now */
     guint    peak;            /* most flows in the table at once */
     rs_stats server;          /* reassembly of the server-to-client streams */
@@ -69,8 +79,9 @@ typedef struct flow_table flow_table;
 void flow_config_init(flow_config *cfg, const guint8 *server_ports);
 flow_table *flow_table_new(const flow_config *cfg, reply_event_func func, gpointer user_data);
 void flow_table_free(flow_table *t);
-/* One TCP segment captured at TIME_US. */
-void flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us);
+/* One TCP segment: packet number FRAME of the input (from 1), captured at
+ * TIME_US.  The decoder tells pipelined command groups apart by frame. */
+void flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us, guint64 frame);
 /* End of input: every flow is ended and its open reply handed over. */
 void flow_table_finish(flow_table *t);
 const flow_stats *flow_table_stats(const flow_table *t);

@@ -227,7 +227,8 @@ read_loop(input *in, flow_table *flows, run_state *st, gboolean show_progress,
         summary_packet(&st->sum, status, hdr->caplen, hdr->len);
         if (status == PACKET_TCP)
             flow_table_packet(flows, &pkt,
-                              (gint64)hdr->ts.tv_sec * G_USEC_PER_SEC + hdr->ts.tv_usec);
+                              (gint64)hdr->ts.tv_sec * G_USEC_PER_SEC + hdr->ts.tv_usec,
+                              st->sum.packets);
         progress_update(&pr, in, st->sum.packets);
     }
     progress_clear(&pr);

@@ -51,27 +51,21 @@ json_time(GString *out, gint64 time_us)
 }
 
 static void
+add_name(const char *name, gpointer user_data)
+{
+    GString *out = user_data;
+
+    if (out->str[out->len - 1] != '[')
+        g_string_append_c(out, ',');
+    json_string(out, name);
+}
+
+static void
 json_anomalies(GString *out, const reply_event *ev)
 {
-    const sr_reply *r = ev->reply;
-    gboolean first = TRUE;
-
     json_key(out, "anomalies");
     g_string_append_c(out, '[');
-    for (guint i = 0; i < r->anomalies->len; i++) {
-        if (!first)
-            g_string_append_c(out, ',');
-        json_string(out, sr_anomaly_name(g_array_index(r->anomalies, sr_anomaly, i).kind));
-        first = FALSE;
-    }
-    for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
-        if (!(ev->tool_anomalies & (1u << k)))
-            continue;
-        if (!first)
-            g_string_append_c(out, ',');
-        json_string(out, tool_anomaly_name(k));
-        first = FALSE;
-    }
+    reply_event_foreach_anomaly(ev, add_name, out);
     g_string_append_c(out, ']');
 }
 
@@ -89,6 +83,8 @@ output_json_reply(GString *out, const reply_event *ev)
     json_key(out, "server");
     json_string(out, ev->server);
     json_uint(out, "offset", r->offset);
+    json_key(out, "command");
+    json_string(out, ev->command);
     json_key(out, "code");
     if (ev->has_code)
         g_string_append_printf(out, "%u", r->code);
@@ -176,6 +172,7 @@ output_json_summary(GString *out, const summary *s)
     json_uint(out, "malformed_packets", s->by_status[PACKET_MALFORMED]);
     json_uint(out, "short_packets", s->by_status[PACKET_SHORT]);
     json_uint(out, "ignored_packets", f->ignored);
+    json_uint(out, "unanswered_commands", f->unanswered);
     json_uint(out, "flows", f->flows);
     json_uint(out, "flows_peak", f->peak);
     json_uint(out, "flows_evicted", f->evicted);

@@ -124,20 +124,19 @@ append_lines(GString *out, const sr_reply *r, gboolean colour)
 }
 
 static void
+add_name(const char *name, gpointer user_data)
+{
+    GString *names = user_data;
+
+    g_string_append_printf(names, "%s%s", names->len ? ", " : "", name);
+}
+
+static void
 append_anomalies(GString *out, const reply_event *ev, gboolean colour)
 {
-    const sr_reply *r = ev->reply;
     GString *names = g_string_new(NULL);
 
-    for (guint i = 0; i < r->anomalies->len; i++) {
-        const sr_anomaly *a = &g_array_index(r->anomalies, sr_anomaly, i);
-
-        g_string_append_printf(names, "%s%s", names->len ? ", " : "", sr_anomaly_name(a->kind));
-    }
-    for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
-        if (ev->tool_anomalies & (1u << k))
-            g_string_append_printf(names, "%s%s", names->len ? ", " : "", tool_anomaly_name(k));
-    }
+    reply_event_foreach_anomaly(ev, add_name, names);
     if (names->len) {
         g_string_append(out, "  anomalies: ");
         paint(out, colour, SGR_MAGENTA, names->str);
@@ -159,7 +158,8 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour)
                            ev->client, ev->server);
     if (colour)
         g_string_append(out, SGR_RESET);
-    head = g_strdup_printf("  offset %" G_GUINT64_FORMAT "%s", r->offset,
+    head = g_strdup_printf("  offset %" G_GUINT64_FORMAT "%s%s%s", r->offset,
+                           ev->command ? "  answers " : "", ev->command ? ev->command : "",
                            r->complete ? "" : "  (incomplete)");
     g_string_append(out, head);
     g_free(head);
@@ -245,8 +245,9 @@ output_text_summary(GString *out, const summary *s, gboolean colour)
         s->by_status[PACKET_MALFORMED], s->by_status[PACKET_SHORT], f->ignored);
     g_string_append_printf(out,
         "  %-15s%" G_GUINT64_FORMAT " (at most %u at once, %" G_GUINT64_FORMAT
-        " evicted, %" G_GUINT64_FORMAT " closed idle)\n", "flows",
-        f->flows, f->peak, f->evicted, f->idle_closed);
+        " evicted, %" G_GUINT64_FORMAT " closed idle; %" G_GUINT64_FORMAT
+        " commands unanswered)\n", "flows",
+        f->flows, f->peak, f->evicted, f->idle_closed, f->unanswered);
     g_string_append_printf(out,
         "  %-15s%" G_GUINT64_FORMAT " reply bytes; %" G_GUINT64_FORMAT
         " bytes retransmitted, %" G_GUINT64_FORMAT " segments out of order, %"

@@ -19,6 +19,17 @@ summary_packet(summary *s, packet_status status, gsize caplen, gsize wirelen)
         s->by_status[status]++;
 }
 
+static void
+count_anomalies(summary *s, const GArray *list)
+{
+    for (guint i = 0; list && i < list->len; i++) {
+        sr_anomaly_kind kind = g_array_index(list, sr_anomaly, i).kind;
+
+        if ((guint)kind < SR_ANOM_COUNT)
+            s->anomalies[kind]++;
+    }
+}
+
 void
 summary_reply(summary *s, const reply_event *ev)
 {
@@ -34,12 +45,8 @@ summary_reply(summary *s, const reply_event *ev)
     } else {
         s->without_code++;
     }
-    for (guint i = 0; i < r->anomalies->len; i++) {
-        sr_anomaly_kind kind = g_array_index(r->anomalies, sr_anomaly, i).kind;
-
-        if ((guint)kind < SR_ANOM_COUNT)
-            s->anomalies[kind]++;
-    }
+    count_anomalies(s, r->anomalies);
+    count_anomalies(s, ev->exchange_anomalies);
     for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
         if (ev->tool_anomalies & (1u << k))
             s->tool_anomalies[k]++;

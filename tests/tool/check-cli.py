@@ -153,7 +153,7 @@ check("JSON: ASCII escapes, UTF-8 kept, invalid bytes as \\u00XX", lines[1].ends
 first = json_lines(out)[0]
 check("JSON: every documented field", first == {
     "time": 1700000000.004, "flow": 0, "client": "192.0.2.10:41000",
-    "server": "192.0.2.25:25", "offset": 0, "code": 220, "class": "Positive Completion",
+    "server": "192.0.2.25:25", "offset": 0, "command": "<greeting>", "code": 220, "class": "Positive Completion",
     "category": "Connections", "meaning": "<domain> Service ready", "enhanced": None,
     "multiline": False, "complete": True, "lines": ["esc \x1b[31m red"],
     "anomalies": ["control-byte"]}, repr(first))
@@ -169,12 +169,12 @@ check("JSON: IPv6 endpoints in brackets, enhanced code",
 rc, out, err = run("-r", cap("escapes.pcap"), "--color=never")
 check("text: the exact blocks", out == (
     "2023-11-14 22:13:20.004000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 0\n"
+    "192.0.2.25:25  offset 0  answers <greeting>\n"
     "  220  2yz Positive Completion, x2z Connections: <domain> Service ready\n"
     "  | 220 esc \\x1b[31m red\n"
     "  anomalies: control-byte\n\n"
     "2023-11-14 22:13:20.008000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 19\n"
+    "192.0.2.25:25  offset 19  answers EHLO\n"
     "  250  2yz Positive Completion, x5z Mail system: Requested mail action okay, "
     "completed\n"
     "  | 250-café utf8\n"
@@ -182,7 +182,7 @@ check("text: the exact blocks", out == (
     "  | 250 q\"b\\\\s\\ttab\n"
     "  anomalies: 8bit-byte, 8bit-byte\n\n"
     "2023-11-14 22:13:20.012000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 68\n"
+    "192.0.2.25:25  offset 68  answers NOOP\n"
     "  250  2yz Positive Completion, x5z Mail system: Requested mail action okay, "
     "completed\n"
     "  | 250 nul\\x00here\\rcr\n"
@@ -193,7 +193,7 @@ check("text: enhanced code and its meaning",
       "address\n" in out, out)
 rc, out, err = run("-r", cap("gap.pcap"), "--color=never")
 check("text: incomplete reply marked, anomalies named",
-      "offset 33  (incomplete)\n" in out and "  anomalies: gap, incomplete-reply\n" in out, out)
+      "offset 33  answers EHLO  (incomplete)\n" in out and "  anomalies: gap, incomplete-reply\n" in out, out)
 
 
 def on_terminal(*args, env=None):

@@ -91,6 +91,8 @@ def expect(what, got, want):
         print("  %s: %r, expected %r" % (what, got, want))
         sys.exit(1)
 expect("codes", [r["code"] for r in replies], [220, 250, 250, 250, 354, 250, 221])
+expect("commands", [r["command"] for r in replies],
+       ["<greeting>", "EHLO", "MAIL", "RCPT", "DATA", "<end-of-data>", "QUIT"])
 expect("servers", {r["server"] for r in replies}, {"127.0.0.1:" + port})
 expect("one flow", {r["flow"] for r in replies}, {0})
 expect("all complete", [r["complete"] for r in replies], [True] * 7)

@@ -295,14 +295,16 @@ def split_replies(outdir):
     for piece in (b"2", b"20 mx ready\r", b"\n"):
         s.reply(piece)
     s.command(b"EHLO x\r\n")
-    for piece in (b"250-mx.example.test\r\n250-PIPE", b"LINING\r\n25", b"0 8BITMIME\r\n"):
+    for piece in (b"250-mx.example.test\r\n250-PIPE", b"LINING\r\n25",
+                  b"0-ENHANCEDSTATUSCODES\r", b"\n250 8BITMIME\r\n"):
         s.reply(piece)
     s.command(b"MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\n")
     s.reply(b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n")
     s.close()
     write(outdir, "split", cap, [
         expect(0, 220, [b"mx ready"]),
-        expect(0, 250, [b"mx.example.test", b"PIPELINING", b"8BITMIME"]),
+        expect(0, 250, [b"mx.example.test", b"PIPELINING", b"ENHANCEDSTATUSCODES",
+                        b"8BITMIME"]),
         expect(0, 250, [b"2.1.0 Ok"]),
         expect(0, 250, [b"2.1.5 Ok"]),
     ])
@@ -339,6 +341,7 @@ def retransmission(outdir):
     s.command(b"NOOP\r\n")
     base = s.s.seq
     s.send(s.s, b"250 2.0.0 Ok\r\n")
+    s.send(s.c, b"QUIT\r\n")
     # overlaps the reply just sent with other bytes, then brings new ones
     cap.tcp(s.s, s.c, PSH | ACK, b"250 2.0.0 XX\r\n221 Bye\r\n", seq=base)
     s.s.seq = base + len(b"250 2.0.0 Ok\r\n221 Bye\r\n")
@@ -397,19 +400,22 @@ def reset(outdir):
 
 
 def snaplen(outdir):
-    """A snapshot length that cuts the longest segment."""
+    """A snapshot length that cuts the longest segment, in the middle of a
+    multiline reply whose last line comes in the next segment."""
     cap = Capture(snaplen=14 + 20 + 20 + 30)
     s = Session(cap)
     s.handshake()
     s.reply(b"220 short\r\n")
     s.command(b"EHLO x\r\n")
-    s.reply(b"250-mx.example.test\r\n250-a line long enough to be cut\r\n250 OK\r\n")
+    s.reply(b"250-mx.example.test\r\n250-a line long enough to be cut\r\n")
+    s.reply(b"250 8BITMIME\r\n")
     s.quit()
     write(outdir, "snaplen", cap, [
         expect(0, 220, [b"short"]),
         expect(0, 250, [b"mx.example.test", b"a lin"],
                ["unterminated-line", "gap", "incomplete-reply", "snaplen-truncated"],
                complete=False),
+        expect(0, 250, [b"8BITMIME"]),
         expect(0, 221, [b"Bye"]),
     ])
 

@@ -11,6 +11,12 @@ typedef struct {
     guint8      ports[65536];
 } fixture;
 
+static void
+add_name(const char *name, gpointer user_data)
+{
+    g_string_append_printf(user_data, "%s,", name);
+}
+
 /* Each reply as: flow code C|I "line|line" {anomalies} */
 static void
 on_reply(const reply_event *ev, gpointer user_data)
@@ -26,13 +32,7 @@ on_reply(const reply_event *ev, gpointer user_data)
         g_string_append_printf(out, "%s%.*s", i ? "|" : "", (int)len, (const char *)text);
     }
     g_string_append(out, "\" {");
-    for (guint i = 0; i < r->anomalies->len; i++)
-        g_string_append_printf(out, "%s,",
-                               sr_anomaly_name(g_array_index(r->anomalies, sr_anomaly, i).kind));
-    for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
-        if (ev->tool_anomalies & (1u << k))
-            g_string_append_printf(out, "%s,", tool_anomaly_name(k));
-    }
+    reply_event_foreach_anomaly(ev, add_name, out);
     if (out->str[out->len - 1] == ',')
         g_string_truncate(out, out->len - 1);
     g_string_append(out, "}\n");
@@ -78,7 +78,7 @@ send(fixture *f, guint8 client, guint16 cport, gboolean to_client, guint32 seq,
     p.seq = seq;
     p.payload = (const guint8 *)data;
     p.payload_len = p.payload_wire = strlen(data);
-    flow_table_packet(f->table, &p, time_us);
+    flow_table_packet(f->table, &p, time_us, (guint64)time_us);
 }
 
 static void
@@ -104,7 +104,7 @@ test_no_server_port(void)
     packet_tcp p = { .family = 4, .sport = 80, .dport = 4000, .flags = TCP_ACK };
 
     setup(&f, 0, 0);
-    flow_table_packet(f.table, &p, 1);
+    flow_table_packet(f.table, &p, 1, 1);
     g_assert_cmpuint(flow_table_stats(f.table)->ignored, ==, 1);
     g_assert_cmpuint(flow_table_stats(f.table)->flows, ==, 0);
     finish(&f, "");
@@ -181,13 +181,13 @@ test_rst_ends_flow(void)
     setup(&f, 0, 0);
     send(&f, 2, 4000, FALSE, 100, TCP_SYN, "", 1);
     send(&f, 2, 4000, TRUE, 500, TCP_SYN | TCP_ACK, "", 2);
-    send(&f, 2, 4000, TRUE, 501, TCP_ACK, "250-first\r\n", 3);
+    send(&f, 2, 4000, TRUE, 501, TCP_ACK, "220-first\r\n", 3);
     send(&f, 2, 4000, FALSE, 101, TCP_RST, "", 4);
-    g_assert_cmpstr(f.out->str, ==, "0 250 I \"first\" {incomplete-reply}\n");
+    g_assert_cmpstr(f.out->str, ==, "0 220 I \"first\" {incomplete-reply}\n");
     /* Strays after the end neither decode nor open a new flow. */
     send(&f, 2, 4000, TRUE, 512, TCP_ACK, "250 late\r\n", 5);
     g_assert_cmpuint(flow_table_stats(f.table)->flows, ==, 1);
-    finish(&f, "0 250 I \"first\" {incomplete-reply}\n");
+    finish(&f, "0 220 I \"first\" {incomplete-reply}\n");
 }
 
 static void
@@ -199,14 +199,14 @@ test_port_reuse(void)
     setup(&f, 0, 0);
     send(&f, 2, 4000, FALSE, 100, TCP_SYN, "", 1);
     send(&f, 2, 4000, TRUE, 500, TCP_SYN | TCP_ACK, "", 2);
-    send(&f, 2, 4000, TRUE, 501, TCP_ACK | TCP_FIN, "221 bye\r\n", 3);
+    send(&f, 2, 4000, TRUE, 501, TCP_ACK | TCP_FIN, "220 hi\r\n", 3);
     send(&f, 2, 4000, FALSE, 101, TCP_ACK | TCP_FIN, "", 4);
     send(&f, 2, 4000, FALSE, 100, TCP_SYN, "", 5);   /* the old SYN again: nothing */
     send(&f, 2, 4000, FALSE, 7000, TCP_SYN, "", 6);
     send(&f, 2, 4000, TRUE, 9000, TCP_SYN | TCP_ACK, "", 7);
     send(&f, 2, 4000, TRUE, 9001, TCP_ACK, "220 again\r\n", 8);
     g_assert_cmpuint(flow_table_stats(f.table)->flows, ==, 2);
-    finish(&f, "0 221 C \"bye\" {}\n1 220 C \"again\" {}\n");
+    finish(&f, "0 220 C \"hi\" {}\n1 220 C \"again\" {}\n");
 }
 
 static void
@@ -216,10 +216,10 @@ test_overlap_conflict_marked(void)
 
     setup(&f, 0, 0);
     send(&f, 2, 4000, TRUE, 500, TCP_SYN | TCP_ACK, "", 1);
-    send(&f, 2, 4000, TRUE, 501, TCP_ACK, "250-a\r\n", 2);
-    send(&f, 2, 4000, TRUE, 501, TCP_ACK, "250-b\r\n", 3);
-    send(&f, 2, 4000, TRUE, 508, TCP_ACK, "250 c\r\n", 4);
-    finish(&f, "0 250 C \"a|c\" {tcp-overlap-conflict}\n");
+    send(&f, 2, 4000, TRUE, 501, TCP_ACK, "220-a\r\n", 2);
+    send(&f, 2, 4000, TRUE, 501, TCP_ACK, "220-b\r\n", 3);
+    send(&f, 2, 4000, TRUE, 508, TCP_ACK, "220 c\r\n", 4);
+    finish(&f, "0 220 C \"a|c\" {tcp-overlap-conflict}\n");
 }
 
 static void
@@ -227,20 +227,20 @@ test_gap_to_decoder(void)
 {
     fixture f;
 
-    /* A hole in the server's stream, acknowledged by the client. */
+    /* A hole in the server's stream, acknowledged by the client.  (Joined
+     * mid-session, so no reply is taken as the greeting.) */
     setup(&f, 0, 0);
-    send(&f, 2, 4000, TRUE, 500, TCP_SYN | TCP_ACK, "", 1);
-    send(&f, 2, 4000, TRUE, 501, TCP_ACK, "250-a\r\n250-", 2);
-    send(&f, 2, 4000, TRUE, 520, TCP_ACK, "ine\r\n250 c\r\n", 3);
+    send(&f, 2, 4000, TRUE, 501, TCP_ACK, "220-a\r\n220-", 2);
+    send(&f, 2, 4000, TRUE, 520, TCP_ACK, "ine\r\n220 c\r\n", 3);
     {
         packet_tcp p = { .family = 4, .sport = 4000, .dport = 25, .flags = TCP_ACK,
                          .ack = 537 };
 
         p.src[0] = 10, p.src[3] = 2, p.dst[0] = 10, p.dst[3] = 1;
-        flow_table_packet(f.table, &p, 4);
+        flow_table_packet(f.table, &p, 4, 4);
     }
-    finish(&f, "0 250 I \"a|\" {unterminated-line,gap,incomplete-reply}\n"
-               "0 250 C \"c\" {resync}\n");
+    finish(&f, "0 220 I \"a|\" {unterminated-line,gap,incomplete-reply}\n"
+               "0 220 C \"c\" {resync}\n");
 }
 
 static void
@@ -249,16 +249,16 @@ test_snaplen_marked(void)
     fixture f;
     packet_tcp p = { .family = 4, .sport = 25, .dport = 4000, .flags = TCP_ACK, .seq = 501 };
 
+    /* Joined mid-session, so no reply is taken as the greeting. */
     setup(&f, 0, 0);
-    send(&f, 2, 4000, TRUE, 500, TCP_SYN | TCP_ACK, "", 1);
     p.src[0] = 10, p.src[3] = 1, p.dst[0] = 10, p.dst[3] = 2;
-    p.payload = (const guint8 *)"250-ab\r\n250 cd\r\n";
+    p.payload = (const guint8 *)"220-ab\r\n220 cd\r\n";
     p.payload_len = 10;
     p.payload_wire = 16;
-    flow_table_packet(f.table, &p, 2);
-    send(&f, 2, 4000, TRUE, 517, TCP_ACK, "221 bye\r\n", 3);
-    finish(&f, "0 250 I \"ab|25\" {unterminated-line,malformed-line,gap,incomplete-reply,"
-               "snaplen-truncated}\n0 221 C \"bye\" {}\n");
+    flow_table_packet(f.table, &p, 2, 2);
+    send(&f, 2, 4000, TRUE, 517, TCP_ACK, "220 more\r\n", 3);
+    finish(&f, "0 220 I \"ab|22\" {unterminated-line,malformed-line,gap,incomplete-reply,"
+               "snaplen-truncated}\n0 220 C \"more\" {}\n");
 }
 
 int
