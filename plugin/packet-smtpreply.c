@@ -30,7 +30,8 @@ enum {
     KEY_INFO,                  /* pinfo->pool: the Info column text so far */
     KEY_SPANS_BASE = 0x100,    /* file scope: frames of the first reply of call N */
     KEY_REPLIES_BASE = 0x200,  /* file scope: reply_record * of call N, in order */
-    KEY_COMMANDS_BASE = 0x300  /* file scope: command_record * read in call N */
+    KEY_COMMANDS_BASE = 0x300, /* file scope: command_record * read in call N */
+    KEY_GAP_BASE = 0x400       /* file scope: bytes lost just before call N */
 };
 
 static int proto_smtpreply = -1;
@@ -108,6 +109,9 @@ typedef struct {
     sr_session    session;
     GHashTable   *open_commands;  /* client stream offset -> command_record */
     guint32       tls_frame;      /* STARTTLS accepted in this frame; 0: never */
+    gboolean      server_seq_known;
+    guint32       server_next_seq; /* sequence number of the next byte to read */
+    guint64       carry_gap;       /* a gap to show when its data comes back whole */
     /* Where the call in progress puts what it reads. */
     packet_info  *pinfo;
     wmem_array_t *records;
@@ -610,6 +614,49 @@ track_spans(packet_info *pinfo, smtpreply_conv *conv, guint call, gboolean more_
     return spans;
 }
 
+/*
+ * Bytes the server sent that the capture lost just before this call's
+ * data, found on the first pass and recorded per call.  TCP tells where
+ * reassembled data starts (seq); other data is the end of the segment.
+ * Anything between the last byte read and that start was lost: Wireshark's
+ * TCP hands over what follows a lost segment as it is.
+ */
+static guint64
+lost_before(packet_info *pinfo, smtpreply_conv *conv, guint call, const struct tcpinfo *tcp,
+            guint len)
+{
+    guint64 *lost;
+    guint32 start;
+
+    if (PINFO_FD_VISITED(pinfo)) {
+        lost = p_get_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, KEY_GAP_BASE + call);
+        return lost ? *lost : 0;
+    }
+    lost = wmem_new0(wmem_file_scope(), guint64);
+    if (tcp) {
+        start = tcp->is_reassembled ? tcp->seq : tcp->nxtseq - len;
+        if (conv->server_seq_known && (gint32)(start - conv->server_next_seq) > 0) {
+            *lost = (guint32)(start - conv->server_next_seq);
+            sr_session_server_gap(&conv->session, *lost);
+        } else if (start == conv->server_next_seq) {
+            *lost = conv->carry_gap;
+        }
+        conv->carry_gap = 0;
+        conv->server_seq_known = TRUE;
+        conv->server_next_seq = start;
+    }
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, KEY_GAP_BASE + call, lost);
+    return *lost;
+}
+
+/* On the first pass: LEN bytes of this call's data are read for good. */
+static void
+consumed(packet_info *pinfo, smtpreply_conv *conv, guint64 len)
+{
+    if (!PINFO_FD_VISITED(pinfo))
+        conv->server_next_seq += (guint32)len;
+}
+
 static int
 dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct tcpinfo *tcp)
 {
@@ -621,11 +668,12 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
     smtpreply_conv *conv = get_conv(pinfo);
     sr_config cfg;
     sr_parser parser;
-    guint64 pending;
+    guint64 pending, lost, whole;
     dissect_ctx ctx = { .tvb = tvb, .pinfo = pinfo, .info = frame_info(pinfo) };
 
     if (len == 0)
         return 0;
+    lost = lost_before(pinfo, conv, call, tcp, len);
 
     sr_config_init(&cfg);
     cfg.line_limit = smtpreply_line_limit;
@@ -633,16 +681,27 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
 
     /* First find where whole replies end, without building anything. */
     sr_parser_init(&parser, &cfg, NULL, NULL);
+    if (lost)
+        sr_parser_mark_gap(&parser, lost);
     sr_parser_feed(&parser, tvb_get_ptr(tvb, 0, len), len);
     pending = sr_parser_pending_offset(&parser);
+    whole = parser.stats.replies;
     sr_parser_clear(&parser);
 
+    /* After a gap, nothing is read for good until a reply is whole: the gap
+     * and the bytes skipped to a line start are shown with that reply. */
+    if (lost && reassemble && pending < len && whole == 0) {
+        pending = 0;
+        if (!PINFO_FD_VISITED(pinfo))
+            conv->carry_gap = lost;
+    }
     if (reassemble && pending < len) {
         pinfo->desegment_offset = (int)pending;
         pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
     } else {
         pending = len;
     }
+    consumed(pinfo, conv, pending);
     ctx.first_spans = track_spans(pinfo, conv, call, pending < len, pending > 0, &ctx.first_time);
     if (pending == 0)
         return len;
@@ -655,6 +714,8 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
 
     ctx.tree = tree;
     sr_parser_init(&parser, &cfg, add_reply, &ctx);
+    if (lost)
+        sr_parser_mark_gap(&parser, lost);
     sr_parser_feed(&parser, tvb_get_ptr(tvb, 0, (gint)pending), (gsize)pending);
     sr_parser_finish(&parser);
     sr_parser_clear(&parser);

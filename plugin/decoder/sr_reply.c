@@ -278,7 +278,7 @@ sr_parser_feed(sr_parser *p, const guint8 *data, gsize len)
 }
 
 void
-sr_parser_gap(sr_parser *p, guint64 missing)
+sr_parser_mark_gap(sr_parser *p, guint64 missing)
 {
     p->stats.gap_bytes += missing;
     p->cut_by_gap = missing;
@@ -288,8 +288,14 @@ sr_parser_gap(sr_parser *p, guint64 missing)
     /* Nothing was cut: the gap is reported on the next reply. */
     p->pending_gap += p->cut_by_gap;
     p->cut_by_gap = 0;
-    sr_line_framer_skip(&p->framer, missing);
     p->resync = TRUE;
+}
+
+void
+sr_parser_gap(sr_parser *p, guint64 missing)
+{
+    sr_parser_mark_gap(p, missing);
+    sr_line_framer_skip(&p->framer, missing);
 }
 
 void

@@ -87,6 +87,9 @@ void sr_parser_feed(sr_parser *p, const guint8 *data, gsize len);
 /* MISSING bytes were lost: the open reply is handed over incomplete and the
  * parser resynchronises at the next reply line. */
 void sr_parser_gap(sr_parser *p, guint64 missing);
+/* The same, for a caller whose offsets count only the bytes it feeds (the
+ * plugin's are offsets into one buffer): offsets do not move on by MISSING. */
+void sr_parser_mark_gap(sr_parser *p, guint64 missing);
 /* The next bytes may start mid-line (a capture that starts mid-session);
  * a reply being read is handed over incomplete. */
 void sr_parser_resync(sr_parser *p);

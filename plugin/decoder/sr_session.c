@@ -119,10 +119,15 @@ follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
     switch (cmd->kind) {
     case SR_CMD_EHLO:
         if (code == 250) {
+            /* Lines lost in a gap may have offered it: then nobody knows. */
+            gboolean partial = !reply->complete || sr_reply_has_anomaly(reply, SR_ANOM_GAP)
+                               || sr_reply_has_anomaly(reply, SR_ANOM_RESYNC);
+
             read_capabilities(s, reply);
             s->exchange.capabilities = &s->capabilities;
             s->hello_done = TRUE;
-            s->enhanced_offered = offers(&s->capabilities, SR_CAP_ENHANCEDSTATUSCODES);
+            s->enhanced_offered = offers(&s->capabilities, SR_CAP_ENHANCEDSTATUSCODES) || partial
+                                  || s->capabilities_cut;
         }
         break;
     case SR_CMD_HELO:

@@ -19,6 +19,33 @@ def fail(msg):
     sys.exit(1)
 
 
+# Where Wireshark's TCP keeps the plugin from showing what the expected file
+# holds.  Each entry is asserted exactly, so a change either way is noticed.
+PLUGIN_DIFFERENCES = {
+    # TCP reorders only when asked; users of out-of-order captures must ask.
+    "rewritten-out-of-order": {"prefs": ["-o", "tcp.reassemble_out_of_order:TRUE"]},
+    # TCP drops the unfinished PDU it was reassembling when a segment is
+    # lost, so the part of the EHLO reply before the gap is never handed
+    # over; the plugin flags the gap on the reply after it instead.
+    "rewritten-gap-multiline": {"drop": [1], "add_anomalies": {2: ["gap"]}},
+    # TCP never hands over a PDU the server left unfinished at FIN.
+    "scripted-unended": {"drop": [1]},
+}
+
+
+def plugin_view(name, exp):
+    """The expected replies as the plugin can show them, and tshark options."""
+    diff = PLUGIN_DIFFERENCES.get(name, {})
+    shown = []
+    for i, r in enumerate(exp):
+        if i in diff.get("drop", []):
+            continue
+        r = dict(r)
+        r["anomalies"] = sorted(set(r["anomalies"]) | set(diff.get("add_anomalies", {}).get(i, [])))
+        shown.append(r)
+    return shown, diff.get("prefs", [])
+
+
 def expected_by_frame(exp):
     by_frame = collections.OrderedDict()
     for r in exp:
@@ -69,9 +96,12 @@ def find_sample(samples, name):
 
 def case_sample(ts, samples, args):
     cap, exp = find_sample(samples, args[0])
-    n1 = compare(args[0] + " (one pass)", ts.replies(cap), exp)
-    n2 = compare(args[0] + " (two passes)", ts.replies(cap, two_pass=True), exp)
+    exp, prefs = plugin_view(args[0], exp)
+    n1 = compare(args[0] + " (one pass)", ts.replies(cap, extra=prefs), exp)
+    n2 = compare(args[0] + " (two passes)", ts.replies(cap, extra=prefs, two_pass=True), exp)
     print("%s: %d replies as expected, one pass and two passes" % (args[0], n1 if n1 == n2 else -1))
+    if args[0] in PLUGIN_DIFFERENCES:
+        print("  (with the documented difference: %s)" % PLUGIN_DIFFERENCES[args[0]])
 
 
 SMTP_FIELDS = ["smtp.req.command", "smtp.req.parameter", "imf.from", "imf.to",
@@ -131,8 +161,12 @@ def case_nodesegment(ts, samples, args):
         if not set(s["anomalies"]) & {"incomplete-reply", "malformed-line", "unterminated-line"}:
             fail("%s: partial reply not flagged: %s" % (name, s))
     for s in whole:
-        if s not in want:
-            fail("%s: complete reply %s is not one the server sent" % (name, s))
+        # Alone, the last line of a multiline reply looks like a whole reply.
+        tails = [w for w in want if w["code"] == s["code"] and s["lines"]
+                 and w["lines"][-len(s["lines"]):] == s["lines"]]
+        if not tails:
+            fail("%s: complete reply %s is not one the server sent, nor the end of one"
+                 % (name, s))
     codes = {w["code"] for w in want}
     for s in shown:
         if s["code"] is not None and s["code"] not in codes:

@@ -318,7 +318,8 @@ test_gap_inside_reply(void)
     sr_session_server_gap(&f.s, 20);
     server(&f, "NG\r\n250-DSN\r\n250 CHUNKING\r\n", 12);
     client(&f, "QUIT\r\n", 20);
-    server(&f, "221 bye\r\n", 21);
+    /* ENHANCEDSTATUSCODES may have been lost in the gap: no note. */
+    server(&f, "221 2.0.0 bye\r\n", 21);
     sr_session_finish(&f.s);
     g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nEHLO 250 1us\nEHLO 250 2us [DSN:DSN|] "
                                     "[CHUNKING:CHUNKING|]\nQUIT 221 1us\n");
