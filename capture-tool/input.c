@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -124,6 +125,11 @@ input_open_live(input *in, const char *iface, gboolean promiscuous, GError **err
     if (status > 0)
         g_printerr("smtpreply: %s: warning: %s (%s)\n", iface, pcap_statustostr(status),
                    pcap_geterr(in->pcap));
+    /* libpcap's own wait restarts after a signal; input_wait() does not. */
+    if (pcap_setnonblock(in->pcap, 1, errbuf) != 0) {
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: %s", iface, errbuf);
+        return FALSE;
+    }
     return check_linktype(in, error);
 }
 
@@ -201,6 +207,19 @@ input_drop_privileges(const char *user, GError **error)
         return FALSE;
     }
     return TRUE;
+}
+
+void
+input_wait(const input *in)
+{
+    struct pollfd pfd = { .fd = pcap_get_selectable_fd(in->pcap), .events = POLLIN };
+
+    if (pfd.fd < 0) {
+        g_usleep(LIVE_TIMEOUT_MS * 1000);
+        return;
+    }
+    /* A signal ends the wait early (EINTR): the caller looks at its flag. */
+    (void)poll(&pfd, 1, LIVE_TIMEOUT_MS);
 }
 
 double

@@ -42,6 +42,9 @@ gboolean input_set_filter(input *in, const char *filter, const char *ports, GErr
 gchar *input_default_filter(int linktype, gboolean live, const char *ports);
 /* When running as root, become USER for good. */
 gboolean input_drop_privileges(const char *user, GError **error);
+/* Live: waits until packets may be ready, a short timeout passes, or a
+ * signal comes. */
+void input_wait(const input *in);
 /* How far through a regular file reading has come, 0 to 1; -1 if unknown. */
 double input_progress(const input *in);
 void input_close(input *in);

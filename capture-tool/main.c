@@ -206,8 +206,10 @@ read_loop(input *in, flow_table *flows, run_state *st, gboolean show_progress,
         packet_status status;
         int rc = pcap_next_ex(in->pcap, &hdr, &data);
 
-        if (rc == 0)          /* live: the timeout passed with no packet */
+        if (rc == 0) {        /* live: nothing yet */
+            input_wait(in);
             continue;
+        }
         if (rc == PCAP_ERROR_BREAK)   /* end of the file */
             break;
         if (rc < 0 && stop_requested)   /* a read cut short by Ctrl-C */

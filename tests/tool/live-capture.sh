@@ -4,7 +4,8 @@
 # smtpreply capturing live: a real SMTP server (Debian's python3-aiosmtpd)
 # on loopback, swaks driving one whole mail transaction, and the tool on
 # `lo` (Ethernet framing) and on `any` (Linux cooked SLL2) with -c. Checks
-# the replies it decoded and that it had given up root while capturing.
+# the replies it decoded, that it had given up root while capturing, and
+# that Ctrl-C stops an idle capture with the summary and exit 0.
 # Needs root (to capture); exits 77, which ctest reports as skipped, without.
 #
 # usage: live-capture.sh SMTPREPLY
@@ -108,6 +109,40 @@ print("  ok: %d replies, EHLO offered %s" % (len(replies), ", ".join(ehlo["lines
 PY
     echo "$iface: $(wc -l <"$work/$iface.jsonl") replies decoded"
 done
+
+# Ctrl-C on an idle live capture: the replies so far, the summary, exit 0.
+iface=lo
+"$tool" -i lo --json --summary --port "$port" >"$work/int.jsonl" 2>"$work/int.err" &
+tool_pid=$!
+for _ in $(seq 100); do
+    [ "$(awk '/^Uid:/ { print $2 }' "/proc/$tool_pid/status" 2>/dev/null)" = 65534 ] && break
+    sleep 0.05
+done
+swaks --server "127.0.0.1:$port" --from sender@example.test --to rcpt@example.test \
+    >/dev/null 2>&1 || fail "swaks failed"
+sleep 0.5
+kill -INT "$tool_pid"
+status=0
+for _ in $(seq 50); do
+    kill -0 "$tool_pid" 2>/dev/null || break
+    sleep 0.1
+done
+if kill -0 "$tool_pid" 2>/dev/null; then
+    fail "smtpreply did not stop on SIGINT"
+    kill -9 "$tool_pid"
+fi
+wait "$tool_pid" || status=$?
+tool_pid=
+[ "$status" -eq 0 ] || fail "exit status $status after SIGINT: $(cat "$work/int.err")"
+"$py" - "$work/int.jsonl" <<'PY' || fail "no summary after SIGINT"
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+summary = objs[-1]["summary"]
+assert summary["interrupted"] is True, summary
+assert summary["replies"] == 7 == len(objs) - 1, (summary["replies"], len(objs))
+assert summary["dropped"] == 0, summary["dropped"]
+print("  ok: SIGINT after %d replies, summary written" % summary["replies"])
+PY
 
 if [ "$failures" -ne 0 ]; then
     echo "$failures failed"
