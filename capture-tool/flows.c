@@ -29,7 +29,7 @@ struct flow {
     rs_stream   stream[DIRECTIONS];
     /* Replies paired with the commands they answer; NULL once released. */
     sr_session *session;
-    gboolean    fed[DIRECTIONS];
+    gboolean    replies_started;  /* server bytes or a gap have reached the session */
     gboolean    ended[DIRECTIONS];
     gboolean    closed;      /* both ended: kept only to absorb stray packets */
     guint       pending;     /* tool anomalies for the next reply handed over */
@@ -49,24 +49,18 @@ struct flow_table {
     flow_stats       stats;
 };
 
-static const struct {
-    const char *name;
-    const char *description;
-} tool_anomalies[TOOL_ANOM_COUNT] = {
-    [TOOL_ANOM_OVERLAP_CONFLICT] = { "tcp-overlap-conflict",
-        "A retransmitted or overlapping TCP segment carried different bytes; the first copy was kept" },
-    [TOOL_ANOM_SNAPLEN_TRUNCATED] = { "snaplen-truncated",
-        "A packet was cut by the capture's snapshot length; its missing bytes are a gap" },
-    [TOOL_ANOM_FLOW_EVICTED] = { "flow-evicted",
-        "The flow table was full and this flow, the longest idle, was dropped" },
-    [TOOL_ANOM_IDLE_TIMEOUT] = { "idle-timeout",
-        "The flow was idle longer than the timeout and was closed" },
+/* Their meanings are in flows.h, the man page and the README. */
+static const char *const tool_anomaly_names[TOOL_ANOM_COUNT] = {
+    [TOOL_ANOM_OVERLAP_CONFLICT] = "tcp-overlap-conflict",
+    [TOOL_ANOM_SNAPLEN_TRUNCATED] = "snaplen-truncated",
+    [TOOL_ANOM_FLOW_EVICTED] = "flow-evicted",
+    [TOOL_ANOM_IDLE_TIMEOUT] = "idle-timeout",
 };
 
 const char *
 tool_anomaly_name(tool_anomaly_kind kind)
 {
-    return (guint)kind < TOOL_ANOM_COUNT ? tool_anomalies[kind].name : "unknown";
+    return (guint)kind < TOOL_ANOM_COUNT ? tool_anomaly_names[kind] : "unknown";
 }
 
 void
@@ -83,12 +77,6 @@ reply_event_foreach_anomaly(const reply_event *ev, void (*fn)(const char *name, 
         if (ev->tool_anomalies & (1u << k))
             fn(tool_anomaly_name(k), user_data);
     }
-}
-
-const char *
-tool_anomaly_description(tool_anomaly_kind kind)
-{
-    return (guint)kind < TOOL_ANOM_COUNT ? tool_anomalies[kind].description : "unknown";
 }
 
 void
@@ -185,9 +173,9 @@ reply_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
     (void)offset;
     /* Without the SYN the first byte may be mid-line, and the first reply
      * need not be the greeting. */
-    if (!f->fed[TO_CLIENT] && !f->stream[TO_CLIENT].syn_seen)
+    if (!f->replies_started && !f->stream[TO_CLIENT].syn_seen)
         sr_session_resync(f->session);
-    f->fed[TO_CLIENT] = TRUE;
+    f->replies_started = TRUE;
     sr_session_server(f->session, data, len, f->table->now);
 }
 
@@ -199,7 +187,7 @@ reply_gap(guint64 offset, guint64 missing, rs_gap_reason reason, gpointer user_d
     (void)offset;
     if (reason == RS_GAP_TRUNCATED)
         f->pending |= 1u << TOOL_ANOM_SNAPLEN_TRUNCATED;
-    f->fed[TO_CLIENT] = TRUE;
+    f->replies_started = TRUE;
     sr_session_server_gap(f->session, missing);
 }
 
@@ -228,7 +216,6 @@ command_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
     flow *f = user_data;
 
     (void)offset;
-    f->fed[TO_SERVER] = TRUE;
     sr_session_client(f->session, data, len, f->table->now, f->table->frame);
 }
 

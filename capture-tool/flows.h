@@ -27,7 +27,6 @@ typedef enum {
 } tool_anomaly_kind;
 
 const char *tool_anomaly_name(tool_anomaly_kind kind);
-const char *tool_anomaly_description(tool_anomaly_kind kind);
 
 #define ENDPOINT_MAX 64   /* "[" INET6_ADDRSTRLEN "]:65535" */
 
