@@ -140,6 +140,9 @@ def compare(tool, capture, expected_path, decoder_only):
         errors.append("replies in %d flows, expected %d" % (len(got_flows), len(exp_streams)))
     for es, gf in zip(exp_streams, got_flows):
         where = "stream %s (flow %s)" % (es[0]["stream"], gf[0]["flow"])
+        # Flows are numbered by first packet, as tshark numbers streams.
+        if decoder_only and es[0]["stream"] != gf[0]["flow"]:
+            errors.append("%s: flow number differs from tshark's tcp.stream" % where)
         if len(es) != len(gf):
             errors.append("%s: %d replies, expected %d" % (where, len(gf), len(es)))
         for i, (e, g) in enumerate(zip(es, gf)):
