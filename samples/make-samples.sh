@@ -432,6 +432,7 @@ scripted_scenarios() {
     scripted scripted-multiline-frames 40202
     scripted scripted-malformed 40203
     scripted scripted-unended 40204
+    scripted scripted-phantom 40205
 }
 
 # ---------------------------------------------------------------- rewritten captures

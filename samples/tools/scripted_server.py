@@ -135,7 +135,27 @@ UNENDED = (
     "hang",
 )
 
+PHANTOM = (
+    [b"220 scripted.example.test ESMTP scripted server\r\n"],
+    [
+        # Cut inside a line's text after whole lines: the cut that makes a
+        # line-by-line reader take "428800" for a reply with code 428.
+        ("EHLO client.example.test",
+         [b"250-scripted.example.test\r\n250-PIPELINING\r\n250-SIZE 52",
+          b"428800\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n"]),
+        ("MAIL FROM:<alice@example.test>", [b"250 2.1.0 Ok\r\n"]),
+        # The same in a multiline rejection: its second part starts with text.
+        ("RCPT TO:<nobody@example.test>",
+         [b"550-5.1.1 <nobody@example.test>: Recipient address rejected: User unk",
+          b"nown in local recipient table\r\n"
+          b"550 5.1.1 For assistance, contact postmaster@example.test.\r\n"]),
+        ("QUIT", [b"221 2.0.0 Bye\r\n"]),
+    ],
+    "quit",
+)
+
 SCENARIOS = {
+    "scripted-phantom": PHANTOM,
     "scripted-split": SPLIT,
     "scripted-multiline-frames": MULTILINE_FRAMES,
     "scripted-malformed": MALFORMED,
