@@ -137,6 +137,26 @@ def case_coexist(ts, samples, args):
           % (args[0], len(with_plugin), changed))
 
 
+def case_phantom(ts, samples, args):
+    """The incumbent's failure, checked outright: a reply cut after
+    "250-SIZE 52" is a reply 428 to Wireshark's SMTP dissector alone, and
+    with the plugin in front of it, nowhere."""
+    cap, _ = find_sample(samples, "scripted-phantom")
+    without = {r[0]: r[1] for r in ts.fields(cap, ["smtp.response.code"], plugin=False)}
+    with_plugin = {r[0]: r[1] for r in ts.fields(cap, ["smtp.response.code"])}
+    ours = {r[0]: r[1] for r in ts.fields(cap, ["smtpreply.code"])}
+    if "428" not in without.get("10", "").split("\x1f"):
+        fail("without the plugin frame 10 shows %r: the sample no longer shows the bug"
+             % without.get("10"))
+    for name, codes in (("smtp.response.code", with_plugin), ("smtpreply.code", ours)):
+        if any("428" in c.split("\x1f") for c in codes.values()):
+            fail("%s still shows 428 with the plugin: %s" % (name, codes))
+        if codes.get("10") != "250":
+            fail("%s in frame 10 is %r, not the whole EHLO reply's 250" % (name, codes.get("10")))
+    print("scripted-phantom: 428 without the plugin (frame 10: %r); 250 with it"
+          % without.get("10"))
+
+
 def case_nodesegment(ts, samples, args):
     """Desegmentation off: each segment is decoded alone.
 
