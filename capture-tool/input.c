@@ -12,7 +12,8 @@
 
 #include "packet.h"
 
-#define LIVE_TIMEOUT_MS 200   /* how often a quiet capture returns, to notice Ctrl-C */
+#define LIVE_TIMEOUT_MS   200                 /* the longest a packet waits in the kernel */
+#define LIVE_BUFFER_BYTES (8 * 1024 * 1024)   /* kernel ring: room for bursts */
 
 G_DEFINE_QUARK(smtpreply-input-error-quark, input_error)
 
@@ -95,9 +96,12 @@ input_open_live(input *in, const char *iface, gboolean promiscuous, GError **err
     }
     pcap_set_snaplen(in->pcap, INPUT_SNAPLEN);
     pcap_set_promisc(in->pcap, promiscuous);
+    /* Not immediate mode: on Linux that means TPACKET_V2, whose ring has
+     * one snaplen-sized slot per packet, only a few in the buffer, and a
+     * burst (three segments of one reply) was dropped.  Batches are handed
+     * over at least every LIVE_TIMEOUT_MS instead. */
     pcap_set_timeout(in->pcap, LIVE_TIMEOUT_MS);
-    /* Replies are small and -c N should stop at once: no batching. */
-    pcap_set_immediate_mode(in->pcap, 1);
+    pcap_set_buffer_size(in->pcap, LIVE_BUFFER_BYTES);
     status = pcap_activate(in->pcap);
     if (status < 0) {
         const char *detail = pcap_geterr(in->pcap);
