@@ -157,6 +157,13 @@ on_command_line(sr_client *c, const sr_raw_line *line)
     cmd.verb[n] = '\0';
     /* An empty line is an (unknown, empty) command too: servers answer it. */
     cmd.kind = kind_of_verb(cmd.verb);
+    if (c->resync) {
+        c->resync = FALSE;
+        /* Most likely the end of a command sent before the capture began:
+         * still a command, whose reply may follow, but of no known verb. */
+        if (cmd.kind == SR_CMD_UNKNOWN)
+            g_strlcpy(cmd.verb, "<partial>", sizeof cmd.verb);
+    }
     if (cmd.kind == SR_CMD_BDAT && !parse_bdat(line->data + n, line->stored - n, &cmd))
         cmd.kind = SR_CMD_UNKNOWN;
     emit(c, &cmd, line);
@@ -216,6 +223,12 @@ void
 sr_client_clear(sr_client *c)
 {
     sr_line_framer_clear(&c->framer);
+}
+
+void
+sr_client_resync(sr_client *c)
+{
+    c->resync = TRUE;
 }
 
 void

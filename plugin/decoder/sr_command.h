@@ -62,6 +62,7 @@ typedef void (*sr_command_func)(const sr_command *command, gpointer user_data);
 typedef struct {
     sr_line_framer  framer;
     sr_client_mode  mode;
+    gboolean        resync;        /* the first line may be the end of one */
     guint64         chunk_left;    /* SR_CLIENT_CHUNK: bytes still to skip */
     gint64          line_time_us;  /* when the current line's first byte came */
     guint64         line_frame;
@@ -77,6 +78,9 @@ void sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us,
 /* MISSING client bytes were lost; reading goes on at the next line. */
 void sr_client_gap(sr_client *c, guint64 missing);
 void sr_client_set_mode(sr_client *c, sr_client_mode mode);
+/* The capture began mid-conversation: a first line whose verb is unknown is
+ * taken for the end of a command sent before it, named "<partial>". */
+void sr_client_resync(sr_client *c);
 
 /* "EHLO", "<greeting>", "<end-of-data>", "<auth-response>", ...; for
  * SR_CMD_UNKNOWN the verb as sent. */

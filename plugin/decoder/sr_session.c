@@ -172,41 +172,74 @@ drop_answered_in_gap(sr_session *s)
         g_free(g_queue_pop_head(&s->pending));
 }
 
+/*
+ * Which command REPLY answers, into OUT; FALSE when none was waiting.  A
+ * reply a gap cut leaves its command waiting: the rest of it, after the gap,
+ * carries the same code and answers the same command.
+ */
+static gboolean
+find_command(sr_session *s, const sr_reply *reply, sr_command *out)
+{
+    gboolean cut = !reply->complete && sr_reply_has_anomaly(reply, SR_ANOM_GAP);
+    gboolean from_queue = FALSE;
+
+    if (s->cut_pending) {
+        s->cut_pending = FALSE;
+        if (reply->code == s->cut_code) {
+            *out = s->cut_command;
+            from_queue = s->cut_from_queue;
+            s->after_gap = FALSE;
+            goto found;
+        }
+        /* Another reply: the cut one was all of its answer. */
+        if (s->cut_from_queue)
+            g_free(g_queue_pop_head(&s->pending));
+    }
+    if (s->after_gap) {
+        drop_answered_in_gap(s);
+        s->after_gap = FALSE;
+    }
+    /* A connection's first reply is its greeting, even if an eager client
+     * has already sent commands. */
+    if (!s->greeted && !s->midstream) {
+        *out = (sr_command){ .kind = SR_CMD_GREETING, .time_us = -1 };
+    } else if (g_queue_peek_head(&s->pending)) {
+        *out = *(const sr_command *)g_queue_peek_head(&s->pending);
+        from_queue = TRUE;
+    } else {
+        return FALSE;
+    }
+found:
+    if (cut) {
+        s->cut_pending = TRUE;
+        s->cut_code = reply->code;
+        s->cut_command = *out;
+        s->cut_from_queue = from_queue;
+    } else if (from_queue) {
+        g_free(g_queue_pop_head(&s->pending));
+    }
+    return TRUE;
+}
+
 void
 sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
 {
     sr_exchange *ex = &s->exchange;
-    sr_command *cmd = NULL;
 
     if (s->tls)
         return;
-    ex->has_command = FALSE;
     ex->reply_time_us = reply_time_us;
     ex->latency_us = -1;
     ex->capabilities = NULL;
     g_array_set_size(ex->anomalies, 0);
 
-    if (s->after_gap) {
-        drop_answered_in_gap(s);
-        s->after_gap = FALSE;
-    }
     /* Even a malformed line, where a reply is due, is the server's answer:
-     * pairing it keeps the replies after it with their own commands.  A
-     * connection's first reply is its greeting, even if an eager client has
-     * already sent commands. */
-    if (!s->greeted && !s->midstream) {
-        ex->has_command = TRUE;
-        ex->command = (sr_command){ .kind = SR_CMD_GREETING, .time_us = -1 };
-    } else if ((cmd = g_queue_peek_head(&s->pending))) {
-        ex->has_command = TRUE;
-        ex->command = *cmd;
-        ex->latency_us = reply_time_us - cmd->time_us;
-        /* A reply cut by a gap goes on after it, still answering this. */
-        if (reply->complete || !sr_reply_has_anomaly(reply, SR_ANOM_GAP))
-            g_free(g_queue_pop_head(&s->pending));
-    } else if (!s->midstream || s->seen_command) {
+     * pairing it keeps the replies after it with their own commands. */
+    ex->has_command = find_command(s, reply, &ex->command);
+    if (ex->has_command && ex->command.time_us >= 0)
+        ex->latency_us = reply_time_us - ex->command.time_us;
+    else if (!ex->has_command && (!s->midstream || s->seen_command))
         add_anomaly(s, SR_ANOM_UNEXPECTED_REPLY, reply, NULL);
-    }
     s->greeted = TRUE;
 
     if (ex->has_command) {
@@ -317,6 +350,7 @@ sr_session_resync(sr_session *s)
 {
     s->midstream = TRUE;
     sr_parser_resync(&s->server);
+    sr_client_resync(&s->client);
 }
 
 void

@@ -73,6 +73,10 @@ typedef struct {
     gboolean         enhanced_offered;
     gboolean         tls;            /* STARTTLS accepted: the rest is TLS */
     gboolean         after_gap;      /* server bytes were lost since the last reply */
+    gboolean         cut_pending;    /* a gap cut the last reply: its rest may follow */
+    guint16          cut_code;
+    gboolean         cut_from_queue;
+    sr_command       cut_command;    /* what the cut reply answered */
     gint64           reply_time_us;  /* first byte of the reply being read */
     gint64           server_now_us;
     sr_exchange      exchange;

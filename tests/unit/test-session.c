@@ -326,6 +326,57 @@ test_gap_inside_reply(void)
     teardown(&f);
 }
 
+/* A greeting cut by a gap: its rest after the gap is the greeting still. */
+static void
+test_gap_in_greeting(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220-mail.example.test ESMTP\r\n220-the gr", 0);
+    sr_session_server_gap(&f.s, 30);
+    server(&f, "ing\r\n220 ready\r\n", 1);
+    client(&f, "QUIT\r\n", 10);
+    server(&f, "221 bye\r\n", 11);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\n<greeting> 220\nQUIT 221 1us\n");
+    teardown(&f);
+}
+
+/* The end of a cut reply lost with the gap: what follows answers the next. */
+static void
+test_gap_ate_end_of_reply(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "EHLO c\r\n", 10);
+    server(&f, "250-hi\r\n250-PIPELI", 11);
+    sr_session_server_gap(&f.s, 40);
+    client(&f, "QUIT\r\n", 20);
+    server(&f, "221 bye\r\n", 21);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nEHLO 250 1us\nQUIT 221 1us\n");
+    teardown(&f);
+}
+
+/* Mid-session, the client's first bytes may end a line sent earlier. */
+static void
+test_client_resync(void)
+{
+    fixture f;
+
+    setup(&f);
+    sr_session_resync(&f.s);
+    client(&f, "T TO:<b@example.test>\r\nNOOP\r\n", 0);
+    server(&f, "250 2.1.5 Ok\r\n250 2.0.0 Ok\r\n", 1);
+    sr_session_finish(&f.s);
+    /* The end of the RCPT is a command of no known verb; NOOP stays NOOP's. */
+    g_assert_cmpstr(f.out->str, ==, "<partial> 250 1us\nNOOP 250 1us\n");
+    teardown(&f);
+}
+
 /* The text each command's anomaly names is exactly the codes it allows. */
 static void
 test_allowed_text(void)
@@ -414,6 +465,9 @@ main(int argc, char **argv)
     g_test_add_func("/session/malformed-and-empty", test_malformed_and_empty);
     g_test_add_func("/session/gap-between-replies", test_gap_between_replies);
     g_test_add_func("/session/gap-inside-reply", test_gap_inside_reply);
+    g_test_add_func("/session/gap-in-greeting", test_gap_in_greeting);
+    g_test_add_func("/session/gap-ate-end-of-reply", test_gap_ate_end_of_reply);
+    g_test_add_func("/session/client-resync", test_client_resync);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     return g_test_run();
