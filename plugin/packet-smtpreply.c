@@ -112,9 +112,9 @@ typedef struct {
     gboolean      server_seq_known;
     guint32       server_next_seq; /* sequence number of the next byte to read */
     guint64       carry_gap;       /* a gap to show when its data comes back whole */
-    /* Where the call in progress puts what it reads. */
-    packet_info  *pinfo;
+    /* Where the call in progress puts what it reads, and its frame. */
     wmem_array_t *records;
+    guint32       frame;
 } smtpreply_conv;
 
 /* What one reply callback needs to add to the tree. */
@@ -160,12 +160,6 @@ build_code_vals(void)
     return value_string_ext_new(vals, (guint)count + 1, "smtpreply_code_vals");
 }
 
-static const char *
-enhanced_subject_name(guint subject)
-{
-    return sr_enhanced_subject_name(subject);
-}
-
 static void
 set_strings(hf_register_info *hf, gsize n, int *id, const void *strings)
 {
@@ -200,7 +194,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
 
         rec->command = wmem_strdup(wmem_file_scope(), sr_command_name(&ex->command));
         if (cmd && ex->command.kind != SR_CMD_GREETING) {
-            cmd->response_in = conv->pinfo->num;
+            cmd->response_in = conv->frame;
             rec->request_in = (guint32)ex->command.frame;
             g_hash_table_remove(conv->open_commands, &ex->command.offset);
         }
@@ -218,7 +212,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
         rec->size = ex->capabilities->size;
     }
     if (sr_session_in_tls(&conv->session) && !conv->tls_frame)
-        conv->tls_frame = conv->pinfo->num;
+        conv->tls_frame = conv->frame;
     wmem_array_append_one(conv->records, rec);
 }
 
@@ -269,7 +263,7 @@ call_records(packet_info *pinfo, smtpreply_conv *conv, guint32 key)
     records = wmem_array_new(wmem_file_scope(), sizeof(gpointer));
     p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key, records);
     conv->records = records;
-    conv->pinfo = pinfo;
+    conv->frame = pinfo->num;
     return records;
 }
 
@@ -632,7 +626,7 @@ lost_before(packet_info *pinfo, smtpreply_conv *conv, guint call, const struct t
         lost = p_get_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, KEY_GAP_BASE + call);
         return lost ? *lost : 0;
     }
-    lost = wmem_new0(wmem_file_scope(), guint64);
+    lost = wmem_new0(pinfo->pool, guint64);
     if (tcp) {
         start = tcp->is_reassembled ? tcp->seq : tcp->nxtseq - len;
         if (conv->server_seq_known && (gint32)(start - conv->server_next_seq) > 0) {
@@ -645,7 +639,9 @@ lost_before(packet_info *pinfo, smtpreply_conv *conv, guint call, const struct t
         conv->server_seq_known = TRUE;
         conv->server_next_seq = start;
     }
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, KEY_GAP_BASE + call, lost);
+    if (*lost)
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, KEY_GAP_BASE + call,
+                         wmem_memdup(wmem_file_scope(), lost, sizeof *lost));
     return *lost;
 }
 
@@ -931,7 +927,7 @@ proto_register_smtpreply(void)
     set_strings(hf, array_length(hf), &hf_smtpreply_enhanced_class,
                 build_digit_vals(sr_enhanced_class_name, 2, 5));
     set_strings(hf, array_length(hf), &hf_smtpreply_enhanced_subject,
-                build_digit_vals(enhanced_subject_name, 0, 7));
+                build_digit_vals(sr_enhanced_subject_name, 0, 7));
 
     proto_smtpreply = proto_register_protocol("SMTP Reply", "SMTPREPLY", "smtpreply");
     proto_register_field_array(proto_smtpreply, hf, array_length(hf));
