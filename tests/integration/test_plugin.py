@@ -8,6 +8,7 @@
   test_plugin.py PLUGIN_DIR SAMPLES_DIR nodesegment NAME
 """
 import collections
+import re
 import sys
 
 import expected
@@ -155,6 +156,102 @@ def case_phantom(ts, samples, args):
             fail("%s in frame 10 is %r, not the whole EHLO reply's 250" % (name, codes.get("10")))
     print("scripted-phantom: 428 without the plugin (frame 10: %r); 250 with it"
           % without.get("10"))
+
+
+def case_links(ts, samples, args):
+    """Each reply's request_in frame carries the command it answers (its
+    TCP payload holds the verb, or the final dot for <end-of-data>), that
+    frame links back with response_in (two passes), and the reply time is
+    the two frames' time difference when the reply lies in one frame."""
+    name = args[0]
+    cap, exp = find_sample(samples, name)
+    rows = ts.fields(cap, ["frame.time_epoch", "tcp.payload", "smtpreply.response_in",
+                           "smtpreply.command", "smtpreply.request_in", "smtpreply.time",
+                           "smtpreply.frame"], extra=["-2"])
+    by_frame = {r[0]: r for r in rows}
+    checked = 0
+    for r in rows:
+        frame, when, _, _, commands, request_in, times, spans = r[:8]
+        for cmd, req, t in zip(commands.split("\x1f"), request_in.split("\x1f"),
+                               times.split("\x1f")):
+            if not req:
+                continue
+            cmd_row = by_frame[req]
+            payload = bytes.fromhex(cmd_row[2].replace(":", "")).decode("latin-1")
+            if cmd == "<end-of-data>":
+                carried = "\r\n.\r\n" in "\r\n" + payload
+            elif cmd.startswith("<"):
+                carried = payload.endswith("\r\n")
+            else:
+                carried = any(line.upper().startswith(cmd.upper())
+                              for line in payload.split("\r\n"))
+            if not carried:
+                fail("%s frame %s answers %s, but frame %s carries %r"
+                     % (name, frame, cmd, req, payload[:60]))
+            if frame not in cmd_row[3].split("\x1f"):
+                fail("%s: frame %s's response_in is %r, not %s" % (name, req, cmd_row[3], frame))
+            if not spans and t:
+                want = float(when) - float(cmd_row[1])
+                if abs(float(t) - want) > 2e-6:
+                    fail("%s frame %s: reply time %s, frames say %.6f" % (name, frame, t, want))
+            checked += 1
+    want_links = sum(1 for e in exp if e["command"] and e["command"] != "<greeting>")
+    if checked != want_links:
+        fail("%s: %d replies linked to their command, %d expected" % (name, checked, want_links))
+    print("%s: %d replies linked both ways with their command's frame" % (name, checked))
+
+
+def case_ehlo(ts, samples, args):
+    """The EHLO reply's capabilities are its lines after the first, keyword
+    and parameters split at the first space, SIZE's value as a number."""
+    name = args[0]
+    cap, exp = find_sample(samples, name)
+    ehlo = [e for e in exp if e["command"] == "EHLO" and e["code"] == 250][0]
+    want_kw = [l.split(" ", 1)[0].split("=", 1)[0].upper() for l in ehlo["lines"][1:]]
+    rows = [r for r in ts.fields(cap, ["smtpreply.ehlo.keyword", "smtpreply.ehlo.size"]) if r[1]]
+    if len(rows) != 1:
+        fail("%s: capabilities in %d frames, expected 1" % (name, len(rows)))
+    got_kw = rows[0][1].split("\x1f")
+    if got_kw != want_kw:
+        fail("%s: keywords %s, expected %s" % (name, got_kw, want_kw))
+    sizes = [l.split(" ", 1)[1] for l in ehlo["lines"][1:] if l.upper().startswith("SIZE ")]
+    if sizes and rows[0][2] != sizes[0]:
+        fail("%s: size %r, expected %r" % (name, rows[0][2], sizes[0]))
+    print("%s: %d capabilities as the EHLO reply offers them (SIZE %s)"
+          % (name, len(got_kw), rows[0][2] or "none"))
+
+
+def case_stats(ts, samples, args):
+    """tshark -z smtpreply,tree counts what the expected file holds."""
+    name = args[0]
+    cap, exp = find_sample(samples, name)
+    out = ts.run(["-q", "-r", ts.stage(cap), "-z", "smtpreply,tree"]).stdout.decode()
+    counts = {}
+    section = None
+    for line in out.splitlines():
+        m = re.match(r"^(\S.*?)\s{2,}(\d+)\s", line)
+        if m:
+            section = m.group(1)
+            continue
+        m = re.match(r"^ (\S.*?)\s{2,}(\d+)\s", line)
+        if m and section:
+            counts[(section, m.group(1))] = int(m.group(2))
+    classes = collections.Counter()
+    commands = collections.Counter()
+    names = {1: "Positive Preliminary", 2: "Positive Completion", 3: "Positive Intermediate",
+             4: "Transient Negative", 5: "Permanent Negative"}
+    for e in exp:
+        if e["code"] is not None:
+            classes[names.get(e["code"] // 100, "(invalid class)")] += 1
+            commands[e["command"] or "(none)"] += 1
+    for cls, n in classes.items():
+        if counts.get(("Replies by class", cls)) != n:
+            fail("%s: %r counted %s, expected %d\n%s" % (name, cls, counts.get(("Replies by class", cls)), n, out))
+    for cmd, n in commands.items():
+        if counts.get(("Replies by command", cmd)) != n:
+            fail("%s: command %r counted %s, expected %d" % (name, cmd, counts.get(("Replies by command", cmd)), n))
+    print("%s: statistics tree counts %d classes and %d commands as expected"
+          % (name, len(classes), len(commands)))
 
 
 def case_nodesegment(ts, samples, args):
