@@ -131,6 +131,8 @@ on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_da
         .server = f->server,
         .reply = reply,
         .command = exchange->has_command ? sr_command_name(&exchange->command) : NULL,
+        .latency_us = exchange->has_command ? exchange->latency_us : -1,
+        .capabilities = exchange->capabilities,
         .exchange_anomalies = exchange->anomalies,
         .tool_anomalies = f->pending,
     };

@@ -39,6 +39,8 @@ typedef struct {
     const sr_reply *reply;
     gboolean        has_code;       /* some line is a reply line: reply->code is real */
     const char     *command;        /* what it answers ("EHLO", "<greeting>"), or NULL */
+    gint64          latency_us;     /* command first byte to reply first byte, capture times; < 0 unknown */
+    const sr_capabilities *capabilities; /* an EHLO's 250: what it offers; else NULL */
     const GArray   *exchange_anomalies; /* sr_anomaly from pairing, or NULL */
     guint           tool_anomalies; /* 1 << tool_anomaly_kind */
 } reply_event;

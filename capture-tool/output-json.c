@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "latency.h"
 #include "sr_codes.h"
 #include "sr_enhanced.h"
 
@@ -50,6 +51,50 @@ json_time(GString *out, gint64 time_us)
     g_string_append_printf(out, "%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, sec, frac);
 }
 
+/* Milliseconds with microseconds, exactly; null when unknown. */
+static void
+json_ms(GString *out, const char *key, gint64 us)
+{
+    json_key(out, key);
+    if (us < 0)
+        g_string_append(out, "null");
+    else
+        latency_append_ms(out, us);
+}
+
+/* [{"keyword":..,"params":..}, ...] in the order offered.  SIZE's value
+ * goes with the entry the decoder read it from: the last SIZE whose
+ * parameter starts with a digit, as it overwrites with each. */
+static void
+json_capabilities(GString *out, const sr_capabilities *caps)
+{
+    guint size_entry = G_MAXUINT;
+
+    for (guint i = 0; caps->has_size && i < caps->list->len; i++) {
+        const sr_capability *cap = &g_array_index(caps->list, sr_capability, i);
+
+        if (cap->kind == SR_CAP_SIZE && g_ascii_isdigit(cap->params[0]))
+            size_entry = i;
+    }
+    json_key(out, "capabilities");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < caps->list->len; i++) {
+        const sr_capability *cap = &g_array_index(caps->list, sr_capability, i);
+
+        if (i)
+            g_string_append_c(out, ',');
+        g_string_append_c(out, '{');
+        json_key(out, "keyword");
+        json_string(out, cap->keyword);
+        json_key(out, "params");
+        json_string(out, cap->params);
+        if (i == size_entry)
+            json_uint(out, "size", caps->size);
+        g_string_append_c(out, '}');
+    }
+    g_string_append_c(out, ']');
+}
+
 static void
 add_name(const char *name, gpointer user_data)
 {
@@ -85,6 +130,7 @@ output_json_reply(GString *out, const reply_event *ev)
     json_uint(out, "offset", r->offset);
     json_key(out, "command");
     json_string(out, ev->command);
+    json_ms(out, "latency_ms", ev->latency_us);
     json_key(out, "code");
     if (ev->has_code)
         g_string_append_printf(out, "%u", r->code);
@@ -105,6 +151,8 @@ output_json_reply(GString *out, const reply_event *ev)
     } else {
         g_string_append(out, "null");
     }
+    if (ev->capabilities)
+        json_capabilities(out, ev->capabilities);
     json_key(out, "multiline");
     g_string_append(out, r->lines->len > 1 ? "true" : "false");
     json_key(out, "complete");

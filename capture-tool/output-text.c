@@ -2,7 +2,10 @@
 /* Replies for people: one block per reply, wire bytes escaped. */
 #include "output.h"
 
+#include <string.h>
+
 #include "escape.h"
+#include "latency.h"
 #include "sr_codes.h"
 #include "sr_enhanced.h"
 
@@ -123,6 +126,30 @@ append_lines(GString *out, const sr_reply *r, gboolean colour)
     }
 }
 
+/* "capabilities: PIPELINING, SIZE 52428800, AUTH PLAIN LOGIN": what an
+ * EHLO reply offers, as the decoder read it. */
+static void
+append_capabilities(GString *out, const sr_capabilities *caps)
+{
+    if (!caps)
+        return;
+    g_string_append(out, "  capabilities: ");
+    for (guint i = 0; i < caps->list->len; i++) {
+        const sr_capability *cap = &g_array_index(caps->list, sr_capability, i);
+
+        if (i)
+            g_string_append(out, ", ");
+        /* The decoder keeps printable ASCII only; escaped all the same,
+         * so that nothing from the wire reaches the terminal unchecked. */
+        escape_text(out, (const guint8 *)cap->keyword, strlen(cap->keyword));
+        if (cap->params[0]) {
+            g_string_append_c(out, ' ');
+            escape_text(out, (const guint8 *)cap->params, strlen(cap->params));
+        }
+    }
+    g_string_append(out, caps->list->len ? "\n" : "none\n");
+}
+
 static void
 add_name(const char *name, gpointer user_data)
 {
@@ -149,7 +176,6 @@ void
 output_text_reply(GString *out, const reply_event *ev, gboolean colour)
 {
     const sr_reply *r = ev->reply;
-    gchar *head;
 
     if (colour)
         g_string_append(out, SGR_BOLD);
@@ -158,15 +184,23 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour)
                            ev->client, ev->server);
     if (colour)
         g_string_append(out, SGR_RESET);
-    head = g_strdup_printf("  offset %" G_GUINT64_FORMAT "%s%s%s", r->offset,
-                           ev->command ? "  answers " : "", ev->command ? ev->command : "",
-                           r->complete ? "" : "  (incomplete)");
-    g_string_append(out, head);
-    g_free(head);
+    g_string_append_printf(out, "  offset %" G_GUINT64_FORMAT, r->offset);
+    if (ev->command) {
+        /* An empty command line has the empty name: quoted, so it is seen. */
+        g_string_append_printf(out, "  answers %s", ev->command[0] ? ev->command : "\"\"");
+        if (ev->latency_us >= 0) {
+            g_string_append(out, " in ");
+            latency_append_ms(out, ev->latency_us);
+            g_string_append(out, " ms");
+        }
+    }
+    if (!r->complete)
+        g_string_append(out, "  (incomplete)");
     g_string_append_c(out, '\n');
     append_code(out, ev, colour);
     append_enhanced(out, r);
     append_lines(out, r, colour);
+    append_capabilities(out, ev->capabilities);
     append_anomalies(out, ev, colour);
     g_string_append_c(out, '\n');
 }

@@ -153,11 +153,33 @@ check("JSON: ASCII escapes, UTF-8 kept, invalid bytes as \\u00XX", lines[1].ends
 first = json_lines(out)[0]
 check("JSON: every documented field", first == {
     "time": 1700000000.004, "flow": 0, "client": "192.0.2.10:41000",
-    "server": "192.0.2.25:25", "offset": 0, "command": "<greeting>", "code": 220, "class": "Positive Completion",
+    "server": "192.0.2.25:25", "offset": 0, "command": "<greeting>", "latency_ms": None,
+    "code": 220, "class": "Positive Completion",
     "category": "Connections", "meaning": "<domain> Service ready", "enhanced": None,
     "multiline": False, "complete": True, "lines": ["esc \x1b[31m red"],
     "anomalies": ["control-byte"]}, repr(first))
 check("JSON: ESC escaped, never raw", "\x1b" not in out and "\\u001b[31m" in lines[0], lines[0])
+# The decoder keeps capabilities as printable ASCII ("?" for the rest);
+# what is left of JSON's specials is escaped.
+check("JSON: capabilities escaped", '"latency_ms":2.000,' in lines[1] and
+      '"capabilities":[{"keyword":"BAD","params":"? latin1"},'
+      '{"keyword":"Q\\"B\\\\S?TAB","params":""}],"multiline":true' in lines[1], lines[1])
+# make-captures.py sends each reply 2 ms after the command it answers.
+rc, out, err = run("-r", cap("link-vlan.pcap"), "--json")
+replies = json_lines(out)
+check("JSON: latency_ms after command, null for the greeting",
+      [(r["command"], r["latency_ms"]) for r in replies] ==
+      [("<greeting>", None), ("EHLO", 2.0), ("MAIL", 2.0), ("RCPT", 2.0), ("RCPT", 2.0),
+       ("DATA", 2.0), ("<end-of-data>", 2.0), ("QUIT", 2.0)]
+      and list(replies[1])[5:8] == ["command", "latency_ms", "code"], out)
+check("JSON: the EHLO reply's capabilities, SIZE's value, none elsewhere",
+      replies[1].get("capabilities") == [
+          {"keyword": "PIPELINING", "params": ""},
+          {"keyword": "SIZE", "params": "10240000", "size": 10240000},
+          {"keyword": "ENHANCEDSTATUSCODES", "params": ""},
+          {"keyword": "8BITMIME", "params": ""}]
+      and list(replies[1])[11:13] == ["enhanced", "capabilities"]
+      and not any("capabilities" in r for r in replies[:1] + replies[2:]), out)
 rc, out, err = run("-r", cap("link-sll2-ipv6.pcap"), "--json")
 r = json_lines(out)[3]
 check("JSON: IPv6 endpoints in brackets, enhanced code",
@@ -174,15 +196,16 @@ check("text: the exact blocks", out == (
     "  | 220 esc \\x1b[31m red\n"
     "  anomalies: control-byte\n\n"
     "2023-11-14 22:13:20.008000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 19  answers EHLO\n"
+    "192.0.2.25:25  offset 19  answers EHLO in 2.000 ms\n"
     "  250  2yz Positive Completion, x5z Mail system: Requested mail action okay, "
     "completed\n"
     "  | 250-café utf8\n"
     "  | 250-bad \\xe9 latin1\n"
     "  | 250 q\"b\\\\s\\ttab\n"
+    "  capabilities: BAD ? latin1, Q\"B\\\\S?TAB\n"
     "  anomalies: 8bit-byte, 8bit-byte\n\n"
     "2023-11-14 22:13:20.012000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 68  answers NOOP\n"
+    "192.0.2.25:25  offset 68  answers NOOP in 2.000 ms\n"
     "  250  2yz Positive Completion, x5z Mail system: Requested mail action okay, "
     "completed\n"
     "  | 250 nul\\x00here\\rcr\n"
@@ -191,9 +214,15 @@ rc, out, err = run("-r", cap("link-vlan.pcap"), "--color=never")
 check("text: enhanced code and its meaning",
       "  enhanced 5.1.1  Permanent Failure, Addressing Status: Bad destination mailbox "
       "address\n" in out, out)
+check("text: the reply time beside the command, the EHLO reply's capabilities",
+      "  offset 142  answers RCPT in 2.000 ms\n" in out
+      and "  | 250 8BITMIME\n  capabilities: PIPELINING, SIZE 10240000, ENHANCEDSTATUSCODES, "
+      "8BITMIME\n\n" in out and out.count("  capabilities: ") == 1
+      and "  answers <greeting>\n" in out, out)
 rc, out, err = run("-r", cap("gap.pcap"), "--color=never")
 check("text: incomplete reply marked, anomalies named",
-      "offset 33  answers EHLO  (incomplete)\n" in out and "  anomalies: gap, incomplete-reply\n" in out, out)
+      "offset 33  answers EHLO in 2.000 ms  (incomplete)\n" in out
+      and "  anomalies: gap, incomplete-reply\n" in out, out)
 
 
 def on_terminal(*args, env=None):

@@ -9,9 +9,14 @@ text, with the expected replies beside each capture.
 
 An expected file holds one object per reply: stream (the TCP stream, as
 tshark numbers them), code (int or null), complete, lines (each byte as the
-Latin-1 character), anomalies (names).  Streams are matched to the tool's
-flows by order, reply by reply within each.  With no pairs to compare the
-check fails: a comparison of nothing proves nothing.
+Latin-1 character), anomalies (names), and in samples/expected the command
+answered.  Streams are matched to the tool's flows by order, reply by reply
+within each.  With no pairs to compare the check fails: a comparison of
+nothing proves nothing.
+
+Beside the replies: each reply's reply time (latency_ms) and, on an EHLO's
+250, its capabilities (the expected lines after the first, the keyword cut
+at the first space), and the text output with the JSON.
 """
 import argparse
 import glob
@@ -26,11 +31,14 @@ import sys
 # (capture-tool/flows.c).
 NOT_IN_SAMPLES = {"tcp-overlap-conflict", "snaplen-truncated", "flow-evicted", "idle-timeout"}
 
-REPLY_KEYS = {"time": (int, float), "flow": int, "client": str, "server": str,
-              "offset": int, "command": (str, type(None)), "code": (int, type(None)), "class": (str, type(None)),
-              "category": (str, type(None)), "meaning": (str, type(None)),
-              "enhanced": (str, type(None)), "multiline": bool, "complete": bool,
-              "lines": list, "anomalies": list}
+# In the documented order; "capabilities" only on an EHLO's 250.
+NUMBER, NULL = (int, float), type(None)
+REPLY_KEYS = {"time": NUMBER, "flow": int, "client": str, "server": str,
+              "offset": int, "command": (str, NULL), "latency_ms": NUMBER + (NULL,),
+              "code": (int, NULL), "class": (str, NULL),
+              "category": (str, NULL), "meaning": (str, NULL),
+              "enhanced": (str, NULL), "capabilities": list, "multiline": bool,
+              "complete": bool, "lines": list, "anomalies": list}
 
 
 def utf8_length(b, i):
@@ -101,17 +109,95 @@ def run(tool, capture, *args):
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
 
 
-def text_blocks(out):
-    """The text output cut into replies: (line texts, anomaly names)."""
+def text_output(out):
+    """The text output cut into replies: header line, line texts, the
+    capabilities line or None, anomaly names."""
     blocks = []
     for line in out.decode("utf-8").split("\n"):
         if line[:2].isdigit() and " flow " in line:
-            blocks.append(([], []))
+            blocks.append({"header": line, "lines": [], "capabilities": None,
+                           "anomalies": []})
         elif line.startswith("  | "):
-            blocks[-1][0].append(line[4:])
+            blocks[-1]["lines"].append(line[4:])
+        elif line.startswith("  capabilities: "):
+            blocks[-1]["capabilities"] = line[len("  capabilities: "):]
         elif line.startswith("  anomalies: "):
-            blocks[-1][1].extend(line[len("  anomalies: "):].split(", "))
+            blocks[-1]["anomalies"].extend(line[len("  anomalies: "):].split(", "))
     return blocks
+
+
+def capabilities_of(lines):
+    """What an EHLO reply with these lines offers, worked out here and not by
+    the decoder: every line after the first, the keyword up to the first
+    space (upper-cased), the rest its parameters; SIZE's number as size."""
+    caps = []
+    for line in lines[1:]:
+        keyword, _, params = line.partition(" ")
+        cap = {"keyword": keyword.upper(), "params": params}
+        if cap["keyword"] == "SIZE" and re.match(r"\d", params):
+            cap["size"] = int(re.match(r"\d+", params).group())
+        caps.append(cap)
+    return caps
+
+
+def capabilities_text(caps):
+    """The text output's capabilities line for CAPS."""
+    if not caps:
+        return "none"
+    return ", ".join(text_escape(c["keyword"].encode()) +
+                     (" " + text_escape(c["params"].encode()) if c["params"] else "")
+                     for c in caps)
+
+
+def ms(value):
+    """A reply time as the tool prints it: milliseconds, three decimals."""
+    return "%.3f" % value
+
+
+def check_reply_json(n, obj, errors):
+    """Key order and types, the reply time, and where capabilities appear."""
+    want_keys = [k for k in REPLY_KEYS if k != "capabilities" or "capabilities" in obj]
+    if list(obj) != want_keys:
+        errors.append("reply %d: keys %s, expected %s" % (n, list(obj), want_keys))
+    for k, types in REPLY_KEYS.items():
+        value = obj.get(k)
+        # A bool is an int to isinstance: true is no number here.
+        if k in obj and (not isinstance(value, types)
+                         or (isinstance(value, bool) and types is not bool)):
+            errors.append("reply %d: %s has type %s" % (n, k, type(value).__name__))
+    latency, command = obj.get("latency_ms"), obj.get("command")
+    # The greeting answers no command sent, so it has no reply time; every
+    # reply to a command in these captures has one.
+    if command in (None, "<greeting>"):
+        if latency is not None:
+            errors.append("reply %d (%s): latency_ms %r, expected null" % (n, command, latency))
+    elif not isinstance(latency, NUMBER) or latency < 0 \
+            or abs(latency * 1000 - round(latency * 1000)) > 1e-6:
+        errors.append("reply %d (%s): latency_ms %r, expected whole microseconds >= 0"
+                      % (n, command, latency))
+    is_ehlo_250 = command == "EHLO" and obj.get("code") == 250
+    if is_ehlo_250 != ("capabilities" in obj):
+        errors.append("reply %d: %s %s %s capabilities" % (
+            n, command, obj.get("code"), "without" if is_ehlo_250 else "with"))
+
+
+def check_text(got, out, errors):
+    """The text output says what the JSON says: per reply the command, the
+    reply time and the capabilities."""
+    blocks = text_output(out)
+    for n, (g, b) in enumerate(zip(got, blocks)):
+        head = "  offset %d" % g["offset"]
+        if g["command"] is not None:
+            head += "  answers " + (g["command"] or '""')
+            if g["latency_ms"] is not None:
+                head += " in %s ms" % ms(g["latency_ms"])
+        if not g["complete"]:
+            head += "  (incomplete)"
+        if not b["header"].endswith(head):
+            errors.append("text reply %d: header %r does not end with %r" % (n, b["header"], head))
+        want = capabilities_text(g["capabilities"]) if "capabilities" in g else None
+        if b["capabilities"] != want:
+            errors.append("text reply %d: capabilities %r, JSON says %r" % (n, b["capabilities"], want))
 
 
 def compare(tool, capture, expected_path, decoder_only):
@@ -123,15 +209,11 @@ def compare(tool, capture, expected_path, decoder_only):
     want_status = 4 if "truncated" in os.path.basename(capture) else 0
     if status != want_status:
         errors.append("exit status %d, expected %d (%s)" % (status, want_status, err.strip()))
-    got = []
-    for n, line in enumerate(out.decode("utf-8").splitlines()):
-        obj = json.loads(line)
-        if set(obj) != set(REPLY_KEYS):
-            errors.append("reply %d: keys %s" % (n, sorted(obj)))
-        for k, types in REPLY_KEYS.items():
-            if k in obj and not isinstance(obj[k], types):
-                errors.append("reply %d: %s has type %s" % (n, k, type(obj[k]).__name__))
-        got.append(obj)
+    got = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+    for n, obj in enumerate(got):
+        check_reply_json(n, obj, errors)
+    if any(k not in obj for obj in got for k in REPLY_KEYS if k != "capabilities"):
+        return errors, len(got)
     if len(got) != len(expected):
         errors.append("%d replies, expected %d" % (len(got), len(expected)))
     exp_streams, got_flows = by_stream(expected, "stream"), by_stream(got, "flow")
@@ -162,16 +244,22 @@ def compare(tool, capture, expected_path, decoder_only):
                                     ("anomalies", want_anomalies, anomalies)):
                 if want != have:
                     errors.append("%s reply %d: %s %r, expected %r" % (where, i, key, have, want))
+            # An EHLO reply read whole and clean: its capabilities are its
+            # lines, whatever the decoder made of them.
+            if "capabilities" in g and e["complete"] and not e["anomalies"] \
+                    and g["capabilities"] != capabilities_of(want_lines):
+                errors.append("%s reply %d: capabilities %r, expected %r"
+                              % (where, i, g["capabilities"], capabilities_of(want_lines)))
 
     # The same replies as text: every line escaped, every anomaly named.
     status, out, err = run(tool, capture)
-    blocks = text_blocks(out)
+    blocks = text_output(out)
     if len(blocks) != len(got):
         errors.append("text: %d replies, JSON %d" % (len(blocks), len(got)))
-    for n, (g, (lines, names)) in enumerate(zip(got, blocks)):
+    for n, (g, b) in enumerate(zip(got, blocks)):
         e = matched.get(id(g))
         raw = [l.encode("latin-1") for l in e["lines"]] if e else []
-        for k, (shown, line) in enumerate(zip(lines, raw)):
+        for k, (shown, line) in enumerate(zip(b["lines"], raw)):
             # What the decoder did not keep, and a missing or bare-LF line
             # end, are marked after the text.
             shown = re.sub(r"( \[\d+ more bytes not kept\])?( \[no line end\])?$", "", shown)
@@ -179,8 +267,9 @@ def compare(tool, capture, expected_path, decoder_only):
                     shown.endswith("\\n") and shown[:-2].endswith(text_escape(line))):
                 errors.append("text reply %d line %d: %r does not end with %r"
                               % (n, k, shown, text_escape(line)))
-        if names != g["anomalies"]:
-            errors.append("text reply %d: anomalies %r, JSON %r" % (n, names, g["anomalies"]))
+        if b["anomalies"] != g["anomalies"]:
+            errors.append("text reply %d: anomalies %r, JSON %r" % (n, b["anomalies"], g["anomalies"]))
+    check_text(got, out, errors)
     return errors, len(got)
 
 
