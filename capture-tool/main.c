@@ -303,6 +303,7 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
         code = fail(code, error_message);
     g_free(error_message);
     flow_table_free(flows);
+    summary_clear(&st.sum);
     output_free(st.out);
     input_close(&in);
     return code;
@@ -367,7 +368,8 @@ main(int argc, char **argv)
         { "json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
           "One JSON object per reply, one per line", NULL },
         { "summary", 0, 0, G_OPTION_ARG_NONE, &opt.summary,
-          "At the end, print counts by code, class, category and anomaly", NULL },
+          "At the end, print counts by code, class, category, command and anomaly, "
+          "and reply times per command", NULL },
         { "user", 'Z', 0, G_OPTION_ARG_STRING, &opt.user,
           "When root, become USER once the capture is open (default nobody)", "USER" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet,

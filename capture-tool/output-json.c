@@ -204,6 +204,36 @@ json_drops(GString *out, const char *key, gboolean have, guint64 value)
     }
 }
 
+/* "NAME":{"replies":N,"latency_ms":{"count":..,"min":..,"p50":..,...}}, the
+ * reply times null when none was known. */
+static void
+json_command(const summary_command *c, gpointer user_data)
+{
+    static const guint percents[] = { 50, 90, 99 };
+    GString *out = user_data;
+    const latency_histogram *h = c->latency;
+
+    json_key(out, c->name);
+    g_string_append_c(out, '{');
+    json_uint(out, "replies", c->replies);
+    json_key(out, "latency_ms");
+    if (!h || !h->count) {
+        g_string_append(out, "null}");
+        return;
+    }
+    g_string_append_c(out, '{');
+    json_uint(out, "count", h->count);
+    json_ms(out, "min", h->min_us);
+    for (gsize i = 0; i < G_N_ELEMENTS(percents); i++) {
+        gchar key[8];
+
+        g_snprintf(key, sizeof key, "p%u", percents[i]);
+        json_ms(out, key, latency_percentile(h, percents[i]));
+    }
+    json_ms(out, "max", h->max_us);
+    g_string_append(out, "}}");
+}
+
 void
 output_json_summary(GString *out, const summary *s)
 {
@@ -240,6 +270,11 @@ output_json_summary(GString *out, const summary *s)
     json_counts(out, "classes", s->by_class, G_N_ELEMENTS(s->by_class), "%uyz");
     json_counts(out, "categories", s->by_category, G_N_ELEMENTS(s->by_category), "x%uz");
     json_counts(out, "codes", s->by_code, SUMMARY_CODES, "%03u");
+    json_uint(out, "without_command", s->without_command);
+    json_key(out, "commands");
+    g_string_append_c(out, '{');
+    summary_foreach_command(s, json_command, out);
+    g_string_append_c(out, '}');
     json_key(out, "anomalies");
     g_string_append_c(out, '{');
     for (guint k = 0; k < SR_ANOM_COUNT; k++) {

@@ -259,6 +259,80 @@ tool_anomaly_label(GString *out, guint i)
     g_string_append(out, tool_anomaly_name((tool_anomaly_kind)i));
 }
 
+/* The empty name of an empty command line, quoted as in each reply's head. */
+static const char *
+command_label(const summary_command *c)
+{
+    return c->name[0] ? c->name : "\"\"";
+}
+
+static void
+command_count(const summary_command *c, gpointer user_data)
+{
+    GString *out = user_data;
+
+    g_string_append_printf(out, ", %s %" G_GUINT64_FORMAT, command_label(c), c->replies);
+}
+
+static void
+append_ms_column(GString *out, gint64 us)
+{
+    GString *ms = g_string_new(NULL);
+
+    latency_append_ms(ms, us);
+    g_string_append_printf(out, " %10s", ms->str);
+    g_string_free(ms, TRUE);
+}
+
+/* One row of the reply time table, for a command with timed replies. */
+static void
+command_times(const summary_command *c, gpointer user_data)
+{
+    GString *out = user_data;
+    const latency_histogram *h = c->latency;
+
+    if (!h || !h->count)
+        return;
+    g_string_append_printf(out, "  %-15s%-16s %8" G_GUINT64_FORMAT, "", command_label(c),
+                           h->count);
+    append_ms_column(out, h->min_us);
+    append_ms_column(out, latency_percentile(h, 50));
+    append_ms_column(out, latency_percentile(h, 90));
+    append_ms_column(out, latency_percentile(h, 99));
+    append_ms_column(out, h->max_us);
+    g_string_append_c(out, '\n');
+}
+
+static void
+count_timed(const summary_command *c, gpointer user_data)
+{
+    if (c->latency && c->latency->count)
+        ++*(guint *)user_data;
+}
+
+static void
+append_commands(GString *out, const summary *s)
+{
+    GString *counts = g_string_new(NULL);
+    guint timed = 0;
+
+    summary_foreach_command(s, command_count, counts);
+    if (s->without_command)
+        g_string_append_printf(counts, ", (none) %" G_GUINT64_FORMAT, s->without_command);
+    /* Skips the first ", ". */
+    g_string_append_printf(out, "  %-15s%s\n", "by command", counts->len ? counts->str + 2 : "none");
+    g_string_free(counts, TRUE);
+
+    summary_foreach_command(s, count_timed, &timed);
+    if (!timed) {
+        g_string_append_printf(out, "  %-15snone\n", "reply time ms");
+        return;
+    }
+    g_string_append_printf(out, "  %-15s%-16s %8s %10s %10s %10s %10s %10s\n", "reply time ms",
+                           "command", "count", "min", "p50", "p90", "p99", "max");
+    summary_foreach_command(s, command_times, out);
+}
+
 void
 output_text_summary(GString *out, const summary *s, gboolean colour)
 {
@@ -297,6 +371,7 @@ output_text_summary(GString *out, const summary *s, gboolean colour)
     append_counts(out, "by category", s->by_category, G_N_ELEMENTS(s->by_category),
                   category_label);
     append_counts(out, "by code", s->by_code, SUMMARY_CODES, code_label);
+    append_commands(out, s);
     append_counts(out, "anomalies", s->anomalies, SR_ANOM_COUNT, anomaly_label);
     append_counts(out, "tcp anomalies", s->tool_anomalies, TOOL_ANOM_COUNT, tool_anomaly_label);
     if (s->have_drops)

@@ -10,6 +10,14 @@ summary_init(summary *s)
 }
 
 void
+summary_clear(summary *s)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(s->commands); i++)
+        g_free(s->commands[i].latency);
+    summary_init(s);
+}
+
+void
 summary_packet(summary *s, packet_status status, gsize caplen, gsize wirelen)
 {
     s->packets++;
@@ -45,10 +53,61 @@ summary_reply(summary *s, const reply_event *ev)
     } else {
         s->without_code++;
     }
+    summary_command_reply(s, ev->command, ev->latency_us);
     count_anomalies(s, r->anomalies);
     count_anomalies(s, ev->exchange_anomalies);
     for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
         if (ev->tool_anomalies & (1u << k))
             s->tool_anomalies[k]++;
+    }
+}
+
+static summary_command *
+command_entry(summary *s, const char *name)
+{
+    summary_command *c;
+    char key[sizeof c->name];
+
+    /* The decoder's names fit; one that did not would still be found
+     * again by what was kept of it, rather than fill the table. */
+    g_strlcpy(key, name, sizeof key);
+    for (guint i = 0; i < s->n_commands; i++) {
+        if (strcmp(s->commands[i].name, key) == 0)
+            return &s->commands[i];
+    }
+    c = &s->commands[s->n_commands < SUMMARY_COMMANDS ? s->n_commands++ : SUMMARY_COMMANDS];
+    if (!c->latency) {
+        g_strlcpy(c->name, c == &s->commands[SUMMARY_COMMANDS] ? SUMMARY_OTHER : key,
+                  sizeof c->name);
+        /* Allocated when first needed: a run with a handful of commands
+         * does not pay for all the others. */
+        c->latency = g_new(latency_histogram, 1);
+        latency_init(c->latency);
+    }
+    return c;
+}
+
+void
+summary_command_reply(summary *s, const char *name, gint64 latency_us)
+{
+    summary_command *c;
+
+    if (!name) {
+        s->without_command++;
+        return;
+    }
+    c = command_entry(s, name);
+    c->replies++;
+    latency_add(c->latency, latency_us);
+}
+
+void
+summary_foreach_command(const summary *s,
+                        void (*fn)(const summary_command *c, gpointer user_data),
+                        gpointer user_data)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(s->commands); i++) {
+        if (s->commands[i].replies)
+            fn(&s->commands[i], user_data);
     }
 }

@@ -6,10 +6,24 @@
 #include <glib.h>
 
 #include "flows.h"
+#include "latency.h"
 #include "packet.h"
 #include "sr_anomaly.h"
+#include "sr_command.h"
 
 #define SUMMARY_CODES 1000
+/* Distinct command names counted apart.  A client can send any verb, so
+ * the names past this many are pooled under SUMMARY_OTHER; the known
+ * commands (18) and the usual unknown ones fit with room to spare. */
+#define SUMMARY_COMMANDS 64
+#define SUMMARY_OTHER "(other)"
+
+/* The replies to one command name, and their reply times. */
+typedef struct {
+    char               name[MAX(SR_VERB_MAX + 1, sizeof SUMMARY_OTHER)];
+    guint64            replies;
+    latency_histogram *latency;   /* the replies whose time is known */
+} summary_command;
 
 typedef struct {
     guint64    packets;
@@ -22,6 +36,10 @@ typedef struct {
     guint64    by_code[SUMMARY_CODES];
     guint64    by_class[10];
     guint64    by_category[10];
+    guint64    without_command;            /* no command was waiting */
+    /* In the order first seen; commands[SUMMARY_COMMANDS] is SUMMARY_OTHER. */
+    summary_command commands[SUMMARY_COMMANDS + 1];
+    guint      n_commands;
     guint64    anomalies[SR_ANOM_COUNT];
     guint64    tool_anomalies[TOOL_ANOM_COUNT];
     flow_stats flows;                      /* copied in at the end */
@@ -32,7 +50,15 @@ typedef struct {
 } summary;
 
 void summary_init(summary *s);
+void summary_clear(summary *s);
 void summary_packet(summary *s, packet_status status, gsize caplen, gsize wirelen);
 void summary_reply(summary *s, const reply_event *ev);
+/* A reply to command NAME (NULL: none was waiting), LATENCY_US < 0 when
+ * its time is unknown.  summary_reply calls it; tests call it alone. */
+void summary_command_reply(summary *s, const char *name, gint64 latency_us);
+/* The entries with replies, in order, SUMMARY_OTHER last: FN for each. */
+void summary_foreach_command(const summary *s,
+                             void (*fn)(const summary_command *c, gpointer user_data),
+                             gpointer user_data);
 
 #endif /* SUMMARY_H */

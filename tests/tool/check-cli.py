@@ -262,6 +262,36 @@ check("JSON summary: counts", (s["packets"], s["flows"], s["replies"], s["comple
                                s["interrupted"])
       == (18, 1, 4, 3, 1, {"220": 1, "221": 1, "250": 2}, {"2yz": 4}, {"x2z": 2, "x5z": 2},
           {"incomplete-reply": 1, "gap": 1, "resync": 1}, 1, 26, None, False), repr(s))
+# The EHLO reply cut by the gap is two replies to EHLO: 2 ms, then 5 ms to
+# the first byte after the gap.
+check("JSON summary: replies by command, reply times", (s["without_command"], s["commands"])
+      == (0, {"<greeting>": {"replies": 1, "latency_ms": None},
+              "EHLO": {"replies": 2, "latency_ms": {"count": 2, "min": 2.0, "p50": 2.0,
+                                                     "p90": 5.0, "p99": 5.0, "max": 5.0}},
+              "QUIT": {"replies": 1, "latency_ms": {"count": 1, "min": 2.0, "p50": 2.0,
+                                                     "p90": 2.0, "p99": 2.0, "max": 2.0}}}),
+      repr(s))
+# 72 commands of which 70 distinct unknown verbs, X00 .. X69, X<n>'s reply
+# (2 + n) ms after it; a reply no command asked for.
+rc, out, err = run("-r", cap("many-verbs.pcap"), "-q", "--summary", "--json")
+s = json_lines(out)[0]["summary"]
+names = list(s["commands"])
+other = s["commands"].get("(other)", {})
+check("JSON summary: 64 command names, then (other) last",
+      names == ["<greeting>", ""] + ["X%02d" % n for n in range(62)] + ["(other)"]
+      and other.get("replies") == 8 and s["without_command"] == 1
+      and other.get("latency_ms", {}).get("count") == 8
+      and (other["latency_ms"]["min"], other["latency_ms"]["max"]) == (64.0, 71.0)
+      and s["commands"]["X07"]["latency_ms"]["max"] == 9.0, repr(s))
+rc, out, err = run("-r", cap("many-verbs.pcap"), "-q", "--summary", "--color=never")
+check("text summary: replies by command and reply times",
+      '  by command     <greeting> 1, "" 1, X00 1, X01 1, ' in out
+      and ", X61 1, (other) 8, (none) 1\n" in out
+      and "  reply time ms  command             count        min        p50        p90"
+          "        p99        max\n"
+          '                 ""                      1      2.000      2.000      2.000'
+          "      2.000      2.000\n" in out
+      and "\n                 (other)                 8     64.000 " in out, out)
 rc, out, err = run("-r", cap("retransmission.pcap"), "-q", "--summary", "--color=never")
 check("-q --summary: only the summary, text", out.startswith("Summary\n") and (
     "  tcp anomalies  tcp-overlap-conflict 1\n" in out) and (

@@ -16,11 +16,14 @@ nothing proves nothing.
 
 Beside the replies: each reply's reply time (latency_ms) and, on an EHLO's
 250, its capabilities (the expected lines after the first, the keyword cut
-at the first space), and the text output with the JSON.
+at the first space); the summary's replies by command and reply times, which
+must agree with the replies, and the text output with the JSON.
 """
 import argparse
+import collections
 import glob
 import json
+import math
 import os
 import re
 import subprocess
@@ -39,6 +42,12 @@ REPLY_KEYS = {"time": NUMBER, "flow": int, "client": str, "server": str,
               "category": (str, NULL), "meaning": (str, NULL),
               "enhanced": (str, NULL), "capabilities": list, "multiline": bool,
               "complete": bool, "lines": list, "anomalies": list}
+PERCENTILES = ("min", "p50", "p90", "p99", "max")
+# The summary counts this many command names apart, in the order first
+# answered, and pools the rest under OTHER.
+COMMAND_NAMES, OTHER = 64, "(other)"
+# The summary's histogram: a bucket spans at most 1/32 of its values.
+RESOLUTION = 1 / 32
 
 
 def utf8_length(b, i):
@@ -110,11 +119,15 @@ def run(tool, capture, *args):
 
 
 def text_output(out):
-    """The text output cut into replies: header line, line texts, the
-    capabilities line or None, anomaly names."""
-    blocks = []
+    """The text output cut into replies (header line, line texts, the
+    capabilities line or None, anomaly names), and the summary's lines."""
+    blocks, summary = [], None
     for line in out.decode("utf-8").split("\n"):
-        if line[:2].isdigit() and " flow " in line:
+        if summary is not None:
+            summary.append(line)
+        elif line.startswith("Summary"):
+            summary = []
+        elif line[:2].isdigit() and " flow " in line:
             blocks.append({"header": line, "lines": [], "capabilities": None,
                            "anomalies": []})
         elif line.startswith("  | "):
@@ -123,7 +136,7 @@ def text_output(out):
             blocks[-1]["capabilities"] = line[len("  capabilities: "):]
         elif line.startswith("  anomalies: "):
             blocks[-1]["anomalies"].extend(line[len("  anomalies: "):].split(", "))
-    return blocks
+    return blocks, summary or []
 
 
 def capabilities_of(lines):
@@ -154,6 +167,11 @@ def ms(value):
     return "%.3f" % value
 
 
+def nearest_rank(values, percent):
+    ordered = sorted(values)
+    return ordered[max(math.ceil(len(ordered) * percent / 100), 1) - 1]
+
+
 def check_reply_json(n, obj, errors):
     """Key order and types, the reply time, and where capabilities appear."""
     want_keys = [k for k in REPLY_KEYS if k != "capabilities" or "capabilities" in obj]
@@ -181,10 +199,69 @@ def check_reply_json(n, obj, errors):
             n, command, obj.get("code"), "without" if is_ehlo_250 else "with"))
 
 
-def check_text(got, out, errors):
+def check_summary(summary, got, expected, errors):
+    """Replies by command and reply times, against the replies themselves
+    and, where the expected file names commands, against it."""
+    commands = summary.get("commands", {})
+    counts = {name: c["replies"] for name, c in commands.items()}
+
+    def pooled(replies):
+        """Replies by command as the summary must count them: in the order
+        first answered, names past the cap under OTHER, that last."""
+        names = list(dict.fromkeys(r["command"] for r in replies if r["command"] is not None))
+        kept = set(names[:COMMAND_NAMES])
+        pool = collections.Counter(r["command"] if r["command"] in kept else OTHER
+                                   for r in replies if r["command"] is not None)
+        return {name: pool[name] for name in names[:COMMAND_NAMES] + [OTHER] if pool[name]}, \
+            sum(r["command"] is None for r in replies), kept
+
+    want, without, kept = pooled(got)
+    if list(counts.items()) != list(want.items()):
+        errors.append("summary: replies by command %r, replies say %r" % (counts, want))
+    if summary.get("without_command") != without:
+        errors.append("summary: without_command %r, expected %d"
+                      % (summary.get("without_command"), without))
+    if all("command" in e for e in expected):
+        # The file lists replies flow by flow, not in capture order: the
+        # counts must agree, their order need not.
+        want_file, without_file, _ = pooled(expected)
+        if counts != want_file or summary.get("without_command") != without_file:
+            errors.append("summary: replies by command %r (+%r without), expected file %r "
+                          "(+%d without)" % (counts, summary.get("without_command"),
+                                             want_file, without_file))
+    for name, c in commands.items():
+        times = [g["latency_ms"] for g in got
+                 if g["command"] is not None and g["latency_ms"] is not None
+                 and (g["command"] if g["command"] in kept else OTHER) == name]
+        stats = c.get("latency_ms")
+        if not times:
+            if stats is not None:
+                errors.append("summary %s: latency_ms %r, expected null" % (name, stats))
+            continue
+        if not isinstance(stats, dict) or list(stats) != ["count"] + list(PERCENTILES):
+            errors.append("summary %s: latency_ms %r" % (name, stats))
+            continue
+        values = [stats[k] for k in PERCENTILES]
+        if stats["count"] != len(times):
+            errors.append("summary %s: count %r, expected %d" % (name, stats["count"], len(times)))
+        # The ends are exact; percentiles are ordered and within the
+        # histogram's resolution of the exact ones.
+        if ms(stats["min"]) != ms(min(times)) or ms(stats["max"]) != ms(max(times)):
+            errors.append("summary %s: min %r max %r, expected %r %r"
+                          % (name, stats["min"], stats["max"], min(times), max(times)))
+        if values != sorted(values):
+            errors.append("summary %s: not min <= p50 <= p90 <= p99 <= max: %r" % (name, values))
+        for key, percent in (("p50", 50), ("p90", 90), ("p99", 99)):
+            exact = nearest_rank(times, percent)
+            if abs(stats[key] - exact) > exact * RESOLUTION / 2 + 0.0005:
+                errors.append("summary %s: %s %r, exact %r" % (name, key, stats[key], exact))
+
+
+def check_text(got, summary, out, errors):
     """The text output says what the JSON says: per reply the command, the
-    reply time and the capabilities."""
-    blocks = text_output(out)
+    reply time and the capabilities; at the end, replies by command and the
+    reply time table."""
+    blocks, summary_lines = text_output(out)
     for n, (g, b) in enumerate(zip(got, blocks)):
         head = "  offset %d" % g["offset"]
         if g["command"] is not None:
@@ -198,6 +275,25 @@ def check_text(got, out, errors):
         want = capabilities_text(g["capabilities"]) if "capabilities" in g else None
         if b["capabilities"] != want:
             errors.append("text reply %d: capabilities %r, JSON says %r" % (n, b["capabilities"], want))
+    by_command = [l for l in summary_lines if l.startswith("  by command     ")]
+    shown = by_command[0][17:].split(", ") if by_command else None
+    want = ["%s %d" % (name or '""', c["replies"]) for name, c in summary["commands"].items()]
+    if summary["without_command"]:
+        want.append("(none) %d" % summary["without_command"])
+    if shown != (want or ["none"]):
+        errors.append("text summary: by command %r, JSON says %r" % (shown, want))
+    rows = []
+    for i, line in enumerate(summary_lines):
+        if line.startswith("  reply time ms  command "):
+            for row in summary_lines[i + 1:]:
+                if not row.startswith(" " * 17) or not row.strip():
+                    break
+                rows.append(row.split())
+    want_rows = [[name or '""', str(c["latency_ms"]["count"])] +
+                 [ms(c["latency_ms"][k]) for k in PERCENTILES]
+                 for name, c in summary["commands"].items() if c["latency_ms"]]
+    if rows != want_rows:
+        errors.append("text summary: reply times %r, JSON says %r" % (rows, want_rows))
 
 
 def compare(tool, capture, expected_path, decoder_only):
@@ -205,11 +301,15 @@ def compare(tool, capture, expected_path, decoder_only):
     with open(expected_path, encoding="utf-8") as f:
         expected = [json.loads(l) for l in f if l.strip()]
     errors = []
-    status, out, err = run(tool, capture, "--json")
+    status, out, err = run(tool, capture, "--json", "--summary")
     want_status = 4 if "truncated" in os.path.basename(capture) else 0
     if status != want_status:
         errors.append("exit status %d, expected %d (%s)" % (status, want_status, err.strip()))
     got = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+    summary = got.pop()["summary"] if got and "summary" in got[-1] else None
+    if summary is None:
+        errors.append("no summary line")
+        summary = {"commands": {}, "without_command": 0}
     for n, obj in enumerate(got):
         check_reply_json(n, obj, errors)
     if any(k not in obj for obj in got for k in REPLY_KEYS if k != "capabilities"):
@@ -250,10 +350,11 @@ def compare(tool, capture, expected_path, decoder_only):
                     and g["capabilities"] != capabilities_of(want_lines):
                 errors.append("%s reply %d: capabilities %r, expected %r"
                               % (where, i, g["capabilities"], capabilities_of(want_lines)))
+    check_summary(summary, got, expected, errors)
 
     # The same replies as text: every line escaped, every anomaly named.
-    status, out, err = run(tool, capture)
-    blocks = text_output(out)
+    status, out, err = run(tool, capture, "--summary")
+    blocks, _ = text_output(out)
     if len(blocks) != len(got):
         errors.append("text: %d replies, JSON %d" % (len(blocks), len(got)))
     for n, (g, b) in enumerate(zip(got, blocks)):
@@ -269,7 +370,7 @@ def compare(tool, capture, expected_path, decoder_only):
                               % (n, k, shown, text_escape(line)))
         if b["anomalies"] != g["anomalies"]:
             errors.append("text reply %d: anomalies %r, JSON %r" % (n, b["anomalies"], g["anomalies"]))
-    check_text(got, out, errors)
+    check_text(got, summary, out, errors)
     return errors, len(got)
 
 

@@ -454,6 +454,30 @@ def escapes(outdir):
     ])
 
 
+def many_verbs(outdir):
+    """More distinct commands than the summary counts apart (64): the rest
+    are pooled.  Each reply takes longer than the one before, so reply times
+    spread; an empty command line, and a reply nobody asked for."""
+    cap = Capture()
+    s = Session(cap)
+    s.handshake()
+    s.reply(b"220 mx ready\r\n")
+    expected = [dict(expect(0, 220, [b"mx ready"]), command="<greeting>")]
+    s.command(b"\r\n")
+    s.reply(b"500 5.5.2 empty\r\n")
+    expected.append(dict(expect(0, 500, [b"5.5.2 empty"]), command=""))
+    for n in range(70):
+        verb = b"X%02d" % n
+        s.command(verb + b" arg\r\n")
+        cap.time += n * 0.001
+        s.reply(b"502 5.5.1 " + verb + b"\r\n")
+        expected.append(dict(expect(0, 502, [b"5.5.1 " + verb]), command=verb.decode()))
+    s.reply(b"421 4.4.2 idle\r\n")
+    expected.append(dict(expect(0, 421, [b"4.4.2 idle"], ["unexpected-reply"]), command=None))
+    s.close()
+    write(outdir, "many-verbs", cap, expected)
+
+
 def two_flows(outdir):
     """Two connections interleaved, IPv4 and IPv6: flows are numbered by
     their first packet."""
@@ -510,6 +534,7 @@ def main():
     snaplen(outdir)
     wraparound(outdir)
     escapes(outdir)
+    many_verbs(outdir)
     two_flows(outdir)
     bad_inputs(outdir)
 
