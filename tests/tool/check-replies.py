@@ -6,6 +6,9 @@ text, with the expected replies beside each capture.
   check-replies.py TOOL --dir DIR        every DIR/<capture>.jsonl
   check-replies.py TOOL --samples DIR    every DIR/expected/<capture>.jsonl,
                                          the capture in DIR
+  check-replies.py TOOL --times DIR --tshark TSHARK
+                                         reply times on DIR's captures
+                                         against tshark's frame times
 
 An expected file holds one object per reply: stream (the TCP stream, as
 tshark numbers them), code (int or null), complete, lines (each byte as the
@@ -21,6 +24,7 @@ must agree with the replies, and the text output with the JSON.
 """
 import argparse
 import collections
+import decimal
 import glob
 import json
 import math
@@ -374,13 +378,105 @@ def compare(tool, capture, expected_path, decoder_only):
     return errors, len(got)
 
 
+# Reply times measured here from tshark's frame times, never from the tool:
+# (capture, the reply's command and code, the client bytes its command's
+# line starts at or after, how far into them it starts).  The tool measures
+# from the packet that brought the command's first byte to the one that
+# brought the reply's first byte: scripted-split's RCPT reply comes one byte
+# a packet over a second, so measuring to its last byte would show.
+TIMED = [
+    ("pipelining.pcap", "RCPT", 550, b"RCPT TO:<nobody@", 0),
+    ("pipelining.pcap", "EHLO", 250, b"EHLO ", 0),
+    ("pipelining.pcap", "<end-of-data>", 250, b"\r\n.\r\n", 2),
+    ("ehlo.pcap", "EHLO", 250, b"EHLO ", 0),
+    ("scripted-split.pcap", "RCPT", 250, b"RCPT TO:<bob@", 0),
+    ("scripted-split.pcap", "QUIT", 221, b"QUIT\r\n", 0),
+    ("scripted-multiline-frames.pcap", "HELP", 214, b"HELP\r\n", 0),
+]
+SERVER_PORTS = {"25", "587"}
+
+
+def tshark_streams(tshark, capture):
+    """Per (tcp.stream, server side?): the payload bytes by relative
+    sequence number, and each payload frame's (first offset, length, time,
+    frame number)."""
+    p = subprocess.run([tshark, "-r", capture, "-n", "-o", "tcp.relative_sequence_numbers:TRUE",
+                        "-T", "fields", "-E", "separator=\t", "-e", "frame.number",
+                        "-e", "frame.time_epoch",
+                        "-e", "tcp.stream", "-e", "tcp.srcport", "-e", "tcp.seq",
+                        "-e", "tcp.len", "-e", "tcp.payload"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+    streams = {}
+    for row in p.stdout.decode().splitlines():
+        frame, when, stream, sport, seq, length, payload = (row.split("\t") + [""] * 7)[:7]
+        if not length or int(length) == 0:
+            continue
+        side = streams.setdefault((int(stream), sport in SERVER_PORTS),
+                                  {"bytes": bytearray(), "frames": []})
+        start = int(seq) - 1     # the SYN takes sequence number 0
+        data = bytes.fromhex(payload.replace(":", ""))
+        if len(side["bytes"]) < start + len(data):
+            side["bytes"].extend(b"\0" * (start + len(data) - len(side["bytes"])))
+        side["bytes"][start:start + len(data)] = data
+        side["frames"].append((start, len(data), decimal.Decimal(when), int(frame)))
+    return streams
+
+
+def first_frame(side, offset):
+    """The first packet carrying stream byte OFFSET: (time, frame number)."""
+    for start, length, when, frame in side["frames"]:
+        if start <= offset < start + length:
+            return when, frame
+    return None
+
+
+def check_times(tool, samples, tshark):
+    failed = 0
+    for capture, command, code, starts, skip in TIMED:
+        path = os.path.join(samples, capture)
+        status, out, err = run(tool, path, "--json")
+        replies = [json.loads(l, parse_float=decimal.Decimal)
+                   for l in out.decode().splitlines()]
+        reply = next((r for r in replies if r["command"] == command and r["code"] == code), None)
+        streams = tshark_streams(tshark, path)
+        name = "%s %s %d" % (capture, command, code)
+        if reply is None:
+            print("not ok %s: no such reply" % name)
+            failed += 1
+            continue
+        client, server = streams[(reply["flow"], False)], streams[(reply["flow"], True)]
+        at = client["bytes"].find(starts)
+        sent = first_frame(client, at + skip) if at >= 0 else None
+        answered = first_frame(server, reply["offset"])
+        if sent is None or answered is None:
+            print("not ok %s: command or reply not found in tshark's frames" % name)
+            failed += 1
+            continue
+        want = (answered[0] - sent[0]) * 1000
+        have = reply["latency_ms"]
+        ok = have is not None and abs(have - want) < decimal.Decimal("0.001")
+        print("%s %s: latency_ms %s; tshark: frame %d at %s, frame %d at %s: %s ms"
+              % ("ok" if ok else "not ok", name, have, sent[1], sent[0], answered[1],
+                 answered[0], want.normalize()))
+        failed += not ok
+    print("%d passed, %d failed" % (len(TIMED) - failed, failed))
+    return 1 if failed else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tool")
     where = ap.add_mutually_exclusive_group(required=True)
     where.add_argument("--dir")
     where.add_argument("--samples")
+    where.add_argument("--times")
+    ap.add_argument("--tshark")
     args = ap.parse_args()
+
+    if args.times:
+        if not args.tshark:
+            ap.error("--times needs --tshark")
+        return check_times(args.tool, args.times, args.tshark)
 
     pairs = []
     if args.dir:
