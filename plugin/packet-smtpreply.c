@@ -89,14 +89,23 @@ typedef struct {
     guint32     response_in;   /* frame of its reply; 0 while unanswered */
 } command_record;
 
-/* What pairing found for one reply on the first pass. */
+/* One capability of an EHLO reply, as kept for later passes. */
+typedef struct {
+    sr_capability_kind kind;
+    guint              line;
+    const char        *keyword;
+    const char        *params;
+} capability_record;
+
+/* What pairing found for one reply on the first pass.  Kept for the whole
+ * capture, so only what is there is allocated. */
 typedef struct {
     const char    *command;      /* the verb it answers, or NULL */
     guint32        request_in;   /* frame of that command */
     gboolean       has_latency;
     nstime_t       latency;
-    wmem_array_t  *anomalies;    /* sr_anomaly (detail: static text) */
-    wmem_array_t  *capabilities; /* sr_capability, for an EHLO's 250 */
+    wmem_array_t  *anomalies;    /* sr_anomaly (detail: static text), or NULL */
+    wmem_array_t  *capabilities; /* capability_record, for an EHLO's 250, or NULL */
     gboolean       has_size;
     guint64        size;
 } reply_record;
@@ -108,7 +117,9 @@ typedef struct {
     nstime_t      pending_start;
     sr_session    session;
     GHashTable   *open_commands;  /* client stream offset -> command_record */
-    guint32       tls_frame;      /* STARTTLS accepted in this frame; 0: never */
+    /* The last frame of SMTP to read: STARTTLS accepted (the rest is TLS),
+     * or QUIT or a 421 answered (the end).  0 while the talk goes on. */
+    guint32       done_frame;
     gboolean      server_seq_known;
     guint32       server_next_seq; /* sequence number of the next byte to read */
     guint64       carry_gap;       /* a gap to show when its data comes back whole */
@@ -169,6 +180,15 @@ set_strings(hf_register_info *hf, gsize n, int *id, const void *strings)
     }
 }
 
+/* The records of the call in progress; most calls make none. */
+static void
+add_record(smtpreply_conv *conv, gpointer rec)
+{
+    if (!conv->records)
+        conv->records = wmem_array_sized_new(wmem_file_scope(), sizeof(gpointer), 2);
+    wmem_array_append_one(conv->records, rec);
+}
+
 static void
 on_command(const sr_command *command, gpointer user_data)
 {
@@ -176,7 +196,7 @@ on_command(const sr_command *command, gpointer user_data)
     command_record *rec = wmem_new0(wmem_file_scope(), command_record);
 
     rec->verb = wmem_strdup(wmem_file_scope(), sr_command_name(command));
-    wmem_array_append_one(conv->records, rec);
+    add_record(conv, rec);
     g_hash_table_insert(conv->open_commands, g_memdup2(&command->offset, sizeof command->offset), rec);
 }
 
@@ -186,9 +206,10 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
     smtpreply_conv *conv = user_data;
     reply_record *rec = wmem_new0(wmem_file_scope(), reply_record);
 
-    (void)reply;
-    rec->anomalies = wmem_array_new(wmem_file_scope(), sizeof(sr_anomaly));
-    wmem_array_append(rec->anomalies, ex->anomalies->data, ex->anomalies->len);
+    if (ex->anomalies->len) {
+        rec->anomalies = wmem_array_sized_new(wmem_file_scope(), sizeof(sr_anomaly), ex->anomalies->len);
+        wmem_array_append(rec->anomalies, ex->anomalies->data, ex->anomalies->len);
+    }
     if (ex->has_command) {
         command_record *cmd = g_hash_table_lookup(conv->open_commands, &ex->command.offset);
 
@@ -205,26 +226,46 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
         }
     }
     if (ex->capabilities) {
-        rec->capabilities = wmem_array_new(wmem_file_scope(), sizeof(sr_capability));
-        wmem_array_append(rec->capabilities, ex->capabilities->list->data,
-                          ex->capabilities->list->len);
+        guint n = ex->capabilities->list->len;
+
+        rec->capabilities = wmem_array_sized_new(wmem_file_scope(), sizeof(capability_record), n);
+        for (guint i = 0; i < n; i++) {
+            const sr_capability *cap = &g_array_index(ex->capabilities->list, sr_capability, i);
+            capability_record kept = {
+                cap->kind, cap->line, wmem_strdup(wmem_file_scope(), cap->keyword),
+                cap->params[0] ? wmem_strdup(wmem_file_scope(), cap->params) : NULL,
+            };
+
+            wmem_array_append_one(rec->capabilities, kept);
+        }
         rec->has_size = ex->capabilities->has_size;
         rec->size = ex->capabilities->size;
     }
-    if (sr_session_in_tls(&conv->session) && !conv->tls_frame)
-        conv->tls_frame = conv->frame;
-    wmem_array_append_one(conv->records, rec);
+    if (!conv->done_frame && (sr_session_in_tls(&conv->session) || reply->code == 421
+                              || (ex->has_command && ex->command.kind == SR_CMD_QUIT
+                                  && reply->code == 221)))
+        conv->done_frame = conv->frame;
+    add_record(conv, rec);
+}
+
+/* The decoder's state and the open commands, once nothing more is read:
+ * at the end of the talk, or when the capture is closed. */
+static void
+release_conv(smtpreply_conv *conv)
+{
+    if (!conv->open_commands)
+        return;
+    sr_session_clear(&conv->session);
+    g_hash_table_destroy(conv->open_commands);
+    conv->open_commands = NULL;
 }
 
 static gboolean
 free_conv(wmem_allocator_t *allocator, wmem_cb_event_t event, void *user_data)
 {
-    smtpreply_conv *conv = user_data;
-
     (void)allocator;
     (void)event;
-    sr_session_clear(&conv->session);
-    g_hash_table_destroy(conv->open_commands);
+    release_conv(user_data);
     return FALSE;
 }
 
@@ -239,7 +280,7 @@ get_conv(packet_info *pinfo)
         sr_config cfg;
 
         conv = wmem_new0(wmem_file_scope(), smtpreply_conv);
-        conv->pending_frames = wmem_array_new(wmem_file_scope(), sizeof(guint32));
+        conv->pending_frames = wmem_array_sized_new(wmem_file_scope(), sizeof(guint32), 4);
         sr_config_init(&cfg);
         cfg.line_limit = smtpreply_line_limit;
         cfg.line_cap = smtpreply_line_cap;
@@ -251,20 +292,25 @@ get_conv(packet_info *pinfo)
     return conv;
 }
 
-/* The records call CALL of this frame made on the first pass; on the first
- * pass, a new array that CONV fills. */
+/* Later passes: the records this call made on the first pass, or NULL.
+ * First pass: CONV starts collecting them (see keep_records). */
 static wmem_array_t *
 call_records(packet_info *pinfo, smtpreply_conv *conv, guint32 key)
 {
-    wmem_array_t *records;
-
     if (PINFO_FD_VISITED(pinfo))
         return p_get_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key);
-    records = wmem_array_new(wmem_file_scope(), sizeof(gpointer));
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key, records);
-    conv->records = records;
+    conv->records = NULL;
     conv->frame = pinfo->num;
-    return records;
+    return NULL;
+}
+
+/* First pass: keeps what this call recorded, for the later passes. */
+static wmem_array_t *
+keep_records(packet_info *pinfo, smtpreply_conv *conv, guint32 key)
+{
+    if (!PINFO_FD_VISITED(pinfo) && conv->records)
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key, conv->records);
+    return conv->records;
 }
 
 static gint64
@@ -409,7 +455,7 @@ add_capabilities(proto_tree *tree, tvbuff_t *tvb, const sr_reply *reply, const r
     guint n = wmem_array_get_count(rec->capabilities);
 
     for (guint i = 0; i < n; i++) {
-        const sr_capability *cap = wmem_array_index(rec->capabilities, i);
+        const capability_record *cap = wmem_array_index(rec->capabilities, i);
         const sr_reply_line *line = sr_reply_line_get(reply, cap->line);
         gint at = (gint)(line->offset + line->text_start);
         gint len = (gint)(line->content_length - line->text_start);
@@ -420,7 +466,7 @@ add_capabilities(proto_tree *tree, tvbuff_t *tvb, const sr_reply *reply, const r
         cap_tree = proto_item_add_subtree(ti, ett_smtpreply_capability);
         ti = proto_tree_add_string(cap_tree, hf_smtpreply_ehlo_keyword, tvb, at, len, cap->keyword);
         proto_item_set_generated(ti);
-        if (cap->params[0]) {
+        if (cap->params) {
             ti = proto_tree_add_string(cap_tree, hf_smtpreply_ehlo_params, tvb, at, len, cap->params);
             proto_item_set_generated(ti);
         }
@@ -503,11 +549,12 @@ add_reply(const sr_reply *reply, gpointer user_data)
     const reply_record *rec = NULL;
 
     /* Pairing moves the conversation on: first pass only, then recalled. */
-    if (!PINFO_FD_VISITED(ctx->pinfo) && ctx->conv->tls_frame == 0) {
+    if (!PINFO_FD_VISITED(ctx->pinfo) && ctx->conv->done_frame == 0) {
         nstime_t when = reply->offset == 0 && ctx->first_spans ? ctx->first_time
                                                                : ctx->pinfo->abs_ts;
 
         sr_session_pair(&ctx->conv->session, reply, nstime_to_us(&when));
+        ctx->records = ctx->conv->records;
     }
     if (ctx->records && ctx->replies < wmem_array_get_count(ctx->records))
         rec = *(reply_record **)wmem_array_index(ctx->records, ctx->replies);
@@ -563,7 +610,7 @@ add_reply(const sr_reply *reply, gpointer user_data)
         add_capabilities(reply_tree, tvb, reply, rec);
     add_anomalies(reply_tree, ctx->pinfo, tvb, (const sr_anomaly *)(void *)reply->anomalies->data,
                   reply->anomalies->len);
-    if (rec)
+    if (rec && rec->anomalies)
         add_anomalies(reply_tree, ctx->pinfo, tvb, wmem_array_get_raw(rec->anomalies),
                       wmem_array_get_count(rec->anomalies));
     if (sr_reply_line_get(reply, 0)->valid)
@@ -590,12 +637,13 @@ track_spans(packet_info *pinfo, smtpreply_conv *conv, guint call, gboolean more_
     *first_time = conv->pending_start;
     spans = NULL;
     if (first_done && wmem_array_get_count(conv->pending_frames) > 0) {
-        spans = wmem_array_new(wmem_file_scope(), sizeof(guint32));
+        spans = wmem_array_sized_new(wmem_file_scope(), sizeof(guint32),
+                                     wmem_array_get_count(conv->pending_frames) + 1);
         wmem_array_append(spans, wmem_array_get_raw(conv->pending_frames),
                           wmem_array_get_count(conv->pending_frames));
         wmem_array_append_one(spans, num);
         p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key, spans);
-        conv->pending_frames = wmem_array_new(wmem_file_scope(), sizeof(guint32));
+        conv->pending_frames = wmem_array_sized_new(wmem_file_scope(), sizeof(guint32), 4);
     }
     if (more_needed) {
         guint n = wmem_array_get_count(conv->pending_frames);
@@ -715,6 +763,10 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
     sr_parser_feed(&parser, tvb_get_ptr(tvb, 0, (gint)pending), (gsize)pending);
     sr_parser_finish(&parser);
     sr_parser_clear(&parser);
+    keep_records(pinfo, conv, KEY_REPLIES_BASE + call);
+    /* A capture of many conversations must not keep every one's state. */
+    if (!PINFO_FD_VISITED(pinfo) && conv->done_frame)
+        release_conv(conv);
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SMTP");
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(ctx.info));
@@ -757,7 +809,7 @@ dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 
     /* The client's bytes are Wireshark's SMTP dissector's to show. */
     ret = smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
-    if (conv->tls_frame && pinfo->num > conv->tls_frame)
+    if (conv->done_frame && pinfo->num > conv->done_frame)
         return ret;
 
     records = call_records(pinfo, conv, KEY_COMMANDS_BASE + call);
@@ -770,6 +822,7 @@ dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         if (used > 0)
             sr_session_client(&conv->session, tvb_get_ptr(tvb, 0, (gint)used), used,
                               nstime_to_us(&pinfo->abs_ts), pinfo->num);
+        records = keep_records(pinfo, conv, KEY_COMMANDS_BASE + call);
     }
     add_commands(tree, pinfo, tvb, records);
     return ret;
@@ -780,8 +833,9 @@ dissect_smtpreply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
 {
     smtpreply_conv *conv = get_conv(pinfo);
 
-    /* After STARTTLS the stream is TLS: Wireshark's SMTP dissector hands it on. */
-    if (conv->tls_frame && pinfo->num > conv->tls_frame)
+    /* After STARTTLS the stream is TLS: Wireshark's SMTP dissector hands it
+     * on; after QUIT nothing more is SMTP. */
+    if (conv->done_frame && pinfo->num > conv->done_frame)
         return smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
     if (pinfo->match_uint == pinfo->destport)
         return dissect_client(tvb, pinfo, tree, data);
