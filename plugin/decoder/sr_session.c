@@ -236,7 +236,9 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
     /* Even a malformed line, where a reply is due, is the server's answer:
      * pairing it keeps the replies after it with their own commands. */
     ex->has_command = find_command(s, reply, &ex->command);
-    if (ex->has_command && ex->command.time_us >= 0)
+    /* A reply whose first bytes came before its command was sent has no
+     * latency to speak of: unknown, not negative. */
+    if (ex->has_command && ex->command.time_us >= 0 && reply_time_us >= ex->command.time_us)
         ex->latency_us = reply_time_us - ex->command.time_us;
     else if (!ex->has_command && (!s->midstream || s->seen_command))
         add_anomaly(s, SR_ANOM_UNEXPECTED_REPLY, reply, NULL);

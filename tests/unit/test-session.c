@@ -16,7 +16,8 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
 
     g_string_append_printf(out, "%s %03u", ex->has_command ? sr_command_name(&ex->command) : "-",
                            reply->code);
-    if (ex->latency_us >= 0)
+    /* Any latency but "unknown", so that a negative one would show. */
+    if (ex->latency_us != -1)
         g_string_append_printf(out, " %" G_GINT64_FORMAT "us", ex->latency_us);
     for (guint i = 0; i < ex->anomalies->len; i++) {
         const sr_anomaly *a = &g_array_index(ex->anomalies, sr_anomaly, i);
@@ -377,6 +378,23 @@ test_client_resync(void)
     teardown(&f);
 }
 
+/* A reply that began before the command it answers was sent: no latency,
+ * rather than a negative one. */
+static void
+test_reply_begun_before_command(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    server(&f, "250-early\r\n", 5);
+    client(&f, "NOOP\r\n", 10);
+    server(&f, "250 Ok\r\n", 15);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nNOOP 250\n");
+    teardown(&f);
+}
+
 /* The text each command's anomaly names is exactly the codes it allows. */
 static void
 test_allowed_text(void)
@@ -468,6 +486,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/gap-in-greeting", test_gap_in_greeting);
     g_test_add_func("/session/gap-ate-end-of-reply", test_gap_ate_end_of_reply);
     g_test_add_func("/session/client-resync", test_client_resync);
+    g_test_add_func("/session/reply-begun-before-command", test_reply_begun_before_command);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     return g_test_run();
