@@ -362,6 +362,10 @@ sr_session_finish(sr_session *s)
 
     if (!s->tls)
         sr_parser_finish(&s->server);
+    /* A reply a gap cut, whose rest never came, was all of its answer. */
+    if (s->cut_pending && s->cut_from_queue)
+        g_free(g_queue_pop_head(&s->pending));
+    s->cut_pending = FALSE;
     while ((cmd = g_queue_pop_head(&s->pending))) {
         if (s->cb.unanswered)
             s->cb.unanswered(cmd, s->user_data);

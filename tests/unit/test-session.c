@@ -395,6 +395,23 @@ test_reply_begun_before_command(void)
     teardown(&f);
 }
 
+/* The rest of a cut reply never came: the cut part was all of the answer,
+ * so its command is not reported unanswered as well. */
+static void
+test_gap_cut_last_reply(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "EHLO c\r\n", 10);
+    server(&f, "250-hi\r\n250-PIPELI", 11);
+    sr_session_server_gap(&f.s, 20);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nEHLO 250 1us\n");
+    teardown(&f);
+}
+
 /* The text each command's anomaly names is exactly the codes it allows. */
 static void
 test_allowed_text(void)
@@ -487,6 +504,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/gap-ate-end-of-reply", test_gap_ate_end_of_reply);
     g_test_add_func("/session/client-resync", test_client_resync);
     g_test_add_func("/session/reply-begun-before-command", test_reply_begun_before_command);
+    g_test_add_func("/session/gap-cut-last-reply", test_gap_cut_last_reply);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     return g_test_run();
