@@ -270,7 +270,11 @@ on_command(const sr_command *command, gpointer user_data)
     if (g_queue_get_length(&s->pending) >= SR_MAX_PENDING) {
         sr_command *oldest = g_queue_pop_head(&s->pending);
 
-        if (s->cb.unanswered)
+        /* The oldest may be what a cut reply answered: answered, so not
+         * reported, and the rest of that reply must not pop another. */
+        if (s->cut_pending && s->cut_from_queue)
+            s->cut_from_queue = FALSE;
+        else if (s->cb.unanswered)
             s->cb.unanswered(oldest, s->user_data);
         g_free(oldest);
     }

@@ -412,6 +412,33 @@ test_gap_cut_last_reply(void)
     teardown(&f);
 }
 
+/* The pending cap drops the command a cut reply answered: it was answered,
+ * and the rest of that reply must not drop the next command in its place. */
+static void
+test_pending_cap_drops_cut_command(void)
+{
+    fixture f;
+    GString *expected = g_string_new("<greeting> 220\nEHLO 250 1us\n"
+                                     "EHLO 250 20us [DSN:DSN|]\nRSET 500 11us\n");
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "EHLO c\r\n", 10);
+    server(&f, "250-hi\r\n250-PIPELI", 11);
+    sr_session_server_gap(&f.s, 20);
+    client(&f, "RSET\r\n", 20);
+    for (guint i = 1; i < SR_MAX_PENDING; i++) {
+        client(&f, "NOOP\r\n", 20);
+        g_string_append(expected, "unanswered NOOP\n");
+    }
+    server(&f, "NG\r\n250 DSN\r\n", 30);
+    server(&f, "500 5.5.2 what\r\n", 31);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, expected->str);
+    g_string_free(expected, TRUE);
+    teardown(&f);
+}
+
 /* The text each command's anomaly names is exactly the codes it allows. */
 static void
 test_allowed_text(void)
@@ -505,6 +532,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/client-resync", test_client_resync);
     g_test_add_func("/session/reply-begun-before-command", test_reply_begun_before_command);
     g_test_add_func("/session/gap-cut-last-reply", test_gap_cut_last_reply);
+    g_test_add_func("/session/pending-cap-drops-cut-command", test_pending_cap_drops_cut_command);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     return g_test_run();
