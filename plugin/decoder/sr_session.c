@@ -286,9 +286,10 @@ on_server_reply(const sr_reply *reply, gpointer user_data)
 {
     sr_session *s = user_data;
 
-    sr_session_pair(s, reply, s->reply_time_us);
-    /* The next reply starts in the feed in progress. */
-    s->reply_time_us = s->server_now_us;
+    /* A reply that began in the feed in progress began now, whatever lines
+     * were skipped before it while resynchronising. */
+    sr_session_pair(s, reply, reply->offset >= s->server_feed_offset ? s->server_now_us
+                                                                      : s->reply_time_us);
 }
 
 void
@@ -337,9 +338,13 @@ sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us)
     if (s->tls)
         return;
     s->server_now_us = time_us;
-    if (sr_parser_pending_offset(&s->server) == s->server.framer.offset)
-        s->reply_time_us = time_us;
+    s->server_feed_offset = s->server.framer.offset;
     sr_parser_feed(&s->server, data, len);
+    /* When what is left pending (a reply, or a line that may begin one)
+     * starts in this feed, it began now: a later feed that ends it dates
+     * it from here. */
+    if (sr_parser_pending_offset(&s->server) >= s->server_feed_offset)
+        s->reply_time_us = time_us;
 }
 
 void

@@ -77,8 +77,9 @@ typedef struct {
     guint16          cut_code;
     gboolean         cut_from_queue;
     sr_command       cut_command;    /* what the cut reply answered */
-    gint64           reply_time_us;  /* first byte of the reply being read */
+    gint64           reply_time_us;  /* first byte of what is pending in the parser */
     gint64           server_now_us;
+    guint64          server_feed_offset; /* where the feed in progress began */
     sr_exchange      exchange;
     sr_capabilities  capabilities;
     gboolean         capabilities_cut; /* the EHLO reply was cut by a gap */

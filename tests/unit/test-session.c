@@ -439,6 +439,24 @@ test_pending_cap_drops_cut_command(void)
     teardown(&f);
 }
 
+/* Lines skipped while resynchronising are no part of the reply after them,
+ * nor is the time their first bytes came. */
+static void
+test_reply_time_after_skipped_line(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "NOOP\r\n", 10);
+    sr_session_server_gap(&f.s, 3);
+    server(&f, "the tail of a lost line", 20);
+    server(&f, "\r\n250 Ok\r\n", 30);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nNOOP 250 20us\n");
+    teardown(&f);
+}
+
 /* The text each command's anomaly names is exactly the codes it allows. */
 static void
 test_allowed_text(void)
@@ -533,6 +551,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/reply-begun-before-command", test_reply_begun_before_command);
     g_test_add_func("/session/gap-cut-last-reply", test_gap_cut_last_reply);
     g_test_add_func("/session/pending-cap-drops-cut-command", test_pending_cap_drops_cut_command);
+    g_test_add_func("/session/reply-time-after-skipped-line", test_reply_time_after_skipped_line);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     return g_test_run();
