@@ -182,6 +182,7 @@ find_command(sr_session *s, const sr_reply *reply, sr_command *out)
 {
     gboolean cut = !reply->complete && sr_reply_has_anomaly(reply, SR_ANOM_GAP);
     gboolean from_queue = FALSE;
+    gboolean greeting_lost = FALSE;
 
     if (s->cut_pending) {
         s->cut_pending = FALSE;
@@ -196,12 +197,15 @@ find_command(sr_session *s, const sr_reply *reply, sr_command *out)
             g_free(g_queue_pop_head(&s->pending));
     }
     if (s->after_gap) {
+        /* Lost before any reply while the client spoke: the greeting was
+         * among what was lost, since clients wait for it. */
+        greeting_lost = !s->greeted && !g_queue_is_empty(&s->pending);
         drop_answered_in_gap(s);
         s->after_gap = FALSE;
     }
     /* A connection's first reply is its greeting, even if an eager client
-     * has already sent commands. */
-    if (!s->greeted && !s->midstream) {
+     * has already sent commands, unless a gap took the greeting. */
+    if (!s->greeted && !s->midstream && !greeting_lost) {
         *out = (sr_command){ .kind = SR_CMD_GREETING, .time_us = -1 };
     } else if (g_queue_peek_head(&s->pending)) {
         *out = *(const sr_command *)g_queue_peek_head(&s->pending);

@@ -457,6 +457,24 @@ test_reply_time_after_skipped_line(void)
     teardown(&f);
 }
 
+/* The greeting lost in a gap, the client's EHLO shows it was sent: the
+ * first reply seen answers EHLO, and every reply after it its own command. */
+static void
+test_gap_lost_greeting(void)
+{
+    fixture f;
+
+    setup(&f);
+    sr_session_server_gap(&f.s, 27);
+    client(&f, "EHLO c\r\n", 10);
+    server(&f, "250-mx\r\n250 PIPELINING\r\n", 11);
+    client(&f, "QUIT\r\n", 20);
+    server(&f, "221 bye\r\n", 21);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "EHLO 250 1us [PIPELINING:PIPELINING|]\nQUIT 221 1us\n");
+    teardown(&f);
+}
+
 /* The text each command's anomaly names is exactly the codes it allows. */
 static void
 test_allowed_text(void)
@@ -552,6 +570,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/gap-cut-last-reply", test_gap_cut_last_reply);
     g_test_add_func("/session/pending-cap-drops-cut-command", test_pending_cap_drops_cut_command);
     g_test_add_func("/session/reply-time-after-skipped-line", test_reply_time_after_skipped_line);
+    g_test_add_func("/session/gap-lost-greeting", test_gap_lost_greeting);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     return g_test_run();
