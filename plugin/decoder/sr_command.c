@@ -278,4 +278,9 @@ sr_client_gap(sr_client *c, guint64 missing)
         if (c->chunk_left == 0)
             c->mode = SR_CLIENT_COMMANDS;
     }
+    /* The lost bytes may have begun the next line ("AUTH PLAIN " before a
+     * credential): as after a mid-session start, a first line of no known
+     * verb is the end of one, and its bytes name no command. */
+    if (c->mode == SR_CLIENT_COMMANDS)
+        c->resync = TRUE;
 }

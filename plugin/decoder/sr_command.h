@@ -75,7 +75,9 @@ typedef struct {
 void sr_client_init(sr_client *c, sr_command_func func, gpointer user_data);
 void sr_client_clear(sr_client *c);
 void sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us, guint64 frame);
-/* MISSING client bytes were lost; reading goes on at the next line. */
+/* MISSING client bytes were lost; reading goes on at the next line.  Read
+ * as commands, a first line of no known verb is named "<partial>" as after
+ * sr_client_resync: the lost bytes may have begun it. */
 void sr_client_gap(sr_client *c, guint64 missing);
 void sr_client_set_mode(sr_client *c, sr_client_mode mode);
 /* The capture began mid-conversation: a first line whose verb is unknown is

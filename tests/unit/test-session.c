@@ -191,6 +191,26 @@ test_auth_keeps_no_secret(void)
     g_string_free(out, TRUE);
 }
 
+/* Client bytes lost up to a credential: the rest of its line is no command
+ * of a verb made of the credential. */
+static void
+test_client_gap_keeps_secret(void)
+{
+    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL };
+    GString *out = g_string_new(NULL);
+    sr_session s;
+
+    sr_session_init(&s, NULL, &cb, out);
+    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
+    /* "AUTH PLAIN " was lost. */
+    sr_session_client_gap(&s, 11);
+    sr_session_client(&s, (const guint8 *)"c2VjcmV0\r\nNOOP\r\n", 16, 1, 1);
+    g_assert_null(strstr(out->str, "C2VJCMV0"));
+    g_assert_cmpstr(out->str, ==, "<greeting> 220\n<partial>/<partial>;NOOP/NOOP;");
+    sr_session_clear(&s);
+    g_string_free(out, TRUE);
+}
+
 static void
 test_starttls(void)
 {
@@ -556,6 +576,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/bdat", test_bdat);
     g_test_add_func("/session/auth", test_auth);
     g_test_add_func("/session/auth-keeps-no-secret", test_auth_keeps_no_secret);
+    g_test_add_func("/session/client-gap-keeps-secret", test_client_gap_keeps_secret);
     g_test_add_func("/session/starttls", test_starttls);
     g_test_add_func("/session/sequence-anomalies", test_sequence_anomalies);
     g_test_add_func("/session/validity", test_validity);
