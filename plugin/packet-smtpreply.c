@@ -214,7 +214,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
         command_record *cmd = g_hash_table_lookup(conv->open_commands, &ex->command.offset);
 
         rec->command = wmem_strdup(wmem_file_scope(), sr_command_name(&ex->command));
-        if (cmd && ex->command.kind != SR_CMD_GREETING) {
+        if (cmd && ex->command.offset != SR_NOT_READ) {
             cmd->response_in = conv->frame;
             rec->request_in = (guint32)ex->command.frame;
             g_hash_table_remove(conv->open_commands, &ex->command.offset);

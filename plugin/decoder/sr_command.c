@@ -270,8 +270,9 @@ sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us, guin
 void
 sr_client_gap(sr_client *c, guint64 missing)
 {
-    /* Whatever was being read is lost; a body or chunk may still be going
-     * on, but reading on as commands is the only way back in step. */
+    /* Whatever was being read is lost.  A BDAT chunk's length says where
+     * it ends; a DATA body goes on until its dot, or until the server
+     * answers, which it does only after the dot (see sr_session). */
     sr_line_framer_skip(&c->framer, missing);
     if (c->mode == SR_CLIENT_CHUNK) {
         c->chunk_left = missing >= c->chunk_left ? 0 : c->chunk_left - missing;

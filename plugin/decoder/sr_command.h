@@ -37,6 +37,10 @@ typedef enum {
     SR_CMD_COUNT
 } sr_command_kind;
 
+/* sr_command.offset of a command not read from the client's stream (the
+ * greeting, or an end of data whose dot a gap took). */
+#define SR_NOT_READ G_MAXUINT64
+
 typedef struct {
     sr_command_kind kind;
     char     verb[SR_VERB_MAX + 1]; /* as sent, upper-cased, printable ASCII only */

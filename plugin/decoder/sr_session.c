@@ -56,21 +56,38 @@ copy_printable(char *dst, gsize size, const guint8 *src, gsize len, gboolean upp
     dst[n] = '\0';
 }
 
+/* Whether the reply is the first part of one whose rest may follow: cut by
+ * a gap (not merely after one: then the gap is at its start), or at the
+ * decoder's line or byte cap. */
+static gboolean
+is_cut(const sr_reply *reply)
+{
+    if (reply->complete)
+        return FALSE;
+    for (guint i = 0; i < reply->anomalies->len; i++) {
+        const sr_anomaly *a = &g_array_index(reply->anomalies, sr_anomaly, i);
+
+        if ((a->kind == SR_ANOM_GAP && a->offset == reply->end) || a->kind == SR_ANOM_REPLY_TOO_LONG)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Keywords and parameters of an EHLO reply (RFC 5321 4.1.1.1): every line
- * but the first, which names the server.  A reply cut by a gap is read as
- * far as it goes and its rest, after the gap, adds to it. */
+ * but the first, which names the server.  A reply that was cut is read as
+ * far as it goes and its rest adds to it. */
 static void
 read_capabilities(sr_session *s, const sr_reply *reply)
 {
     sr_capabilities *caps = &s->capabilities;
-    gboolean rest_of_cut = s->capabilities_cut && sr_reply_has_anomaly(reply, SR_ANOM_RESYNC);
+    gboolean rest_of_cut = s->capabilities_cut && s->pairing_rest;
 
     if (!rest_of_cut) {
         g_array_set_size(caps->list, 0);
         caps->has_size = FALSE;
         caps->size = 0;
     }
-    s->capabilities_cut = !reply->complete && sr_reply_has_anomaly(reply, SR_ANOM_GAP);
+    s->capabilities_cut = is_cut(reply);
     for (guint i = rest_of_cut ? 0 : 1; i < reply->lines->len; i++) {
         sr_capability cap = { .kind = SR_CAP_OTHER, .line = i };
         gsize len, kw = 0, rest;
@@ -174,22 +191,24 @@ drop_answered_in_gap(sr_session *s)
 
 /*
  * Which command REPLY answers, into OUT; FALSE when none was waiting.  A
- * reply a gap cut leaves its command waiting: the rest of it, after the gap,
- * carries the same code and answers the same command.
+ * reply that was cut (by a gap or a cap) leaves its command waiting: its
+ * rest carries the same code and answers the same command.
  */
 static gboolean
 find_command(sr_session *s, const sr_reply *reply, sr_command *out)
 {
-    gboolean cut = !reply->complete && sr_reply_has_anomaly(reply, SR_ANOM_GAP);
+    gboolean cut = is_cut(reply);
     gboolean from_queue = FALSE;
     gboolean greeting_lost = FALSE;
 
+    s->pairing_rest = FALSE;
     if (s->cut_pending) {
         s->cut_pending = FALSE;
         if (reply->code == s->cut_code) {
             *out = s->cut_command;
             from_queue = s->cut_from_queue;
             s->after_gap = FALSE;
+            s->pairing_rest = TRUE;
             goto found;
         }
         /* Another reply: the cut one was all of its answer. */
@@ -206,7 +225,12 @@ find_command(sr_session *s, const sr_reply *reply, sr_command *out)
     /* A connection's first reply is its greeting, even if an eager client
      * has already sent commands, unless a gap took the greeting. */
     if (!s->greeted && !s->midstream && !greeting_lost) {
-        *out = (sr_command){ .kind = SR_CMD_GREETING, .time_us = -1 };
+        *out = (sr_command){ .kind = SR_CMD_GREETING, .offset = SR_NOT_READ, .time_us = -1 };
+    } else if (s->client.mode == SR_CLIENT_BODY && g_queue_is_empty(&s->pending)) {
+        /* A server answers a message only after its final dot: if a reply
+         * comes while the body is still being read, a gap took the dot. */
+        sr_client_set_mode(&s->client, SR_CLIENT_COMMANDS);
+        *out = (sr_command){ .kind = SR_CMD_END_OF_DATA, .offset = SR_NOT_READ, .time_us = -1 };
     } else if (g_queue_peek_head(&s->pending)) {
         *out = *(const sr_command *)g_queue_peek_head(&s->pending);
         from_queue = TRUE;
@@ -263,9 +287,23 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
 }
 
 static void
-on_command(const sr_command *command, gpointer user_data)
+on_command(const sr_command *read, gpointer user_data)
 {
     sr_session *s = user_data;
+    const sr_command *newest = g_queue_peek_tail(&s->pending);
+    sr_command answer;
+    const sr_command *command = read;
+
+    /* Until an AUTH exchange has its final reply the client sends nothing
+     * but answers to challenges (RFC 4954 4): if a gap took the 334, this
+     * line is such an answer, and its bytes must not become a verb. */
+    if (newest && (newest->kind == SR_CMD_AUTH || newest->kind == SR_CMD_AUTH_RESPONSE)
+            && read->kind != SR_CMD_AUTH_RESPONSE) {
+        answer = *read;
+        answer.kind = SR_CMD_AUTH_RESPONSE;
+        memset(answer.verb, 0, sizeof answer.verb);
+        command = &answer;
+    }
 
     s->seen_command = TRUE;
     if (s->cb.command)

@@ -77,6 +77,7 @@ typedef struct {
     guint16          cut_code;
     gboolean         cut_from_queue;
     sr_command       cut_command;    /* what the cut reply answered */
+    gboolean         pairing_rest;   /* the reply being paired is a cut one's rest */
     gint64           reply_time_us;  /* first byte of what is pending in the parser */
     gint64           server_now_us;
     guint64          server_feed_offset; /* where the feed in progress began */

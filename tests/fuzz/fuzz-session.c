@@ -280,14 +280,30 @@ on_unanswered(const sr_command *cmd, gpointer user_data)
     render_command(st->out, 'u', cmd);
 }
 
+/* Cut: a gap at its end, or the decoder's cap; its rest may follow. */
+static gboolean
+reply_was_cut(const sr_reply *reply)
+{
+    if (reply->complete)
+        return FALSE;
+    for (guint i = 0; i < reply->anomalies->len; i++) {
+        const sr_anomaly *a = &g_array_index(reply->anomalies, sr_anomaly, i);
+
+        if ((a->kind == SR_ANOM_GAP && a->offset == reply->end) || a->kind == SR_ANOM_REPLY_TOO_LONG)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* The command a reply answers is the oldest still waiting, or the one the
- * previous reply answered when a gap cut that reply; older commands are
- * passed over only when server bytes were lost since the previous reply. */
+ * previous reply answered when that reply was cut; older commands are
+ * passed over only when server bytes were lost since the previous reply.
+ * The greeting, and an end of data whose dot a gap took, were never read. */
 static void
 check_pairing(run_state *st, const sr_reply *reply, const sr_exchange *ex)
 {
-    gboolean cut = !reply->complete && sr_reply_has_anomaly(reply, SR_ANOM_GAP);
-    gboolean queued = ex->has_command && ex->command.kind != SR_CMD_GREETING;
+    gboolean cut = reply_was_cut(reply);
+    gboolean queued = ex->has_command && ex->command.offset != SR_NOT_READ;
     guint64 at = ex->command.offset;
 
     if (queued && !(st->prev_cut && at == st->prev_offset)) {
@@ -386,7 +402,9 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
     }
     if (ex->has_command) {
         check_verb(&ex->command);
-        if (ex->command.kind == SR_CMD_GREETING)
+        /* Not read from the client: the greeting, an end of data whose dot
+         * a gap took.  They have no time. */
+        if (ex->command.offset == SR_NOT_READ)
             CHECK(ex->command.time_us == -1 && ex->latency_us == -1);
         else
             CHECK(ex->command.time_us >= START_US && ex->command.time_us <= st->now_us);

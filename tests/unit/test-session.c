@@ -495,6 +495,84 @@ test_gap_lost_greeting(void)
     teardown(&f);
 }
 
+/* An EHLO reply cut at the decoder's line cap goes on in its rest, which
+ * answers EHLO too and adds its capabilities. */
+static void
+test_reply_cut_at_cap(void)
+{
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered };
+    GString *out = g_string_new(NULL);
+    sr_config cfg;
+    sr_session s;
+    static const char ehlo[] = "250-hi\r\n250-PIPELINING\r\n250-SIZE 100\r\n"
+                               "250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n";
+
+    sr_config_init(&cfg);
+    cfg.max_lines = 3;
+    sr_session_init(&s, &cfg, &cb, out);
+    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_client(&s, (const guint8 *)"EHLO c\r\n", 8, 10, 10);
+    sr_session_server(&s, (const guint8 *)ehlo, sizeof ehlo - 1, 11);
+    sr_session_client(&s, (const guint8 *)"NOOP\r\n", 6, 20, 20);
+    sr_session_server(&s, (const guint8 *)"250 2.0.0 Ok\r\n", 14, 21);
+    sr_session_finish(&s);
+    /* ENHANCEDSTATUSCODES came in the rest: no note on NOOP's reply. */
+    g_assert_cmpstr(out->str, ==,
+                    "<greeting> 220\n"
+                    "EHLO 250 1us [PIPELINING:PIPELINING|] [SIZE:SIZE|100] size=100\n"
+                    "EHLO 250 1us [PIPELINING:PIPELINING|] [SIZE:SIZE|100] "
+                    "[ENHANCEDSTATUSCODES:ENHANCEDSTATUSCODES|] [8BITMIME:8BITMIME|] size=100\n"
+                    "NOOP 250 1us\n");
+    sr_session_clear(&s);
+    g_string_free(out, TRUE);
+}
+
+/* A gap took the final dot: the server's reply shows the body ended. */
+static void
+test_gap_took_final_dot(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "DATA\r\n", 10);
+    server(&f, "354 go\r\n", 11);
+    client(&f, "Subject: x\r\n\r\nbody\r\n", 20);
+    sr_session_client_gap(&f.s, 3);
+    server(&f, "250 2.0.0 queued\r\n", 30);
+    client(&f, "QUIT\r\n", 40);
+    server(&f, "221 2.0.0 bye\r\n", 41);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nDATA 354 1us\n<end-of-data> 250\nQUIT 221 1us\n");
+    teardown(&f);
+}
+
+/* A gap took the 334: the client's answer to it is still no command. */
+static void
+test_gap_took_challenge(void)
+{
+    static const sr_session_callbacks cb = { on_exchange, capture_verbs, on_unanswered };
+    GString *out = g_string_new(NULL);
+    sr_session s;
+
+    sr_session_init(&s, NULL, &cb, out);
+    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_client(&s, (const guint8 *)"AUTH LOGIN\r\n", 12, 10, 10);
+    sr_session_server_gap(&s, 18);
+    sr_session_client(&s, (const guint8 *)"c2VjcmV0\r\n", 10, 20, 20);
+    sr_session_server(&s, (const guint8 *)"334 UGFzc3dvcmQ6\r\n", 18, 21);
+    sr_session_client(&s, (const guint8 *)"cGFzcw==\r\n", 10, 30, 30);
+    sr_session_server(&s, (const guint8 *)"235 2.7.0 ok\r\n", 14, 31);
+    sr_session_finish(&s);
+    g_assert_null(strstr(out->str, "c2Vj"));
+    g_assert_null(strstr(out->str, "cGFz"));
+    g_assert_cmpstr(out->str, ==,
+                    "<greeting> 220\nAUTH/AUTH;<auth-response>/;<auth-response> 334 1us\n"
+                    "<auth-response>/;<auth-response> 235 1us\n");
+    sr_session_clear(&s);
+    g_string_free(out, TRUE);
+}
+
 /* The text each command's anomaly names is exactly the codes it allows. */
 static void
 test_allowed_text(void)
@@ -592,6 +670,9 @@ main(int argc, char **argv)
     g_test_add_func("/session/pending-cap-drops-cut-command", test_pending_cap_drops_cut_command);
     g_test_add_func("/session/reply-time-after-skipped-line", test_reply_time_after_skipped_line);
     g_test_add_func("/session/gap-lost-greeting", test_gap_lost_greeting);
+    g_test_add_func("/session/reply-cut-at-cap", test_reply_cut_at_cap);
+    g_test_add_func("/session/gap-took-final-dot", test_gap_took_final_dot);
+    g_test_add_func("/session/gap-took-challenge", test_gap_took_challenge);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     return g_test_run();
