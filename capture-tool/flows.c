@@ -29,7 +29,7 @@ struct flow {
     rs_stream   stream[DIRECTIONS];
     /* Replies paired with the commands they answer; NULL once released. */
     sr_session *session;
-    gboolean    replies_started;  /* server bytes or a gap have reached the session */
+    gboolean    started;          /* bytes or a gap of either side reached the session */
     gboolean    ended[DIRECTIONS];
     gboolean    closed;      /* both ended: kept only to absorb stray packets */
     guint       pending;     /* tool anomalies for the next reply handed over */
@@ -161,10 +161,25 @@ static void
 direction_ended(flow *f, direction d)
 {
     f->ended[d] = TRUE;
-    if (d == TO_CLIENT)
+    /* Once both have ended, commands the client sent after the server's
+     * end are unanswered too: finishing again reports them. */
+    if (d == TO_CLIENT || f->ended[TO_CLIENT])
         sr_session_finish(f->session);
     if (f->ended[TO_SERVER] && f->ended[TO_CLIENT])
         f->closed = TRUE;
+}
+
+/* Before the first bytes of either side: without the server's SYN the
+ * capture began mid-conversation, so the first bytes of both sides may be
+ * mid-line and the first reply need not be the greeting. */
+static void
+start_session(flow *f)
+{
+    if (f->started)
+        return;
+    f->started = TRUE;
+    if (!f->stream[TO_CLIENT].syn_seen)
+        sr_session_resync(f->session);
 }
 
 static void
@@ -173,11 +188,7 @@ reply_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
     flow *f = user_data;
 
     (void)offset;
-    /* Without the SYN the first byte may be mid-line, and the first reply
-     * need not be the greeting. */
-    if (!f->replies_started && !f->stream[TO_CLIENT].syn_seen)
-        sr_session_resync(f->session);
-    f->replies_started = TRUE;
+    start_session(f);
     sr_session_server(f->session, data, len, f->table->now);
 }
 
@@ -189,7 +200,7 @@ reply_gap(guint64 offset, guint64 missing, rs_gap_reason reason, gpointer user_d
     (void)offset;
     if (reason == RS_GAP_TRUNCATED)
         f->pending |= 1u << TOOL_ANOM_SNAPLEN_TRUNCATED;
-    f->replies_started = TRUE;
+    start_session(f);
     sr_session_server_gap(f->session, missing);
 }
 
@@ -218,6 +229,7 @@ command_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
     flow *f = user_data;
 
     (void)offset;
+    start_session(f);
     sr_session_client(f->session, data, len, f->table->now, f->table->frame);
 }
 
@@ -228,6 +240,7 @@ command_gap(guint64 offset, guint64 missing, rs_gap_reason reason, gpointer user
 
     (void)offset;
     (void)reason;
+    start_session(f);
     sr_session_client_gap(f->session, missing);
 }
 

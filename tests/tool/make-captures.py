@@ -387,6 +387,21 @@ def midstream(outdir):
     ])
 
 
+def midstream_client_first(outdir):
+    """The capture starts inside a command: the client's bytes come first,
+    and its first line is the end of a RCPT sent before the capture."""
+    cap = Capture()
+    s = Session(cap)
+    s.command(b"T TO:<b@example.test>\r\nNOOP\r\n")
+    s.reply(b"250 2.1.5 Ok\r\n250 2.0.0 Ok\r\n")
+    s.quit()
+    write(outdir, "midstream-client-first", cap, [
+        dict(expect(0, 250, [b"2.1.5 Ok"]), command="<partial>"),
+        dict(expect(0, 250, [b"2.0.0 Ok"]), command="NOOP"),
+        dict(expect(0, 221, [b"Bye"]), command="QUIT"),
+    ])
+
+
 def reset(outdir):
     """The server resets the connection inside a multiline reply."""
     cap = Capture()
@@ -530,6 +545,7 @@ def main():
     retransmission(outdir)
     gap(outdir)
     midstream(outdir)
+    midstream_client_first(outdir)
     reset(outdir)
     snaplen(outdir)
     wraparound(outdir)
