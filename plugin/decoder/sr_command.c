@@ -185,14 +185,6 @@ on_line(const sr_raw_line *line, gpointer user_data)
     case SR_CLIENT_COMMANDS:
         on_command_line(c, line);
         break;
-    case SR_CLIENT_BODY:
-        if (line->content_length == 1 && line->data[0] == '.') {
-            sr_command cmd = { .kind = SR_CMD_END_OF_DATA };
-
-            c->mode = SR_CLIENT_COMMANDS;
-            emit(c, &cmd, line);
-        }
-        break;
     case SR_CLIENT_AUTH_RESPONSE: {
         /* The answer itself is a credential: only its place is kept. */
         sr_command cmd = { .kind = SR_CMD_AUTH_RESPONSE };
@@ -201,6 +193,7 @@ on_line(const sr_raw_line *line, gpointer user_data)
         emit(c, &cmd, line);
         break;
     }
+    case SR_CLIENT_BODY:   /* scanned by scan_body, never framed */
     case SR_CLIENT_CHUNK:
     case SR_CLIENT_TLS:
         break;
@@ -231,9 +224,69 @@ sr_client_resync(sr_client *c)
     c->resync = TRUE;
 }
 
+/*
+ * A DATA body ends at a line that is "." alone (RFC 5321 4.1.1.4); no other
+ * line matters, so the body is scanned for line ends and never copied: it
+ * is most of what a client sends.  Returns the bytes used: up to and with
+ * the final dot's line end, or all of them.
+ */
+static gsize
+scan_body(sr_client *c, const guint8 *data, gsize len)
+{
+    gsize i = 0;
+
+    while (i < len) {
+        const guint8 *lf = memchr(data + i, '\n', len - i);
+        gsize end = lf ? (gsize)(lf - data) : len;
+        guint64 content;
+
+        for (gsize k = i; k < end && c->body_line_len + (k - i) < sizeof c->body_head; k++)
+            c->body_head[c->body_line_len + (k - i)] = data[k];
+        c->body_line_len += end - i;
+        if (!lf)
+            return len;
+
+        i = end + 1;
+        /* A CR before the LF ends the line too; alone, an LF still does. */
+        content = c->body_line_len;
+        if (content == 2 && c->body_head[1] == '\r')
+            content = 1;
+        if (content == 1 && c->body_head[0] == '.') {
+            sr_command cmd = {
+                .kind = SR_CMD_END_OF_DATA,
+                .offset = c->body_line_start,
+                .length = (gsize)c->body_line_len + 1,
+                .time_us = c->line_time_us,
+                .frame = c->line_frame,
+            };
+
+            c->mode = SR_CLIENT_COMMANDS;
+            c->func(&cmd, c->user_data);
+            return i;
+        }
+        c->body_line_start += c->body_line_len + 1;
+        c->body_line_len = 0;
+        c->line_time_us = c->now_us;
+        c->line_frame = c->now_frame;
+    }
+    return len;
+}
+
 void
 sr_client_set_mode(sr_client *c, sr_client_mode mode)
 {
+    if (mode == SR_CLIENT_BODY && c->mode != SR_CLIENT_BODY) {
+        /* What a client sent early is the body's start: scanned as such. */
+        sr_line_framer *f = &c->framer;
+        gsize kept = MIN(f->buf->len, sizeof c->body_head);
+
+        c->body_line_start = f->line_start;
+        c->body_line_len = f->content_length + (f->pending_cr ? 1 : 0);
+        memcpy(c->body_head, f->buf->data, kept);
+        if (f->pending_cr && kept < sizeof c->body_head)
+            c->body_head[kept] = '\r';
+        sr_line_framer_discard(f);
+    }
     c->mode = mode;
 }
 
@@ -242,7 +295,7 @@ sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us, guin
 {
     c->now_us = time_us;
     c->now_frame = frame;
-    if (!sr_line_framer_in_line(&c->framer)) {
+    if (c->mode == SR_CLIENT_BODY ? c->body_line_len == 0 : !sr_line_framer_in_line(&c->framer)) {
         c->line_time_us = time_us;
         c->line_frame = frame;
     }
@@ -259,6 +312,9 @@ sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us, guin
             sr_line_framer_skip(&c->framer, used);
             c->line_time_us = time_us;
             c->line_frame = frame;
+        } else if (c->mode == SR_CLIENT_BODY) {
+            used = scan_body(c, data, len);
+            sr_line_framer_skip(&c->framer, used);
         } else {
             used = sr_line_framer_feed_line(&c->framer, data, len);
         }
@@ -274,6 +330,13 @@ sr_client_gap(sr_client *c, guint64 missing)
      * it ends; a DATA body goes on until its dot, or until the server
      * answers, which it does only after the dot (see sr_session). */
     sr_line_framer_skip(&c->framer, missing);
+    if (c->mode == SR_CLIENT_BODY) {
+        /* The lost bytes join the body line being scanned: unknown, so
+         * that line is not the final dot. */
+        for (guint64 k = c->body_line_len; k < sizeof c->body_head && k < c->body_line_len + missing; k++)
+            c->body_head[k] = 0;
+        c->body_line_len += missing;
+    }
     if (c->mode == SR_CLIENT_CHUNK) {
         c->chunk_left = missing >= c->chunk_left ? 0 : c->chunk_left - missing;
         if (c->chunk_left == 0)

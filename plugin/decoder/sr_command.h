@@ -67,6 +67,10 @@ typedef struct {
     sr_line_framer  framer;
     sr_client_mode  mode;
     gboolean        resync;        /* the first line may be the end of one */
+    /* SR_CLIENT_BODY: the body line being scanned (see scan_body). */
+    guint64         body_line_start;
+    guint64         body_line_len;
+    guint8          body_head[2];  /* its first bytes: is it "." alone? */
     guint64         chunk_left;    /* SR_CLIENT_CHUNK: bytes still to skip */
     gint64          line_time_us;  /* when the current line's first byte came */
     guint64         line_frame;

@@ -159,6 +159,16 @@ sr_line_framer_flush(sr_line_framer *f)
 }
 
 void
+sr_line_framer_discard(sr_line_framer *f)
+{
+    g_byte_array_set_size(f->buf, 0);
+    f->content_length = 0;
+    f->flags = 0;
+    f->pending_cr = FALSE;
+    f->line_start = f->offset;
+}
+
+void
 sr_line_framer_skip(sr_line_framer *f, guint64 missing)
 {
     sr_line_framer_flush(f);

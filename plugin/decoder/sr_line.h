@@ -61,6 +61,8 @@ gsize sr_line_framer_feed_line(sr_line_framer *f, const guint8 *data, gsize len)
 gboolean sr_line_framer_flush(sr_line_framer *f);
 /* Skips MISSING bytes of stream (a gap): the next byte fed starts a line. */
 void sr_line_framer_skip(sr_line_framer *f, guint64 missing);
+/* Drops the unfinished line, if any, without handing it over. */
+void sr_line_framer_discard(sr_line_framer *f);
 /* TRUE while bytes of an unfinished line are held. */
 gboolean sr_line_framer_in_line(const sr_line_framer *f);
 

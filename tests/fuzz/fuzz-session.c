@@ -489,9 +489,15 @@ plant(run_state *st, const event *ev, run_mode mode)
     if (lost)
         lose(st, FALSE, lost);
     if (lost == 0 && st->full) {
+        const sr_command *newest = g_queue_peek_tail(&st->session->pending);
+        /* While an AUTH exchange awaits its final reply, any line is an
+         * answer to a challenge (a lost 334 may be why none is pending). */
+        gboolean in_auth = newest && (newest->kind == SR_CMD_AUTH
+                                      || newest->kind == SR_CMD_AUTH_RESPONSE);
+
         st->expect = TRUE;
         st->expect_offset = start;
-        st->expect_kind = auth ? SR_CMD_AUTH : SR_CMD_AUTH_RESPONSE;
+        st->expect_kind = auth && !in_auth ? SR_CMD_AUTH : SR_CMD_AUTH_RESPONSE;
     }
     feed(st, FALSE, line + lost, len - lost, mode);
     CHECK(!st->expect);

@@ -573,6 +573,34 @@ test_gap_took_challenge(void)
     g_string_free(out, TRUE);
 }
 
+/* The final dot, cut across feeds and after a dot-stuffed line, is found
+ * and timed from the feed its line began in; a bare LF ends it too. */
+static void
+test_body_end(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "DATA\r\n", 10);
+    server(&f, "354 go\r\n", 11);
+    client(&f, "line\r\n..\r\n.", 20);
+    client(&f, "\r", 25);
+    client(&f, "\n", 26);
+    server(&f, "250 2.0.0 queued\r\n", 30);
+    client(&f, "DATA\r\n", 40);
+    server(&f, "354 go\r\n", 41);
+    client(&f, ".x\r\n.\n", 50);
+    server(&f, "250 2.0.0 queued\r\n", 52);
+    client(&f, "QUIT\r\n", 60);
+    server(&f, "221 2.0.0 bye\r\n", 61);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==,
+                    "<greeting> 220\nDATA 354 1us\n<end-of-data> 250 10us\nDATA 354 1us\n"
+                    "<end-of-data> 250 2us\nQUIT 221 1us\n");
+    teardown(&f);
+}
+
 /* The text each command's anomaly names is exactly the codes it allows. */
 static void
 test_allowed_text(void)
@@ -673,6 +701,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/reply-cut-at-cap", test_reply_cut_at_cap);
     g_test_add_func("/session/gap-took-final-dot", test_gap_took_final_dot);
     g_test_add_func("/session/gap-took-challenge", test_gap_took_challenge);
+    g_test_add_func("/session/body-end", test_body_end);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     return g_test_run();
