@@ -377,6 +377,20 @@ sr_reply_enhanced(const sr_reply *reply)
 }
 
 gboolean
+sr_reply_was_cut(const sr_reply *reply)
+{
+    if (reply->complete)
+        return FALSE;
+    for (guint i = 0; i < reply->anomalies->len; i++) {
+        const sr_anomaly *a = &g_array_index(reply->anomalies, sr_anomaly, i);
+
+        if ((a->kind == SR_ANOM_GAP && a->offset == reply->end) || a->kind == SR_ANOM_REPLY_TOO_LONG)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
 sr_reply_has_anomaly(const sr_reply *reply, sr_anomaly_kind kind)
 {
     for (guint i = 0; i < reply->anomalies->len; i++) {

@@ -108,5 +108,9 @@ const guint8 *sr_reply_line_text(const sr_reply *reply, guint i, gsize *len);
 /* The reply's enhanced status code, or NULL. */
 const sr_enhanced *sr_reply_enhanced(const sr_reply *reply);
 gboolean sr_reply_has_anomaly(const sr_reply *reply, sr_anomaly_kind kind);
+/* Whether the reply is the first part of one whose rest may follow: cut by
+ * a gap (not merely after one: then the gap is at its start), or at the
+ * line or byte cap. */
+gboolean sr_reply_was_cut(const sr_reply *reply);
 
 #endif /* SR_REPLY_H */

@@ -56,23 +56,6 @@ copy_printable(char *dst, gsize size, const guint8 *src, gsize len, gboolean upp
     dst[n] = '\0';
 }
 
-/* Whether the reply is the first part of one whose rest may follow: cut by
- * a gap (not merely after one: then the gap is at its start), or at the
- * decoder's line or byte cap. */
-static gboolean
-is_cut(const sr_reply *reply)
-{
-    if (reply->complete)
-        return FALSE;
-    for (guint i = 0; i < reply->anomalies->len; i++) {
-        const sr_anomaly *a = &g_array_index(reply->anomalies, sr_anomaly, i);
-
-        if ((a->kind == SR_ANOM_GAP && a->offset == reply->end) || a->kind == SR_ANOM_REPLY_TOO_LONG)
-            return TRUE;
-    }
-    return FALSE;
-}
-
 /* Keywords and parameters of an EHLO reply (RFC 5321 4.1.1.1): every line
  * but the first, which names the server.  A reply that was cut is read as
  * far as it goes and its rest adds to it. */
@@ -87,7 +70,7 @@ read_capabilities(sr_session *s, const sr_reply *reply)
         caps->has_size = FALSE;
         caps->size = 0;
     }
-    s->capabilities_cut = is_cut(reply);
+    s->capabilities_cut = sr_reply_was_cut(reply);
     for (guint i = rest_of_cut ? 0 : 1; i < reply->lines->len; i++) {
         sr_capability cap = { .kind = SR_CAP_OTHER, .line = i };
         gsize len, kw = 0, rest;
@@ -197,7 +180,7 @@ drop_answered_in_gap(sr_session *s)
 static gboolean
 find_command(sr_session *s, const sr_reply *reply, sr_command *out)
 {
-    gboolean cut = is_cut(reply);
+    gboolean cut = sr_reply_was_cut(reply);
     gboolean from_queue = FALSE;
     gboolean greeting_lost = FALSE;
 

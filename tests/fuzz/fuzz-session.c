@@ -280,21 +280,6 @@ on_unanswered(const sr_command *cmd, gpointer user_data)
     render_command(st->out, 'u', cmd);
 }
 
-/* Cut: a gap at its end, or the decoder's cap; its rest may follow. */
-static gboolean
-reply_was_cut(const sr_reply *reply)
-{
-    if (reply->complete)
-        return FALSE;
-    for (guint i = 0; i < reply->anomalies->len; i++) {
-        const sr_anomaly *a = &g_array_index(reply->anomalies, sr_anomaly, i);
-
-        if ((a->kind == SR_ANOM_GAP && a->offset == reply->end) || a->kind == SR_ANOM_REPLY_TOO_LONG)
-            return TRUE;
-    }
-    return FALSE;
-}
-
 /* The command a reply answers is the oldest still waiting, or the one the
  * previous reply answered when that reply was cut; older commands are
  * passed over only when server bytes were lost since the previous reply.
@@ -302,7 +287,7 @@ reply_was_cut(const sr_reply *reply)
 static void
 check_pairing(run_state *st, const sr_reply *reply, const sr_exchange *ex)
 {
-    gboolean cut = reply_was_cut(reply);
+    gboolean cut = sr_reply_was_cut(reply);
     gboolean queued = ex->has_command && ex->command.offset != SR_NOT_READ;
     guint64 at = ex->command.offset;
 

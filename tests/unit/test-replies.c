@@ -405,6 +405,34 @@ test_resync_mid_reply(void)
 }
 
 static void
+note_cut(const sr_reply *reply, gpointer user_data)
+{
+    g_string_append_c(user_data, sr_reply_was_cut(reply) ? 'c' : '-');
+}
+
+/* Cut: a gap at its end or the cap; not a reply after a gap, nor one the
+ * stream's end left unfinished. */
+static void
+test_was_cut(void)
+{
+    GString *out = g_string_new(NULL);
+    sr_config cfg;
+    sr_parser p;
+
+    sr_config_init(&cfg);
+    cfg.max_lines = 2;
+    sr_parser_init(&p, &cfg, note_cut, out);
+    sr_parser_feed(&p, (const guint8 *)"250-a\r\n", 7);
+    sr_parser_gap(&p, 5);
+    sr_parser_feed(&p, (const guint8 *)"250 b\r\n250-c\r\n250-d\r\n250 e\r\n250-f\r\n", 35);
+    sr_parser_finish(&p);
+    /* Cut by the gap; after it; cut at the cap; its rest; unfinished. */
+    g_assert_cmpstr(out->str, ==, "c-c--");
+    sr_parser_clear(&p);
+    g_string_free(out, TRUE);
+}
+
+static void
 test_bounded_memory(void)
 {
     sr_config cfg;
@@ -455,6 +483,7 @@ main(int argc, char **argv)
     g_test_add_func("/reply/gap/between", test_gap_between_replies);
     g_test_add_func("/reply/resync-at-start", test_resync_at_start);
     g_test_add_func("/reply/resync-mid-reply", test_resync_mid_reply);
+    g_test_add_func("/reply/was-cut", test_was_cut);
     g_test_add_func("/reply/bounded-memory", test_bounded_memory);
     return g_test_run();
 }
