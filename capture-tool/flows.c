@@ -64,18 +64,22 @@ tool_anomaly_name(tool_anomaly_kind kind)
 }
 
 void
-reply_event_foreach_anomaly(const reply_event *ev, void (*fn)(const char *name, gpointer),
+reply_event_foreach_anomaly(const reply_event *ev,
+                            void (*fn)(const char *name, const char *detail, gpointer),
                             gpointer user_data)
 {
     const GArray *lists[] = { ev->reply->anomalies, ev->exchange_anomalies };
 
     for (gsize l = 0; l < G_N_ELEMENTS(lists); l++) {
-        for (guint i = 0; lists[l] && i < lists[l]->len; i++)
-            fn(sr_anomaly_name(g_array_index(lists[l], sr_anomaly, i).kind), user_data);
+        for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
+            const sr_anomaly *a = &g_array_index(lists[l], sr_anomaly, i);
+
+            fn(sr_anomaly_name(a->kind), a->detail, user_data);
+        }
     }
     for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
         if (ev->tool_anomalies & (1u << k))
-            fn(tool_anomaly_name(k), user_data);
+            fn(tool_anomaly_name(k), NULL, user_data);
     }
 }
 

@@ -48,8 +48,10 @@ typedef struct {
 typedef void (*reply_event_func)(const reply_event *ev, gpointer user_data);
 
 /* Calls FN with the name of each anomaly of EV, in order: the reply's, its
- * pairing's, then the tool's. */
-void reply_event_foreach_anomaly(const reply_event *ev, void (*fn)(const char *name, gpointer),
+ * pairing's, then the tool's; DETAIL completes it where the decoder says
+ * more (code-not-allowed: the codes the command allows), else NULL. */
+void reply_event_foreach_anomaly(const reply_event *ev,
+                                 void (*fn)(const char *name, const char *detail, gpointer),
                                  gpointer user_data);
 
 typedef struct {

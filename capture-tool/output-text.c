@@ -150,12 +150,15 @@ append_capabilities(GString *out, const sr_capabilities *caps)
     g_string_append(out, caps->list->len ? "\n" : "none\n");
 }
 
+/* People get what the decoder adds, e.g. the codes a command allows. */
 static void
-add_name(const char *name, gpointer user_data)
+add_name(const char *name, const char *detail, gpointer user_data)
 {
     GString *names = user_data;
 
     g_string_append_printf(names, "%s%s", names->len ? ", " : "", name);
+    if (detail)
+        g_string_append_printf(names, " (allowed: %s)", detail);
 }
 
 static void

@@ -139,7 +139,12 @@ def text_output(out):
         elif line.startswith("  capabilities: "):
             blocks[-1]["capabilities"] = line[len("  capabilities: "):]
         elif line.startswith("  anomalies: "):
-            blocks[-1]["anomalies"].extend(line[len("  anomalies: "):].split(", "))
+            # A name may carry what the decoder adds, "(allowed: ...)".
+            shown = line[len("  anomalies: "):]
+            names = re.sub(r" \(allowed: [0-9, ]+\)", "", shown)
+            blocks[-1]["anomalies"].extend(names.split(", "))
+            blocks[-1]["allowed_shown"] = "code-not-allowed (allowed: 2" in shown \
+                or "code-not-allowed (allowed: 3" in shown or "code-not-allowed (allowed: 4" in shown
     return blocks, summary or []
 
 
@@ -374,6 +379,8 @@ def compare(tool, capture, expected_path, decoder_only):
                     shown.endswith("\\n") and shown[:-2].endswith(text_escape(line))):
                 errors.append("text reply %d line %d: %r does not end with %r"
                               % (n, k, shown, text_escape(line)))
+        if "code-not-allowed" in g["anomalies"] and not b.get("allowed_shown"):
+            errors.append("text reply %d: code-not-allowed without the codes allowed" % n)
         if b["anomalies"] != g["anomalies"]:
             errors.append("text reply %d: anomalies %r, JSON %r" % (n, b["anomalies"], g["anomalies"]))
     check_text(got, summary, out, errors)

@@ -12,8 +12,9 @@ typedef struct {
 } fixture;
 
 static void
-add_name(const char *name, gpointer user_data)
+add_name(const char *name, const char *detail, gpointer user_data)
 {
+    (void)detail;
     g_string_append_printf(user_data, "%s,", name);
 }
 
