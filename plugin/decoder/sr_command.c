@@ -224,50 +224,86 @@ sr_client_resync(sr_client *c)
     c->resync = TRUE;
 }
 
+/* The body line being scanned could still be "." alone: "." or ".\r" so far. */
+static gboolean
+body_dot_so_far(const sr_client *c)
+{
+    return (c->body_line_len == 1 && c->body_head[0] == '.')
+        || (c->body_line_len == 2 && c->body_head[0] == '.' && c->body_head[1] == '\r');
+}
+
 /*
  * A DATA body ends at a line that is "." alone (RFC 5321 4.1.1.4); no other
- * line matters, so the body is scanned for line ends and never copied: it
- * is most of what a client sends.  Returns the bytes used: up to and with
- * the final dot's line end, or all of them.
+ * line matters.  The body is most of what a client sends, so it is neither
+ * copied nor framed: memchr() looks for dots, and only a dot that starts a
+ * line is looked at more closely.  A dot line cut between two feeds is
+ * carried in body_head.  Returns the bytes used: up to and with the final
+ * dot's line end, or all of them.
  */
 static gsize
 scan_body(sr_client *c, const guint8 *data, gsize len)
 {
-    gsize i = 0;
+    guint64 base = c->framer.offset;   /* stream offset of data[0] */
+    gsize i = 0, from;
 
     while (i < len) {
-        const guint8 *lf = memchr(data + i, '\n', len - i);
-        gsize end = lf ? (gsize)(lf - data) : len;
-        guint64 content;
-
-        for (gsize k = i; k < end && c->body_line_len + (k - i) < sizeof c->body_head; k++)
-            c->body_head[c->body_line_len + (k - i)] = data[k];
-        c->body_line_len += end - i;
-        if (!lf)
-            return len;
-
-        i = end + 1;
-        /* A CR before the LF ends the line too; alone, an LF still does. */
-        content = c->body_line_len;
-        if (content == 2 && c->body_head[1] == '\r')
-            content = 1;
-        if (content == 1 && c->body_head[0] == '.') {
-            sr_command cmd = {
-                .kind = SR_CMD_END_OF_DATA,
-                .offset = c->body_line_start,
-                .length = (gsize)c->body_line_len + 1,
-                .time_us = c->line_time_us,
-                .frame = c->line_frame,
-            };
-
-            c->mode = SR_CLIENT_COMMANDS;
-            c->func(&cmd, c->user_data);
-            return i;
+        /* A line begins at I, or one began earlier (body_line_len > 0). */
+        if (c->body_line_len == 0) {
+            if (data[i] != '.') {
+                from = i + 1;
+                goto next_dot;
+            }
+            c->body_line_start = base + i;
+            c->line_time_us = c->now_us;
+            c->line_frame = c->now_frame;
         }
-        c->body_line_start += c->body_line_len + 1;
-        c->body_line_len = 0;
-        c->line_time_us = c->now_us;
-        c->line_frame = c->now_frame;
+        /* The line's bytes one at a time, while it can still be "." alone. */
+        while (i < len && (c->body_line_len == 0 || body_dot_so_far(c))) {
+            guint8 b = data[i++];
+
+            if (b == '\n') {
+                sr_command cmd = {
+                    .kind = SR_CMD_END_OF_DATA,
+                    .offset = c->body_line_start,
+                    .length = (gsize)c->body_line_len + 1,
+                    .time_us = c->line_time_us,
+                    .frame = c->line_frame,
+                };
+
+                c->mode = SR_CLIENT_COMMANDS;
+                c->body_line_len = 0;
+                /* Whatever follows in this feed begins now. */
+                c->line_time_us = c->now_us;
+                c->line_frame = c->now_frame;
+                c->func(&cmd, c->user_data);
+                return i;
+            }
+            if (c->body_line_len < sizeof c->body_head)
+                c->body_head[c->body_line_len] = b;
+            c->body_line_len++;
+        }
+        if (i == len)
+            return len;
+        /* Not "." alone, and no LF up to I. */
+        from = i;
+next_dot:
+        /* Only a dot right after an LF can begin the final line. */
+        for (;;) {
+            const guint8 *dot = from < len ? memchr(data + from, '.', len - from) : NULL;
+
+            if (!dot) {
+                /* Past the last LF the line goes on; "3" is any length a
+                 * dot line cannot have. */
+                c->body_line_len = data[len - 1] == '\n' ? 0 : 3;
+                return len;
+            }
+            i = (gsize)(dot - data);
+            if (i > 0 && data[i - 1] == '\n') {
+                c->body_line_len = 0;
+                break;
+            }
+            from = i + 1;
+        }
     }
     return len;
 }
