@@ -89,6 +89,11 @@ flow_config_init(flow_config *cfg, const guint8 *server_ports)
     cfg->max_flows = FLOW_DEFAULT_MAX_FLOWS;
     cfg->idle_timeout_us = (gint64)FLOW_DEFAULT_IDLE_SECONDS * G_USEC_PER_SEC;
     rs_limits_init(&cfg->limits);
+    /* A command's retransmission that differs changes no reply (see
+     * command_conflict), so the client's bytes, nearly all of a capture,
+     * are not kept to compare it with. */
+    cfg->command_limits = cfg->limits;
+    cfg->command_limits.history = 0;
     sr_config_init(&cfg->decoder);
     cfg->server_ports = server_ports;
 }
@@ -334,7 +339,7 @@ flow_new(flow_table *t, const flow_key *key)
     packet_format_endpoint(key->family, key->server, key->server_port,
                            f->server, sizeof f->server);
     rs_stream_init(&f->stream[TO_CLIENT], &t->config.limits, &reply_callbacks, f);
-    rs_stream_init(&f->stream[TO_SERVER], &t->config.limits, &command_callbacks, f);
+    rs_stream_init(&f->stream[TO_SERVER], &t->config.command_limits, &command_callbacks, f);
     f->session = g_new0(sr_session, 1);
     sr_session_init(f->session, &t->config.decoder, &session_callbacks, f);
     g_hash_table_insert(t->flows, &f->key, f);

@@ -57,7 +57,8 @@ void reply_event_foreach_anomaly(const reply_event *ev,
 typedef struct {
     guint         max_flows;
     gint64        idle_timeout_us;
-    rs_limits     limits;         /* per direction of each flow */
+    rs_limits     limits;         /* the server's direction of each flow */
+    rs_limits     command_limits; /* the client's */
     sr_config     decoder;
     const guint8 *server_ports;   /* 65536 booleans: which ports are servers' */
 } flow_config;
