@@ -12,6 +12,8 @@
 #include <glib.h>
 #include <pcap/pcap.h>
 
+#include "savefile.h"
+
 /* Exit codes; an input error's GError code is the exit code it leads to. */
 typedef enum {
     EXIT_OK = 0,         /* success, also after Ctrl-C */
@@ -32,6 +34,13 @@ typedef struct {
     gboolean live;
     gint64   size;       /* of a regular file, for progress; -1 otherwise */
     int      linktype;
+    char    *buffer;     /* a file's stdio buffer, larger than the default */
+    savefile *records;   /* a classic pcap file's records; NULL: libpcap reads */
+    /* Reading a file, the filter may not be given to libpcap: input_keep()
+     * runs it (the default one only on packets the tool cannot place). */
+    gboolean own_filter;
+    gboolean default_filter;
+    struct bpf_program program;
 } input;
 
 gboolean input_open_file(input *in, const char *path, GError **error);
@@ -40,6 +49,19 @@ gboolean input_open_live(input *in, const char *iface, gboolean promiscuous, GEr
  * as "port 25 or portrange 2525-2530". */
 gboolean input_set_filter(input *in, const char *filter, const char *ports, GError **error);
 gchar *input_default_filter(int linktype, gboolean live, const char *ports);
+/* The next packet, as pcap_next_ex() returns it; its error text is then
+ * input_read_error(). */
+int input_next(input *in, const struct pcap_pkthdr **hdr, const guint8 **data);
+const char *input_read_error(const input *in);
+/* After a packet was read: whether the filter lets it through.  OURS:
+ * the tool saw a TCP segment to or from a server port, which the default
+ * filter always lets through. */
+static inline gboolean
+input_keep(const input *in, const struct pcap_pkthdr *hdr, const guint8 *data, gboolean ours)
+{
+    return !in->own_filter || (ours && in->default_filter)
+        || pcap_offline_filter(&in->program, hdr, data) != 0;
+}
 /* When running as root, become USER for good. */
 gboolean input_drop_privileges(const char *user, GError **error);
 /* Live: waits until packets may be ready, a short timeout passes, or a

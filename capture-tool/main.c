@@ -193,18 +193,18 @@ progress_clear(progress *pr)
 
 /* Reads until the end, a signal, -c or an error; returns the exit code. */
 static int
-read_loop(input *in, flow_table *flows, run_state *st, gboolean show_progress,
-          gchar **error_message)
+read_loop(input *in, flow_table *flows, const guint8 *server_ports, run_state *st,
+          gboolean show_progress, gchar **error_message)
 {
     progress pr = { show_progress, g_get_monotonic_time(), 0, FALSE };
     int code = EXIT_OK;
 
     while (!stop_requested && !st->done) {
-        struct pcap_pkthdr *hdr;
-        const u_char *data;
+        const struct pcap_pkthdr *hdr;
+        const guint8 *data;
         packet_tcp pkt;
         packet_status status;
-        int rc = pcap_next_ex(in->pcap, &hdr, &data);
+        int rc = input_next(in, &hdr, &data);
 
         if (rc == 0) {        /* live: nothing yet */
             input_wait(in);
@@ -216,16 +216,19 @@ read_loop(input *in, flow_table *flows, run_state *st, gboolean show_progress,
             break;
         if (rc < 0) {
             if (in->live) {
-                *error_message = g_strdup_printf("%s: %s", in->name, pcap_geterr(in->pcap));
+                *error_message = g_strdup_printf("%s: %s", in->name, input_read_error(in));
                 code = EXIT_INPUT;
             } else {
                 *error_message = g_strdup_printf("%s: capture cut or damaged part-way (%s)",
-                                                 in->name, pcap_geterr(in->pcap));
+                                                 in->name, input_read_error(in));
                 code = EXIT_TRUNCATED;
             }
             break;
         }
         status = packet_parse(in->linktype, data, hdr->caplen, &pkt);
+        if (!input_keep(in, hdr, data, status == PACKET_TCP
+                        && (server_ports[pkt.sport] || server_ports[pkt.dport])))
+            continue;
         summary_packet(&st->sum, status, hdr->caplen, hdr->len);
         if (status == PACKET_TCP)
             flow_table_packet(flows, &pkt,
@@ -276,13 +279,13 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     if (opt->max_flows > 0)
         cfg.max_flows = (guint)MIN(opt->max_flows, G_MAXUINT);
     if (opt->flow_buffer > 0)
-        cfg.limits.max_queued = (gsize)opt->flow_buffer;
+        cfg.limits.max_queued = cfg.command_limits.max_queued = (gsize)opt->flow_buffer;
     if (opt->idle_timeout > 0)
         cfg.idle_timeout_us = opt->idle_timeout * G_USEC_PER_SEC;
     flows = flow_table_new(&cfg, on_reply, &st);
 
     install_signals();
-    code = read_loop(&in, flows, &st, !in.live && !opt->quiet && isatty(STDERR_FILENO),
+    code = read_loop(&in, flows, port_table, &st, !in.live && !opt->quiet && isatty(STDERR_FILENO),
                      &error_message);
     flow_table_finish(flows);
     st.sum.flows = *flow_table_stats(flows);

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * savefile.c against libpcap itself: each file here is read by both, and
+ * every packet (time, lengths, bytes) and the way the reading ends (the end,
+ * or the same error text) must be the same.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <pcap/pcap.h>
+
+#include "savefile.h"
+
+typedef struct {
+    GByteArray *bytes;
+    gboolean    big_endian;
+} pcap_writer;
+
+static void
+put32(pcap_writer *w, guint32 v)
+{
+    v = w->big_endian ? GUINT32_TO_BE(v) : GUINT32_TO_LE(v);
+    g_byte_array_append(w->bytes, (const guint8 *)&v, 4);
+}
+
+static void
+put16(pcap_writer *w, guint16 v)
+{
+    v = w->big_endian ? GUINT16_TO_BE(v) : GUINT16_TO_LE(v);
+    g_byte_array_append(w->bytes, (const guint8 *)&v, 2);
+}
+
+static void
+writer_init(pcap_writer *w, gboolean big_endian, guint32 magic, guint32 snaplen)
+{
+    w->bytes = g_byte_array_new();
+    w->big_endian = big_endian;
+    put32(w, magic);
+    put16(w, 2);
+    put16(w, 4);
+    put32(w, 0);
+    put32(w, 0);
+    put32(w, snaplen);
+    put32(w, 1);   /* Ethernet */
+}
+
+/* A record whose header says CAPLEN and LEN; FILL bytes follow it. */
+static void
+record(pcap_writer *w, guint32 sec, guint32 frac, guint32 caplen, guint32 len, gsize fill)
+{
+    put32(w, sec);
+    put32(w, frac);
+    put32(w, caplen);
+    put32(w, len);
+    for (gsize i = 0; i < fill; i++) {
+        guint8 b = (guint8)(i * 7 + sec);
+
+        g_byte_array_append(w->bytes, &b, 1);
+    }
+}
+
+/* Writes W to a file, reads it both ways, compares; returns the packets. */
+static guint
+compare(pcap_writer *w, const char *expect_error)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    gchar *path = NULL;
+    GError *error = NULL;
+    int fd = g_file_open_tmp("savefile-XXXXXX.pcap", &path, &error);
+    gboolean swapped, nanoseconds;
+    pcap_t *p;
+    savefile sf;
+    FILE *fp;
+    guint n = 0;
+    int a, b;
+
+    g_assert_no_error(error);
+    g_assert_true(write(fd, w->bytes->data, w->bytes->len) == (ssize_t)w->bytes->len);
+    close(fd);
+    g_byte_array_free(w->bytes, TRUE);
+
+    p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    g_assert_nonnull(p);
+    fp = fopen(path, "rb");
+    g_assert_nonnull(fp);
+    g_assert_true(savefile_is_classic(fileno(fp), &swapped, &nanoseconds));
+    savefile_init(&sf, fileno(fp), 24, swapped, nanoseconds, (guint32)pcap_snapshot(p),
+                  pcap_datalink(p));
+    for (;;) {
+        struct pcap_pkthdr *h1;
+        const struct pcap_pkthdr *h2;
+        const u_char *d1;
+        const guint8 *d2;
+
+        a = pcap_next_ex(p, &h1, &d1);
+        b = savefile_next(&sf, &h2, &d2);
+        g_assert_cmpint(a, ==, b);
+        if (a != 1)
+            break;
+        n++;
+        g_assert_cmpint(h1->ts.tv_sec, ==, h2->ts.tv_sec);
+        g_assert_cmpint(h1->ts.tv_usec, ==, h2->ts.tv_usec);
+        g_assert_cmpuint(h1->caplen, ==, h2->caplen);
+        g_assert_cmpuint(h1->len, ==, h2->len);
+        g_assert_true(memcmp(d1, d2, h1->caplen) == 0);
+    }
+    if (expect_error) {
+        g_assert_cmpint(a, ==, PCAP_ERROR);
+        g_assert_cmpstr(pcap_geterr(p), ==, sf.error);
+        g_assert_cmpstr(sf.error, ==, expect_error);
+    } else {
+        g_assert_cmpint(a, ==, PCAP_ERROR_BREAK);
+    }
+    savefile_clear(&sf);
+    fclose(fp);
+    pcap_close(p);
+    g_unlink(path);
+    g_free(path);
+    return n;
+}
+
+static void
+test_plain(void)
+{
+    pcap_writer w;
+
+    writer_init(&w, FALSE, 0xa1b2c3d4, 65535);
+    record(&w, 1700000000, 1, 60, 60, 60);
+    record(&w, 1700000001, 999999, 0, 0, 0);
+    record(&w, 1700000002, 5, 1514, 1514, 1514);
+    g_assert_cmpuint(compare(&w, NULL), ==, 3);
+}
+
+/* Big-endian, nanoseconds: fields swapped, times cut to microseconds. */
+static void
+test_swapped_nanoseconds(void)
+{
+    pcap_writer w;
+
+    writer_init(&w, TRUE, 0xa1b23c4d, 262144);
+    record(&w, 1700000000, 123456789, 74, 74, 74);
+    record(&w, 1700000000, 999999999, 10, 1500, 10);
+    g_assert_cmpuint(compare(&w, NULL), ==, 2);
+}
+
+/* A record longer than the file's snapshot length keeps that much. */
+static void
+test_longer_than_snapshot(void)
+{
+    pcap_writer w;
+
+    writer_init(&w, FALSE, 0xa1b2c3d4, 64);
+    record(&w, 1, 0, 100, 100, 100);
+    record(&w, 2, 0, 64, 64, 64);
+    g_assert_cmpuint(compare(&w, NULL), ==, 2);
+}
+
+/* Records straddle the ends of many blocks of SAVEFILE_BLOCK bytes. */
+static void
+test_across_blocks(void)
+{
+    pcap_writer w;
+    guint n = 0;
+
+    writer_init(&w, FALSE, 0xa1b2c3d4, 262144);
+    for (gsize total = 0; total < 3 * SAVEFILE_BLOCK; n++) {
+        guint32 len = (guint32)(n * 977 % 70000);
+
+        record(&w, n, n, len, len, len);
+        total += 16 + len;
+    }
+    record(&w, n, 0, 262144, 262144, 262144);
+    g_assert_cmpuint(compare(&w, NULL), ==, n + 1);
+}
+
+static void
+test_capture_length_too_big(void)
+{
+    pcap_writer w;
+
+    writer_init(&w, FALSE, 0xa1b2c3d4, 65535);
+    record(&w, 1, 0, 60, 60, 60);
+    record(&w, 2, 0, 262145, 262145, 100);
+    g_assert_cmpuint(compare(&w, "invalid packet capture length 262145, bigger than "
+                                 "snaplen of 65535"), ==, 1);
+}
+
+static void
+test_cut_in_record_header(void)
+{
+    pcap_writer w;
+
+    writer_init(&w, FALSE, 0xa1b2c3d4, 65535);
+    record(&w, 1, 0, 60, 60, 60);
+    put32(&w, 2);
+    put32(&w, 0);
+    g_assert_cmpuint(compare(&w, "truncated dump file; tried to read 16 header bytes, "
+                                 "only got 8"), ==, 1);
+}
+
+static void
+test_cut_in_packet(void)
+{
+    pcap_writer w;
+
+    writer_init(&w, FALSE, 0xa1b2c3d4, 65535);
+    record(&w, 1, 0, 60, 60, 60);
+    record(&w, 2, 0, 1514, 1514, 700);
+    g_assert_cmpuint(compare(&w, "truncated dump file; tried to read 1514 captured bytes, "
+                                 "only got 700"), ==, 1);
+}
+
+static void
+test_not_classic(void)
+{
+    gchar *path = NULL;
+    int fd = g_file_open_tmp("savefile-XXXXXX.pcapng", &path, NULL);
+    static const guint8 pcapng[] = { 0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0 };
+    gboolean swapped, nanoseconds;
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_true(write(fd, pcapng, sizeof pcapng) == (ssize_t)sizeof pcapng);
+    g_assert_false(savefile_is_classic(fd, &swapped, &nanoseconds));
+    close(fd);
+    g_unlink(path);
+    g_free(path);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/savefile/plain", test_plain);
+    g_test_add_func("/savefile/swapped-nanoseconds", test_swapped_nanoseconds);
+    g_test_add_func("/savefile/longer-than-snapshot", test_longer_than_snapshot);
+    g_test_add_func("/savefile/across-blocks", test_across_blocks);
+    g_test_add_func("/savefile/capture-length-too-big", test_capture_length_too_big);
+    g_test_add_func("/savefile/cut-in-record-header", test_cut_in_record_header);
+    g_test_add_func("/savefile/cut-in-packet", test_cut_in_packet);
+    g_test_add_func("/savefile/not-classic", test_not_classic);
+    return g_test_run();
+}
