@@ -8,7 +8,7 @@ sr_line_framer_init(sr_line_framer *f, gsize cap, sr_line_func func, gpointer us
 {
     *f = (sr_line_framer){ 0 };
     f->cap = cap;
-    f->buf = g_byte_array_new();
+    f->buf = g_byte_array_sized_new(128);   /* most lines, without a reallocation */
     f->func = func;
     f->user_data = user_data;
 }
@@ -30,11 +30,36 @@ note_flag(sr_line_framer *f, sr_line_flag flag, guint64 offset)
     }
 }
 
-/* Adds N content bytes that start at stream offset AT. */
+/* What a byte is to the framer: ordinary (0), a line end, or one that
+ * flags its line.  One look-up per byte finds both. */
+enum {
+    BYTE_FLAGGED = 1,   /* NUL, 8-bit or a control byte: see append() */
+    BYTE_CR = 2,
+    BYTE_LF = 4,
+};
+
+#define F_ BYTE_FLAGGED
+#define ROW_FLAGGED F_, F_, F_, F_, F_, F_, F_, F_, F_, F_, F_, F_, F_, F_, F_, F_
+#define ROW_PLAIN   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+static const guint8 byte_class[256] = {
+    /* 0x00: controls but TAB, with LF and CR */
+    F_, F_, F_, F_, F_, F_, F_, F_, F_, 0, BYTE_LF, F_, F_, BYTE_CR, F_, F_,
+    ROW_FLAGGED,                                                    /* 0x10 */
+    ROW_PLAIN, ROW_PLAIN, ROW_PLAIN, ROW_PLAIN, ROW_PLAIN,          /* 0x20-0x6f */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, F_,                /* 0x70: DEL */
+    ROW_FLAGGED, ROW_FLAGGED, ROW_FLAGGED, ROW_FLAGGED,             /* 0x80-0xff */
+    ROW_FLAGGED, ROW_FLAGGED, ROW_FLAGGED, ROW_FLAGGED,
+};
+#undef ROW_PLAIN
+#undef ROW_FLAGGED
+#undef F_
+
+/* Adds N content bytes that start at stream offset AT; FLAGGED: some of
+ * them are NUL, 8-bit or control bytes. */
 static void
-append(sr_line_framer *f, const guint8 *data, gsize n, guint64 at)
+append(sr_line_framer *f, const guint8 *data, gsize n, guint64 at, gboolean flagged)
 {
-    for (gsize i = 0; i < n; i++) {
+    for (gsize i = 0; flagged && i < n; i++) {
         guint8 c = data[i];
 
         if (c == 0)
@@ -58,7 +83,7 @@ append_bare_cr(sr_line_framer *f, guint64 at)
     static const guint8 cr = '\r';
 
     note_flag(f, SR_LINE_BARE_CR, at);
-    append(f, &cr, 1, at);
+    append(f, &cr, 1, at, FALSE);
 }
 
 static void
@@ -101,10 +126,16 @@ sr_line_framer_feed_line(sr_line_framer *f, const guint8 *data, gsize len)
 
     for (;;) {
         gsize i;
+        guint seen = 0;
 
-        for (i = pos; i < len && data[i] != '\r' && data[i] != '\n'; i++)
-            ;
-        append(f, data + pos, i - pos, f->offset);
+        for (i = pos; i < len; i++) {
+            guint k = byte_class[data[i]];
+
+            if (k & (BYTE_CR | BYTE_LF))
+                break;
+            seen |= k;
+        }
+        append(f, data + pos, i - pos, f->offset, seen != 0);
         f->offset += i - pos;
         pos = i;
         if (pos == len)

@@ -249,9 +249,12 @@ sr_parser_init(sr_parser *p, const sr_config *cfg, sr_reply_func func, gpointer 
     p->config.max_lines = MAX(p->config.max_lines, 1);
     p->func = func;
     p->user_data = user_data;
-    p->reply.lines = g_array_new(FALSE, TRUE, sizeof(sr_reply_line));
+    /* Room for a usual EHLO reply from the start: a capture holds many
+     * short sessions, and arrays grown from nothing are reallocated
+     * several times in each. */
+    p->reply.lines = g_array_sized_new(FALSE, TRUE, sizeof(sr_reply_line), 12);
     p->reply.anomalies = g_array_new(FALSE, TRUE, sizeof(sr_anomaly));
-    p->reply.data = g_byte_array_new();
+    p->reply.data = g_byte_array_sized_new(256);
     p->reply.enhanced_line = -1;
     sr_line_framer_init(&p->framer, p->config.line_cap, on_line, p);
 }

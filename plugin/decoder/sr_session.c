@@ -89,8 +89,11 @@ read_capabilities(sr_session *s, const sr_reply *reply)
         rest = kw < len ? kw + 1 : len;
         copy_printable(cap.params, sizeof cap.params, text + rest, len - rest, FALSE);
         for (gsize k = 0; k < G_N_ELEMENTS(capability_names); k++) {
-            if (strcmp(cap.keyword, capability_names[k].keyword) == 0)
+            if (cap.keyword[0] == capability_names[k].keyword[0]
+                    && strcmp(cap.keyword, capability_names[k].keyword) == 0) {
                 cap.kind = capability_names[k].kind;
+                break;
+            }
         }
         if (cap.kind == SR_CAP_SIZE && g_ascii_isdigit(cap.params[0])) {
             caps->has_size = TRUE;
@@ -328,7 +331,7 @@ sr_session_init(sr_session *s, const sr_config *cfg, const sr_session_callbacks 
     sr_client_init(&s->client, on_command, s);
     sr_parser_init(&s->server, cfg, on_server_reply, s);
     s->exchange.anomalies = g_array_new(FALSE, TRUE, sizeof(sr_anomaly));
-    s->capabilities.list = g_array_new(FALSE, TRUE, sizeof(sr_capability));
+    s->capabilities.list = g_array_sized_new(FALSE, TRUE, sizeof(sr_capability), 12);
 }
 
 void
