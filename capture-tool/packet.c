@@ -279,15 +279,46 @@ packet_parse(int linktype, const guint8 *data, gsize caplen, packet_tcp *out)
     }
 }
 
+/* Appends N in decimal at P; returns the end. */
+static char *
+put_decimal(char *p, guint n)
+{
+    char digits[10];
+    gsize k = 0;
+
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (k)
+        *p++ = digits[--k];
+    return p;
+}
+
 void
 packet_format_endpoint(guint family, const guint8 *addr, guint16 port, char *buf, gsize size)
 {
-    char text[INET6_ADDRSTRLEN];
+    /* "255.255.255.255:65535" by hand: every flow's two endpoints are
+     * written, and printf-style formatting cost more than a reply. */
+    if (family != 6 && size >= sizeof "255.255.255.255:65535") {
+        char *p = buf;
 
-    if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, text, sizeof text))
-        g_strlcpy(text, "?", sizeof text);
-    if (family == 6)
-        g_snprintf(buf, size, "[%s]:%u", text, port);
-    else
-        g_snprintf(buf, size, "%s:%u", text, port);
+        for (gsize i = 0; i < 4; i++) {
+            p = put_decimal(p, addr[i]);
+            *p++ = i < 3 ? '.' : ':';
+        }
+        p = put_decimal(p, port);
+        *p = '\0';
+        return;
+    }
+    {
+        char text[INET6_ADDRSTRLEN];
+
+        if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, text, sizeof text))
+            g_strlcpy(text, "?", sizeof text);
+        if (family == 6)
+            g_snprintf(buf, size, "[%s]:%u", text, port);
+        else
+            g_snprintf(buf, size, "%s:%u", text, port);
+    }
 }

@@ -32,7 +32,8 @@ rs_stream_init(rs_stream *rs, const rs_limits *limits, const rs_callbacks *cb,
     rs->cb = cb;
     rs->user_data = user_data;
     g_queue_init(&rs->queue);
-    rs->history = g_byte_array_new();
+    /* Room for a short session's replies, so most never reallocate it. */
+    rs->history = g_byte_array_sized_new((guint)MIN(rs->limits.history, 512));
 }
 
 static void

@@ -298,6 +298,14 @@ test_endpoint(void)
     v6[15] = 1;
     packet_format_endpoint(4, v4, 25, buf, sizeof buf);
     g_assert_cmpstr(buf, ==, "192.0.2.1:25");
+    /* The widest, and zeros, written by hand as inet_ntop() would. */
+    memset(v4, 255, 4);
+    packet_format_endpoint(4, v4, 65535, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "255.255.255.255:65535");
+    memset(v4, 0, 4);
+    v4[0] = 10;
+    packet_format_endpoint(4, v4, 0, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "10.0.0.0:0");
     packet_format_endpoint(6, v6, 587, buf, sizeof buf);
     g_assert_cmpstr(buf, ==, "[2001:db8::1]:587");
 }
