@@ -58,13 +58,42 @@ typedef void (*byte_escaper)(GString *out, guint8 b);
 /* Shows a two-byte C1 control. */
 typedef void (*c1_escaper)(GString *out, const guint8 *seq);
 
+/* The bytes that appear as they are, copied a run at a time: printable
+ * ASCII but the backslash, and for JSON the quote (bit 2) too. */
+enum { PLAIN_TEXT = 1, PLAIN_JSON = 2 };
+#define P_ (PLAIN_TEXT | PLAIN_JSON)
+#define ROW_NONE  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+#define ROW_PLAIN P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_
+static const guint8 plain_bytes[256] = {
+    ROW_NONE, ROW_NONE,                                                   /* controls */
+    P_, P_, PLAIN_TEXT, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, /* 0x20: '"' */
+    ROW_PLAIN, ROW_PLAIN,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, 0, P_, P_, P_,       /* 0x50: '\\' */
+    ROW_PLAIN,
+    P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, P_, 0,       /* 0x70: DEL */
+    ROW_NONE, ROW_NONE, ROW_NONE, ROW_NONE, ROW_NONE, ROW_NONE, ROW_NONE, ROW_NONE,
+};
+#undef ROW_PLAIN
+#undef ROW_NONE
+#undef P_
+
 static void
-escape_with(GString *out, const guint8 *data, gsize len, byte_escaper byte, c1_escaper c1)
+escape_with(GString *out, const guint8 *data, gsize len, guint8 plain,
+            byte_escaper byte, c1_escaper c1)
 {
     gsize i = 0;
 
     while (i < len) {
-        gsize n = escape_utf8_length(data + i, len - i);
+        gsize run = i, n;
+
+        while (run < len && (plain_bytes[data[run]] & plain))
+            run++;
+        if (run > i) {
+            g_string_append_len(out, (const char *)data + i, (gssize)(run - i));
+            i = run;
+            continue;
+        }
+        n = escape_utf8_length(data + i, len - i);
 
         if (n <= 1)
             byte(out, data[i]);
@@ -101,7 +130,7 @@ text_c1(GString *out, const guint8 *seq)
 void
 escape_text(GString *out, const guint8 *data, gsize len)
 {
-    escape_with(out, data, len, text_byte, text_c1);
+    escape_with(out, data, len, PLAIN_TEXT, text_byte, text_c1);
 }
 
 static void
@@ -134,5 +163,5 @@ json_c1(GString *out, const guint8 *seq)
 void
 escape_json(GString *out, const guint8 *data, gsize len)
 {
-    escape_with(out, data, len, json_byte, json_c1);
+    escape_with(out, data, len, PLAIN_JSON, json_byte, json_c1);
 }

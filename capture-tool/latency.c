@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "decimal.h"
+
 #define LATENCY_OVERFLOW (LATENCY_BUCKETS - 1)
 #define LATENCY_LIMIT    ((gint64)1 << LATENCY_TOP_BITS)
 
@@ -94,6 +96,9 @@ latency_append_ms(GString *out, gint64 us)
 {
     guint64 abs = us < 0 ? (guint64)-(us + 1) + 1 : (guint64)us;
 
-    g_string_append_printf(out, "%s%" G_GUINT64_FORMAT ".%03u", us < 0 ? "-" : "",
-                           abs / 1000, (guint)(abs % 1000));
+    if (us < 0)
+        g_string_append_c(out, '-');
+    decimal_append(out, abs / 1000);
+    g_string_append_c(out, '.');
+    decimal_append_padded(out, abs % 1000, 3);
 }

@@ -301,7 +301,8 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     }
     if (opt->summary)
         output_summary(st.out, &st.sum);
-    fflush(stdout);
+    /* Every reply is out before an error is told. */
+    output_flush(st.out);
     if (error_message)
         code = fail(code, error_message);
     g_free(error_message);

@@ -4,10 +4,15 @@
 
 #include <string.h>
 
+#include "decimal.h"
 #include "escape.h"
 #include "latency.h"
 #include "sr_codes.h"
 #include "sr_enhanced.h"
+
+/* A literal of ours, keys and punctuation: nothing in it to escape, and
+ * its length known when compiled. */
+#define RAW(out, literal) g_string_append_len((out), "" literal, (gssize)sizeof(literal) - 1)
 
 static void
 json_string(GString *out, const char *s)
@@ -34,7 +39,7 @@ static void
 json_uint(GString *out, const char *key, guint64 value)
 {
     json_key(out, key);
-    g_string_append_printf(out, "%" G_GUINT64_FORMAT, value);
+    decimal_append(out, value);
 }
 
 /* Seconds since the epoch with microseconds, exactly: no float rounding. */
@@ -47,8 +52,16 @@ json_time(GString *out, gint64 time_us)
         sec--;
         frac += G_USEC_PER_SEC;
     }
-    json_key(out, "time");
-    g_string_append_printf(out, "%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, sec, frac);
+    RAW(out, "\"time\":");
+    if (sec < 0) {
+        g_string_append_c(out, '-');
+        /* -1.5 s is -2 s and 0.5 s: the fraction counts the other way. */
+        frac = frac ? G_USEC_PER_SEC - frac : 0;
+        sec = frac ? -(sec + 1) : -sec;
+    }
+    decimal_append(out, (guint64)sec);
+    g_string_append_c(out, '.');
+    decimal_append_padded(out, (guint64)frac, 6);
 }
 
 /* Milliseconds with microseconds, exactly; null when unknown. */
@@ -122,58 +135,68 @@ output_json_reply(GString *out, const reply_event *ev)
     const sr_reply *r = ev->reply;
     const sr_enhanced *enh = sr_reply_enhanced(r);
     const sr_code_info *info = ev->has_code ? sr_code_lookup(r->code) : NULL;
-    g_string_append_c(out, '{');
+
+    /* The keys in the schema's order; see json_key() for keys from data. */
+    RAW(out, "{");
     json_time(out, ev->time_us);
-    json_uint(out, "flow", ev->flow_id);
-    json_key(out, "client");
+    RAW(out, ",\"flow\":");
+    decimal_append(out, ev->flow_id);
+    RAW(out, ",\"client\":");
     json_string(out, ev->client);
-    json_key(out, "server");
+    RAW(out, ",\"server\":");
     json_string(out, ev->server);
-    json_uint(out, "offset", r->offset);
-    json_key(out, "command");
+    RAW(out, ",\"offset\":");
+    decimal_append(out, r->offset);
+    RAW(out, ",\"command\":");
     json_string(out, ev->command);
-    json_ms(out, "latency_ms", ev->latency_us);
-    json_key(out, "code");
-    if (ev->has_code)
-        g_string_append_printf(out, "%u", r->code);
+    RAW(out, ",\"latency_ms\":");
+    if (ev->latency_us < 0)
+        RAW(out, "null");
     else
-        g_string_append(out, "null");
-    json_key(out, "class");
+        latency_append_ms(out, ev->latency_us);
+    RAW(out, ",\"code\":");
+    if (ev->has_code)
+        decimal_append(out, r->code);
+    else
+        RAW(out, "null");
+    RAW(out, ",\"class\":");
     json_string(out, ev->has_code ? sr_class_name(r->code / 100) : NULL);
-    json_key(out, "category");
+    RAW(out, ",\"category\":");
     json_string(out, ev->has_code ? sr_category_name(r->code / 10 % 10) : NULL);
-    json_key(out, "meaning");
+    RAW(out, ",\"meaning\":");
     json_string(out, info ? info->meaning : NULL);
-    json_key(out, "enhanced");
+    RAW(out, ",\"enhanced\":");
     if (enh) {
         char code[16];
 
         sr_enhanced_format(enh, code, sizeof code);
         json_string(out, code);
     } else {
-        g_string_append(out, "null");
+        RAW(out, "null");
     }
     if (ev->capabilities)
         json_capabilities(out, ev->capabilities);
-    json_key(out, "multiline");
-    g_string_append(out, r->lines->len > 1 ? "true" : "false");
-    json_key(out, "complete");
-    g_string_append(out, r->complete ? "true" : "false");
-    json_key(out, "lines");
-    g_string_append_c(out, '[');
+    if (r->lines->len > 1)
+        RAW(out, ",\"multiline\":true");
+    else
+        RAW(out, ",\"multiline\":false");
+    if (r->complete)
+        RAW(out, ",\"complete\":true,\"lines\":[");
+    else
+        RAW(out, ",\"complete\":false,\"lines\":[");
     for (guint i = 0; i < r->lines->len; i++) {
         gsize len;
         const guint8 *text = sr_reply_line_text(r, i, &len);
 
         if (i)
-            g_string_append_c(out, ',');
-        g_string_append_c(out, '"');
+            RAW(out, ",");
+        RAW(out, "\"");
         escape_json(out, text, len);
-        g_string_append_c(out, '"');
+        RAW(out, "\"");
     }
-    g_string_append_c(out, ']');
+    RAW(out, "]");
     json_anomalies(out, ev);
-    g_string_append(out, "}\n");
+    RAW(out, "}\n");
 }
 
 /* {"<label>": count, ...} for the non-zero counts of a table. */

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "decimal.h"
 #include "escape.h"
 #include "latency.h"
 #include "sr_codes.h"
@@ -23,9 +24,10 @@ static void
 paint(GString *out, gboolean colour, const char *sgr, const char *text)
 {
     if (colour)
-        g_string_append_printf(out, "%s%s%s", sgr, text, SGR_RESET);
-    else
-        g_string_append(out, text);
+        g_string_append(out, sgr);
+    g_string_append(out, text);
+    if (colour)
+        g_string_append(out, SGR_RESET);
 }
 
 static const char *
@@ -42,17 +44,19 @@ class_colour(guint16 code)
 static void
 append_time(GString *out, gint64 time_us)
 {
-    GDateTime *dt = g_date_time_new_from_unix_utc(time_us / G_USEC_PER_SEC);
+    gint64 sec = time_us / G_USEC_PER_SEC, frac = time_us % G_USEC_PER_SEC;
 
-    if (!dt) {
+    if (frac < 0) {
+        sec--;
+        frac += G_USEC_PER_SEC;
+    }
+    if (!decimal_append_utc(out, sec)) {
         g_string_append_printf(out, "%" G_GINT64_FORMAT "us", time_us);
         return;
     }
-    gchar *s = g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
-    g_string_append_printf(out, "%s.%06" G_GINT64_FORMAT "Z", s,
-                           time_us % G_USEC_PER_SEC);
-    g_free(s);
-    g_date_time_unref(dt);
+    g_string_append_c(out, '.');
+    decimal_append_padded(out, (guint64)frac, 6);
+    g_string_append_c(out, 'Z');
 }
 
 static void
@@ -62,7 +66,7 @@ append_code(GString *out, const reply_event *ev, gboolean colour)
     const char *klass = sr_class_name(code / 100);
     const char *category = sr_category_name(code / 10 % 10);
     const sr_code_info *info = sr_code_lookup(code);
-    gchar *digits;
+    char digits[4];
 
     g_string_append(out, "  ");
     if (!ev->has_code) {
@@ -70,13 +74,23 @@ append_code(GString *out, const reply_event *ev, gboolean colour)
         g_string_append(out, ": no line is a reply line\n");
         return;
     }
-    digits = g_strdup_printf("%03u", code);
+    /* A reply code is three digits. */
+    digits[0] = (char)('0' + code / 100 % 10);
+    digits[1] = (char)('0' + code / 10 % 10);
+    digits[2] = (char)('0' + code % 10);
+    digits[3] = '\0';
     paint(out, colour, class_colour(code), digits);
-    g_free(digits);
-    g_string_append_printf(out, "  %uyz %s, x%uz %s: %s\n",
-                           code / 100, klass ? klass : "(no such class)",
-                           code / 10 % 10, category ? category : "(no such category)",
-                           info ? info->meaning : "(unregistered code)");
+    g_string_append(out, "  ");
+    g_string_append_c(out, digits[0]);
+    g_string_append(out, "yz ");
+    g_string_append(out, klass ? klass : "(no such class)");
+    g_string_append(out, ", x");
+    g_string_append_c(out, digits[1]);
+    g_string_append(out, "z ");
+    g_string_append(out, category ? category : "(no such category)");
+    g_string_append(out, ": ");
+    g_string_append(out, info ? info->meaning : "(unregistered code)");
+    g_string_append_c(out, '\n');
 }
 
 static void
@@ -93,10 +107,15 @@ append_enhanced(GString *out, const sr_reply *r)
     klass = sr_enhanced_class_name(enh->klass);
     subject = sr_enhanced_subject_name(enh->subject);
     info = sr_enhanced_lookup(enh->subject, enh->detail);
-    g_string_append_printf(out, "  enhanced %s  %s, %s: %s\n", code,
-                           klass ? klass : "(no such class)",
-                           subject ? subject : "(unregistered subject)",
-                           info ? info->meaning : "(unregistered subject.detail)");
+    g_string_append(out, "  enhanced ");
+    g_string_append(out, code);
+    g_string_append(out, "  ");
+    g_string_append(out, klass ? klass : "(no such class)");
+    g_string_append(out, ", ");
+    g_string_append(out, subject ? subject : "(unregistered subject)");
+    g_string_append(out, ": ");
+    g_string_append(out, info ? info->meaning : "(unregistered subject.detail)");
+    g_string_append_c(out, '\n');
 }
 
 static void
@@ -150,29 +169,45 @@ append_capabilities(GString *out, const sr_capabilities *caps)
     g_string_append(out, caps->list->len ? "\n" : "none\n");
 }
 
+typedef struct {
+    GString *out;
+    gboolean colour;
+    gboolean any;
+} anomaly_list;
+
 /* People get what the decoder adds, e.g. the codes a command allows. */
 static void
 add_name(const char *name, const char *detail, gpointer user_data)
 {
-    GString *names = user_data;
+    anomaly_list *list = user_data;
 
-    g_string_append_printf(names, "%s%s", names->len ? ", " : "", name);
-    if (detail)
-        g_string_append_printf(names, " (allowed: %s)", detail);
+    if (!list->any) {
+        g_string_append(list->out, "  anomalies: ");
+        if (list->colour)
+            g_string_append(list->out, SGR_MAGENTA);
+    } else {
+        g_string_append(list->out, ", ");
+    }
+    list->any = TRUE;
+    g_string_append(list->out, name);
+    if (detail) {
+        g_string_append(list->out, " (allowed: ");
+        g_string_append(list->out, detail);
+        g_string_append_c(list->out, ')');
+    }
 }
 
 static void
 append_anomalies(GString *out, const reply_event *ev, gboolean colour)
 {
-    GString *names = g_string_new(NULL);
+    anomaly_list list = { out, colour, FALSE };
 
-    reply_event_foreach_anomaly(ev, add_name, names);
-    if (names->len) {
-        g_string_append(out, "  anomalies: ");
-        paint(out, colour, SGR_MAGENTA, names->str);
+    reply_event_foreach_anomaly(ev, add_name, &list);
+    if (list.any) {
+        if (colour)
+            g_string_append(out, SGR_RESET);
         g_string_append_c(out, '\n');
     }
-    g_string_free(names, TRUE);
 }
 
 void
@@ -183,14 +218,20 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour)
     if (colour)
         g_string_append(out, SGR_BOLD);
     append_time(out, ev->time_us);
-    g_string_append_printf(out, "  flow %u  client %s -> server %s", ev->flow_id,
-                           ev->client, ev->server);
+    g_string_append(out, "  flow ");
+    decimal_append(out, ev->flow_id);
+    g_string_append(out, "  client ");
+    g_string_append(out, ev->client);
+    g_string_append(out, " -> server ");
+    g_string_append(out, ev->server);
     if (colour)
         g_string_append(out, SGR_RESET);
-    g_string_append_printf(out, "  offset %" G_GUINT64_FORMAT, r->offset);
+    g_string_append(out, "  offset ");
+    decimal_append(out, r->offset);
     if (ev->command) {
         /* An empty command line has the empty name: quoted, so it is seen. */
-        g_string_append_printf(out, "  answers %s", ev->command[0] ? ev->command : "\"\"");
+        g_string_append(out, "  answers ");
+        g_string_append(out, ev->command[0] ? ev->command : "\"\"");
         if (ev->latency_us >= 0) {
             g_string_append(out, " in ");
             latency_append_ms(out, ev->latency_us);

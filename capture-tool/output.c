@@ -22,14 +22,25 @@ output_new(output_format format, FILE *stream, gboolean colour, gboolean flush)
     return o;
 }
 
+/* Reading a file, replies are handed to stdio in batches of this much. */
+#define OUTPUT_BATCH (64 * 1024)
+
+void
+output_flush(output *o)
+{
+    if (o->buf->len)
+        fwrite(o->buf->str, 1, o->buf->len, o->stream);
+    g_string_truncate(o->buf, 0);
+    fflush(o->stream);
+}
+
 static void
 write_out(output *o)
 {
-    fwrite(o->buf->str, 1, o->buf->len, o->stream);
-    /* Live, a program reading JSON lines from a pipe sees each reply as it is decoded. */
-    if (o->flush)
-        fflush(o->stream);
-    g_string_truncate(o->buf, 0);
+    /* Live, a program reading JSON lines from a pipe sees each reply as it
+     * is decoded; from a file, what counts is how fast it all comes. */
+    if (o->flush || o->buf->len >= OUTPUT_BATCH)
+        output_flush(o);
 }
 
 void
@@ -49,7 +60,7 @@ output_summary(output *o, const summary *s)
         output_json_summary(o->buf, s);
     else
         output_text_summary(o->buf, s, o->colour);
-    write_out(o);
+    output_flush(o);
 }
 
 void
@@ -57,6 +68,7 @@ output_free(output *o)
 {
     if (!o)
         return;
+    output_flush(o);
     g_string_free(o->buf, TRUE);
     g_free(o);
 }

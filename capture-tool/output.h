@@ -25,6 +25,8 @@ typedef struct output output;
 output *output_new(output_format format, FILE *stream, gboolean colour, gboolean flush);
 void output_reply(output *o, const reply_event *ev);
 void output_summary(output *o, const summary *s);
+/* Writes out the replies held back (see output.c) and flushes the stream. */
+void output_flush(output *o);
 void output_free(output *o);
 
 void output_text_reply(GString *out, const reply_event *ev, gboolean colour);

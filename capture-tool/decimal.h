@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Numbers in decimal, appended without printf: the output writes several
+ * for each reply, and printf-style formatting (parsing the format, a
+ * temporary string each time) was most of the cost of a reply.
+ */
+#ifndef DECIMAL_H
+#define DECIMAL_H
+
+#include <glib.h>
+
+/* N in decimal. */
+void decimal_append(GString *out, guint64 n);
+/* N in decimal with leading zeros to at least WIDTH digits ("%0*u"). */
+void decimal_append_padded(GString *out, guint64 n, guint width);
+/* "YYYY-MM-DD HH:MM:SS" of SECONDS since the epoch (UTC, proleptic
+ * Gregorian calendar); FALSE, and nothing appended, out of years 1-9999. */
+gboolean decimal_append_utc(GString *out, gint64 seconds);
+
+#endif /* DECIMAL_H */
