@@ -1,50 +1,70 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Writes a large classic pcap of SMTP sessions for run-tool-bench.sh.
+"""Writes a large classic pcap of SMTP traffic for the benchmarks.
 
-The same arguments always give the same bytes: nothing is random, every
-choice (recipients, rejections, body sizes, where a reply is cut) follows
-from the session's number, so two runs of the benchmark, or two machines,
-read identical input.
+The traffic is shaped like a mail relay's: a few hundred sessions open at
+once, their packets interleaved in time order; message bodies of 1 to
+50 KB, so the replies are only one or two percent of the bytes; multiline
+greetings and EHLO replies; pipelined envelopes answered in one segment;
+rejections (unknown user, greylisting, relay denied) and a second
+transaction after RSET now and then; replies cut inside a line across two
+segments, as servers under load send them.
 
-Each session: handshake, greeting, EHLO and its multiline reply, MAIL,
-one to three RCPTs (some rejected 550 5.1.1), DATA, a body of a few
-segments, the 250 that ends it, QUIT, 221, and both FINs. Some replies
-are cut across two segments, inside a line, as servers do under load.
-Sessions start 9 ms apart and overlap, so their packets are interleaved,
-two or three flows at a time, in time order.
+Nothing is random: every choice follows from the session's number, so the
+same arguments give the same bytes on every machine.  The generator counts
+the replies it writes, for the benchmark to check each program against.
 
-Addresses are documentation prefixes (clients in 192.0.2.0/24, the server
-198.51.100.25): this only writes a file, nothing is sent.
+Addresses are on 127.0.0.0/8 (clients 127.1.0.0/16, the server
+127.0.0.25:25) and the Ethernet addresses are not the loopback
+interface's, so the file can be replayed onto `lo` for a live test: the
+kernel sees frames for another host and drops them, and nothing answers.
 
-usage: make-big-capture.py [--sessions N] OUT.pcap
-Prints one line to standard output: sessions=N packets=N bytes=N replies=N
-(replies: how many SMTP replies the file holds, for a sanity check).
+usage: make-big-capture.py (--mb N | --sessions N) OUT.pcap
+Prints one line: sessions=N packets=N bytes=N replies=N reply_bytes=N
 """
 import argparse
+import heapq
 import struct
 import sys
 
 T0 = 1700000000          # capture start, seconds since the epoch
-# One session starts every 9 ms and lasts 21-26 ms: two or three are open
-# at any time, their packets interleaved.
-STRIDE_US = 9000
-MSS = 1448               # body segments: what Linux sends over Ethernet
-SERVER = bytes((198, 51, 100, 25))
+STRIDE_US = 160          # a session starts every 160 us ...
+MSS = 1448               # ... body segments as Linux sends them over Ethernet
+SERVER = bytes((127, 0, 0, 25))
 CLIENT_MAC = bytes.fromhex("020000000001")
 SERVER_MAC = bytes.fromhex("020000000002")
-FIN, SYN, PSH, ACK = 0x01, 0x02, 0x08, 0x10
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
-EHLO_REPLY = (b"250-mx.example.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
-              b"250-VRFY\r\n250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n"
-              b"250-8BITMIME\r\n250-DSN\r\n250 SMTPUTF8\r\n")
+EHLO_REPLY = (b"250-relay.example.test\r\n250-PIPELINING\r\n250-SIZE 52428800\r\n"
+              b"250-ETRN\r\n250-STARTTLS\r\n250-AUTH PLAIN LOGIN\r\n"
+              b"250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250 SMTPUTF8\r\n")
+GREETING = b"220 relay.example.test ESMTP\r\n"
+GREETING_LONG = (b"220-relay.example.test ESMTP\r\n"
+                 b"220-Unsolicited bulk mail is not accepted here.\r\n"
+                 b"220 Connections are logged.\r\n")
+
+# Message text the bodies are cut from: ordinary lines, a dot-stuffed one,
+# a base64 block; the decoder has to find the final dot through it all.
+_LINES = [b"Received: from client.example.test (client.example.test [127.1.0.1])",
+          b"\tby relay.example.test with ESMTP id 4Xy7Qk2Jz9; Tue, 14 Nov 2023",
+          b"Subject: weekly report",
+          b"",
+          b"The figures for the week are attached. Totals rose again in the",
+          b"north region, and the new depot opened on time.",
+          b"..a line that began with a dot, stuffed by the client",
+          b"--boundary42",
+          b"Content-Type: application/octet-stream; name=report.bin",
+          b"Content-Transfer-Encoding: base64",
+          b""]
+_LINES += [b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5"
+           b"ejAxMjM0NTY3ODkr%02d" % i for i in range(60)]
+TEXT = b"\r\n".join(_LINES) + b"\r\n"
+TEXT = TEXT * (60 * 1024 // len(TEXT) + 2)
 
 
 def checksum(data):
-    """Internet checksum.  A big integer taken modulo 0xFFFF is the end-around
-    carry sum of its 16-bit words (2**16 == 1 mod 0xFFFF), and Python does
-    that in C: summing words in Python would make the generator the slowest
-    part of the benchmark."""
+    """Internet checksum: a big integer modulo 0xFFFF is the end-around carry
+    sum of its 16-bit words, and Python does that in C."""
     if len(data) % 2:
         data += b"\0"
     s = int.from_bytes(data, "big") % 0xFFFF
@@ -53,9 +73,8 @@ def checksum(data):
     return ~s & 0xFFFF
 
 
-def frame(src, dst, sport, dport, seq, ack, flags, payload=b""):
-    """Ethernet + IPv4 + TCP (no options) with valid checksums, so tshark
-    with checksum validation on sees nothing odd either."""
+def frame(src, dst, sport, dport, seq, ack, flags, payload):
+    """Ethernet + IPv4 + TCP (no options), valid checksums."""
     tcp = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
                       5 << 4, flags, 64240, 0, 0)
     pseudo = src + dst + struct.pack("!BBH", 0, 6, 20 + len(payload))
@@ -63,36 +82,35 @@ def frame(src, dst, sport, dport, seq, ack, flags, payload=b""):
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40 + len(payload), 0, 0x4000, 64, 6, 0,
                      src, dst)
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
-    to_server = dst == SERVER
-    eth = (SERVER_MAC + CLIENT_MAC if to_server else CLIENT_MAC + SERVER_MAC) + b"\x08\x00"
+    eth = (SERVER_MAC + CLIENT_MAC if dst == SERVER else CLIENT_MAC + SERVER_MAC) + b"\x08\x00"
     return eth + ip + tcp + payload
 
 
 def body(n, size):
-    """A message of about SIZE bytes ending with the end-of-data line; its
-    lines are short and ordinary, the kind the decoder skips through."""
-    head = (b"From: <sender%d@example.test>\r\nTo: <user%d@example.test>\r\n"
-            b"Subject: benchmark message %d\r\nMessage-ID: <%d@client.example.test>\r\n"
-            b"\r\n" % (n, n, n, n))
-    line = b"The quick brown fox jumps over the lazy dog, message %08d.\r\n" % n
-    text = head + line * max(1, (size - len(head)) // len(line))
-    return text + b".\r\n"
+    """About SIZE bytes of message, ending with the end-of-data line."""
+    start = (n * 7919) % (len(TEXT) - size - 4)
+    start = TEXT.index(b"\r\n", start) + 2    # whole lines only
+    text = TEXT[start:start + size]
+    text = text[:text.rindex(b"\r\n") + 2]
+    head = b"Message-ID: <%d@client.example.test>\r\n" % n
+    return head + text + b".\r\n"
 
 
 class Session:
-    """One SMTP session as a time-ordered list of (microseconds, frame)."""
+    """One SMTP session: a time-ordered list of (microseconds, frame)."""
 
     def __init__(self, n):
         self.n = n
-        # Unique 4-tuple for up to 200 * 60000 sessions: no port reuse, so
-        # every session is a new flow to the tool and to tshark.
-        self.client = bytes((192, 0, 2, 10 + n % 200))
-        self.cport = 1024 + n // 200
-        self.cseq = (n * 2654435761) & 0xFFFFFFFF      # spread ISNs, some wrap
+        # A distinct 4-tuple for every session: 65,000 addresses times
+        # 50,000 ports, no reuse.
+        self.client = bytes((127, 1, 1 + n % 250, 1 + (n // 250) % 250))
+        self.cport = 10000 + (n // 62500) % 50000
+        self.cseq = (n * 2654435761) & 0xFFFFFFFF       # spread ISNs, some wrap
         self.sseq = (n * 40503 * 65537) & 0xFFFFFFFF
         self.t = STRIDE_US * n
         self.packets = []
         self.replies = 0
+        self.reply_bytes = 0
         self._script()
 
     def _emit(self, from_client, delay_us, payload=b"", flags=PSH | ACK):
@@ -107,97 +125,128 @@ class Session:
             self.sseq += len(payload) + (1 if flags & (SYN | FIN) else 0)
         self.packets.append((self.t, pkt))
 
-    def _command(self, line):
-        self._emit(True, 150, line)
+    def _send(self, data, delay_us=150):
+        self._emit(True, delay_us, data)
 
-    def _reply(self, text, delay_us, cut=None):
-        """The server's reply, in two segments when CUT (a byte offset) is
-        given: the decoder has to hold the first part until the rest comes."""
-        self.replies += 1
-        if cut is None:
+    def _answer(self, replies, delay_us, cut=None):
+        """The server's REPLIES (each one whole reply) in one segment, or in
+        two when CUT, a byte offset inside them, is given."""
+        text = b"".join(replies)
+        self.replies += len(replies)
+        self.reply_bytes += len(text)
+        if cut is None or not 0 < cut < len(text):
             self._emit(False, delay_us, text)
         else:
             self._emit(False, delay_us, text[:cut])
-            self._emit(False, 40, text[cut:])
+            self._emit(False, 60, text[cut:])
+
+    def _transaction(self, n, k):
+        """MAIL, RCPTs and DATA pipelined in one segment, then the body."""
+        rcpts = 1 + (n + k) % 4
+        size = 1000 + (n * 2654435761 + k * 97) % 50000
+        cmds = [b"MAIL FROM:<sender%d@client.example.test> SIZE=%d\r\n" % (n, size)]
+        replies = [b"250 2.1.0 Ok\r\n"]
+        accepted = 0
+        for r in range(rcpts):
+            cmds.append(b"RCPT TO:<user%d.%d@relay.example.test>\r\n" % (n, r))
+            kind = (n * 31 + r * 7 + k) % 17
+            if r and kind == 3:
+                replies.append(b"550 5.1.1 <user%d.%d@relay.example.test>: Recipient "
+                               b"address rejected: User unknown in local recipient "
+                               b"table\r\n" % (n, r))
+            elif r and kind == 5:
+                replies.append(b"450 4.2.0 <user%d.%d@relay.example.test>: Recipient "
+                               b"address rejected: Greylisted, see "
+                               b"https://relay.example.test/greylist\r\n" % (n, r))
+            elif r and kind == 9:
+                replies.append(b"554 5.7.1 <user%d.%d@elsewhere.example>: Relay access "
+                               b"denied\r\n" % (n, r))
+            else:
+                replies.append(b"250 2.1.5 Ok\r\n")
+                accepted += 1
+        cmds.append(b"DATA\r\n")
+        replies.append(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+        self._send(b"".join(cmds))
+        # One envelope answer in four is cut inside a line.
+        self._answer(replies, 700, cut=len(replies[0]) + 9 if n % 4 == 1 else None)
+        msg = body(n * 3 + k, size)
+        for i, off in enumerate(range(0, len(msg), MSS)):
+            self._send(msg[off:off + MSS], 90)
+            if i % 2 == 1:
+                self._emit(False, 25, flags=ACK)    # delayed ACK, every other segment
+        queued = b"250 2.0.0 Ok: queued as %010X\r\n" % ((n * 2246822519 + k) & 0xFFFFFFFFFF)
+        self._answer([queued], 9000, cut=11 if n % 5 == 2 else None)
 
     def _script(self):
         n = self.n
         self._emit(True, 0, flags=SYN)
-        self._emit(False, 60, flags=SYN | ACK)
-        self._emit(True, 60, flags=ACK)
-        self._reply(b"220 mx.example.test ESMTP smtpreply benchmark\r\n", 2000)
-        self._command(b"EHLO client%d.example.test\r\n" % n)
-        # Every third EHLO reply is cut inside a line, as in
-        # samples/scripted-phantom.pcap.
-        self._reply(EHLO_REPLY, 400, cut=50 if n % 3 == 0 else None)
-        self._command(b"MAIL FROM:<sender%d@example.test> SIZE=%d\r\n" % (n, 4000))
-        self._reply(b"250 2.1.0 Ok\r\n", 600)
-        # The first recipient is always accepted, so DATA always proceeds.
-        for r in range(1 + n % 3):
-            self._command(b"RCPT TO:<user%d.%d@example.test>\r\n" % (n, r))
-            if r and (n + r) % 4 == 0:
-                text = (b"550 5.1.1 <user%d.%d@example.test>: Recipient address "
-                        b"rejected: User unknown in local recipient table\r\n" % (n, r))
-                self._reply(text, 3000, cut=23 if n % 2 else None)
-            else:
-                self._reply(b"250 2.1.5 Ok\r\n", 1500)
-        self._command(b"DATA\r\n")
-        self._reply(b"354 End data with <CR><LF>.<CR><LF>\r\n", 300)
-        msg = body(n, 1200 + (n * 797) % 3600)
-        for off in range(0, len(msg), MSS):
-            self._emit(True, 80, msg[off:off + MSS])
-            if (off // MSS) % 2 == 1:
-                self._emit(False, 30, flags=ACK)    # delayed ACK, every other segment
-        self._reply(b"250 2.0.0 Ok: queued as %08X\r\n" % (n * 2246822519 & 0xFFFFFFFF),
-                    15000, cut=9 if n % 5 == 0 else None)
-        self._command(b"QUIT\r\n")
-        self._reply(b"221 2.0.0 Bye\r\n", 200)
+        self._emit(False, 50, flags=SYN | ACK)
+        self._emit(True, 50, flags=ACK)
+        greeting = GREETING_LONG if n % 10 == 0 else GREETING
+        self._answer([greeting], 1500, cut=40 if n % 10 == 0 else None)
+        self._send(b"EHLO client%d.example.test\r\n" % n)
+        # Every third EHLO reply is cut inside "SIZE 52428800", the very cut
+        # that makes Wireshark's SMTP dissector report a reply 428.
+        self._answer([EHLO_REPLY], 400, cut=EHLO_REPLY.index(b"428800") if n % 3 == 0 else None)
+        self._transaction(n, 0)
+        if n % 7 == 0:
+            self._send(b"RSET\r\n", 300)
+            self._answer([b"250 2.0.0 Ok\r\n"], 200)
+            self._transaction(n, 1)
+        self._send(b"QUIT\r\n", 300)
+        self._answer([b"221 2.0.0 Bye\r\n"], 200)
         self._emit(False, 20, flags=FIN | ACK)
         self._emit(True, 60, flags=ACK)
         self._emit(True, 40, flags=FIN | ACK)
         self._emit(False, 60, flags=ACK)
 
 
-def record(ts_us, pkt):
-    sec, usec = divmod(T0 * 1000000 + ts_us, 1000000)
-    return struct.pack("<IIII", sec, usec, len(pkt), len(pkt)) + pkt
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=50000, help="SMTP sessions (default 50000)")
+    size = ap.add_mutually_exclusive_group(required=True)
+    size.add_argument("--mb", type=int, help="stop at the first session past N MB (10^6)")
+    size.add_argument("--sessions", type=int, help="exactly N sessions")
     ap.add_argument("out", help="the pcap to write")
     args = ap.parse_args()
-    if not 1 <= args.sessions <= 200 * 60000:
-        ap.error("--sessions must be 1..12000000 (unique client address and port)")
+    limit_sessions = args.sessions if args.sessions is not None else 250 * 250 * 50000
+    limit_bytes = args.mb * 1000000 if args.mb is not None else None
+    if limit_sessions < 1 or (limit_bytes is not None and limit_bytes < 1):
+        ap.error("the size must be at least 1")
+    if limit_sessions > 250 * 250 * 50000:
+        ap.error("--sessions must be at most 3125000000 (distinct client address and port)")
 
-    packets = replies = 0
+    sessions = packets = replies = reply_bytes = 0
     with open(args.out, "wb") as f:
         # Classic pcap, little-endian, microseconds, Ethernet.
-        size = f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-        # Merge the overlapping sessions by time: only the few open ones
-        # are held, so memory stays flat whatever --sessions is.
-        active, started, out = [], 0, []
-        while active or started < args.sessions:
-            head = min(active, key=lambda s: s.packets[s.pos][0]) if active else None
-            if started < args.sessions and (
-                    head is None or STRIDE_US * started <= head.packets[head.pos][0]):
-                s = Session(started)
-                s.pos = 0
-                active.append(s)
+        size = f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
+        # Merge the open sessions' packets by time; only those are held.
+        heap, out, written = [], [], size
+        more = True
+        while heap or more:
+            if more and (not heap or STRIDE_US * sessions <= heap[0][0]):
+                s = Session(sessions)
+                heapq.heappush(heap, (s.packets[0][0], sessions, 0, s))
+                sessions += 1
                 replies += s.replies
-                started += 1
+                reply_bytes += s.reply_bytes
+                more = sessions < limit_sessions and (limit_bytes is None
+                                                      or written < limit_bytes)
                 continue
-            out.append(record(*head.packets[head.pos]))
-            head.pos += 1
+            t, key, i, s = heapq.heappop(heap)
+            pkt = s.packets[i]
+            sec, usec = divmod(T0 * 1000000 + t, 1000000)
+            rec = struct.pack("<IIII", sec, usec, len(pkt[1]), len(pkt[1])) + pkt[1]
+            out.append(rec)
+            written += len(rec)
             packets += 1
-            if head.pos == len(head.packets):
-                active.remove(head)
+            if i + 1 < len(s.packets):
+                heapq.heappush(heap, (s.packets[i + 1][0], key, i + 1, s))
             if len(out) >= 4096:
                 size += f.write(b"".join(out))
                 out = []
         size += f.write(b"".join(out))
-    print("sessions=%d packets=%d bytes=%d replies=%d" % (args.sessions, packets, size, replies))
+    print("sessions=%d packets=%d bytes=%d replies=%d reply_bytes=%d"
+          % (sessions, packets, size, replies, reply_bytes))
     return 0
 
 
