@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "decimal.h"
 
+#include "textbuf.h"
+
 void
 decimal_append_padded(GString *out, guint64 n, guint width)
 {
@@ -18,7 +20,7 @@ decimal_append_padded(GString *out, guint64 n, guint width)
 
         for (guint i = 0; i < k; i++)
             text[i] = digits[k - 1 - i];
-        g_string_append_len(out, text, (gssize)k);
+        textbuf_append(out, text, k);
     }
 }
 

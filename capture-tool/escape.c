@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "escape.h"
 
+#include "textbuf.h"
+
 static gboolean
 continuation(guint8 b)
 {
@@ -89,7 +91,7 @@ escape_with(GString *out, const guint8 *data, gsize len, guint8 plain,
         while (run < len && (plain_bytes[data[run]] & plain))
             run++;
         if (run > i) {
-            g_string_append_len(out, (const char *)data + i, (gssize)(run - i));
+            textbuf_append(out, data + i, run - i);
             i = run;
             continue;
         }

@@ -6,13 +6,14 @@
 
 #include "decimal.h"
 #include "escape.h"
+#include "textbuf.h"
 #include "latency.h"
 #include "sr_codes.h"
 #include "sr_enhanced.h"
 
 /* A literal of ours, keys and punctuation: nothing in it to escape, and
  * its length known when compiled. */
-#define RAW(out, literal) g_string_append_len((out), "" literal, (gssize)sizeof(literal) - 1)
+#define RAW(out, literal) TEXTBUF_LITERAL(out, literal)
 
 static void
 json_string(GString *out, const char *s)

@@ -6,6 +6,7 @@
 
 #include "decimal.h"
 #include "escape.h"
+#include "textbuf.h"
 #include "latency.h"
 #include "sr_codes.h"
 #include "sr_enhanced.h"
@@ -24,10 +25,10 @@ static void
 paint(GString *out, gboolean colour, const char *sgr, const char *text)
 {
     if (colour)
-        g_string_append(out, sgr);
-    g_string_append(out, text);
+        textbuf_append_str(out, sgr);
+    textbuf_append_str(out, text);
     if (colour)
-        g_string_append(out, SGR_RESET);
+        textbuf_append_str(out, SGR_RESET);
 }
 
 static const char *
@@ -68,10 +69,10 @@ append_code(GString *out, const reply_event *ev, gboolean colour)
     const sr_code_info *info = sr_code_lookup(code);
     char digits[4];
 
-    g_string_append(out, "  ");
+    TEXTBUF_LITERAL(out, "  ");
     if (!ev->has_code) {
         paint(out, colour, SGR_RED, "no reply code");
-        g_string_append(out, ": no line is a reply line\n");
+        TEXTBUF_LITERAL(out, ": no line is a reply line\n");
         return;
     }
     /* A reply code is three digits. */
@@ -80,16 +81,16 @@ append_code(GString *out, const reply_event *ev, gboolean colour)
     digits[2] = (char)('0' + code % 10);
     digits[3] = '\0';
     paint(out, colour, class_colour(code), digits);
-    g_string_append(out, "  ");
+    TEXTBUF_LITERAL(out, "  ");
     g_string_append_c(out, digits[0]);
-    g_string_append(out, "yz ");
-    g_string_append(out, klass ? klass : "(no such class)");
-    g_string_append(out, ", x");
+    TEXTBUF_LITERAL(out, "yz ");
+    textbuf_append_str(out, klass ? klass : "(no such class)");
+    TEXTBUF_LITERAL(out, ", x");
     g_string_append_c(out, digits[1]);
-    g_string_append(out, "z ");
-    g_string_append(out, category ? category : "(no such category)");
-    g_string_append(out, ": ");
-    g_string_append(out, info ? info->meaning : "(unregistered code)");
+    TEXTBUF_LITERAL(out, "z ");
+    textbuf_append_str(out, category ? category : "(no such category)");
+    TEXTBUF_LITERAL(out, ": ");
+    textbuf_append_str(out, info ? info->meaning : "(unregistered code)");
     g_string_append_c(out, '\n');
 }
 
@@ -107,14 +108,14 @@ append_enhanced(GString *out, const sr_reply *r)
     klass = sr_enhanced_class_name(enh->klass);
     subject = sr_enhanced_subject_name(enh->subject);
     info = sr_enhanced_lookup(enh->subject, enh->detail);
-    g_string_append(out, "  enhanced ");
-    g_string_append(out, code);
-    g_string_append(out, "  ");
-    g_string_append(out, klass ? klass : "(no such class)");
-    g_string_append(out, ", ");
-    g_string_append(out, subject ? subject : "(unregistered subject)");
-    g_string_append(out, ": ");
-    g_string_append(out, info ? info->meaning : "(unregistered subject.detail)");
+    TEXTBUF_LITERAL(out, "  enhanced ");
+    textbuf_append_str(out, code);
+    TEXTBUF_LITERAL(out, "  ");
+    textbuf_append_str(out, klass ? klass : "(no such class)");
+    TEXTBUF_LITERAL(out, ", ");
+    textbuf_append_str(out, subject ? subject : "(unregistered subject)");
+    TEXTBUF_LITERAL(out, ": ");
+    textbuf_append_str(out, info ? info->meaning : "(unregistered subject.detail)");
     g_string_append_c(out, '\n');
 }
 
@@ -152,12 +153,12 @@ append_capabilities(GString *out, const sr_capabilities *caps)
 {
     if (!caps)
         return;
-    g_string_append(out, "  capabilities: ");
+    TEXTBUF_LITERAL(out, "  capabilities: ");
     for (guint i = 0; i < caps->list->len; i++) {
         const sr_capability *cap = &g_array_index(caps->list, sr_capability, i);
 
         if (i)
-            g_string_append(out, ", ");
+            TEXTBUF_LITERAL(out, ", ");
         /* The decoder keeps printable ASCII only; escaped all the same,
          * so that nothing from the wire reaches the terminal unchecked. */
         escape_text(out, (const guint8 *)cap->keyword, strlen(cap->keyword));
@@ -166,7 +167,7 @@ append_capabilities(GString *out, const sr_capabilities *caps)
             escape_text(out, (const guint8 *)cap->params, strlen(cap->params));
         }
     }
-    g_string_append(out, caps->list->len ? "\n" : "none\n");
+    textbuf_append_str(out, caps->list->len ? "\n" : "none\n");
 }
 
 typedef struct {
@@ -182,17 +183,17 @@ add_name(const char *name, const char *detail, gpointer user_data)
     anomaly_list *list = user_data;
 
     if (!list->any) {
-        g_string_append(list->out, "  anomalies: ");
+        TEXTBUF_LITERAL(list->out, "  anomalies: ");
         if (list->colour)
-            g_string_append(list->out, SGR_MAGENTA);
+            textbuf_append_str(list->out, SGR_MAGENTA);
     } else {
-        g_string_append(list->out, ", ");
+        TEXTBUF_LITERAL(list->out, ", ");
     }
     list->any = TRUE;
-    g_string_append(list->out, name);
+    textbuf_append_str(list->out, name);
     if (detail) {
-        g_string_append(list->out, " (allowed: ");
-        g_string_append(list->out, detail);
+        TEXTBUF_LITERAL(list->out, " (allowed: ");
+        textbuf_append_str(list->out, detail);
         g_string_append_c(list->out, ')');
     }
 }
@@ -205,7 +206,7 @@ append_anomalies(GString *out, const reply_event *ev, gboolean colour)
     reply_event_foreach_anomaly(ev, add_name, &list);
     if (list.any) {
         if (colour)
-            g_string_append(out, SGR_RESET);
+            textbuf_append_str(out, SGR_RESET);
         g_string_append_c(out, '\n');
     }
 }
@@ -216,30 +217,30 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour)
     const sr_reply *r = ev->reply;
 
     if (colour)
-        g_string_append(out, SGR_BOLD);
+        textbuf_append_str(out, SGR_BOLD);
     append_time(out, ev->time_us);
-    g_string_append(out, "  flow ");
+    TEXTBUF_LITERAL(out, "  flow ");
     decimal_append(out, ev->flow_id);
-    g_string_append(out, "  client ");
-    g_string_append(out, ev->client);
-    g_string_append(out, " -> server ");
-    g_string_append(out, ev->server);
+    TEXTBUF_LITERAL(out, "  client ");
+    textbuf_append_str(out, ev->client);
+    TEXTBUF_LITERAL(out, " -> server ");
+    textbuf_append_str(out, ev->server);
     if (colour)
-        g_string_append(out, SGR_RESET);
-    g_string_append(out, "  offset ");
+        textbuf_append_str(out, SGR_RESET);
+    TEXTBUF_LITERAL(out, "  offset ");
     decimal_append(out, r->offset);
     if (ev->command) {
         /* An empty command line has the empty name: quoted, so it is seen. */
-        g_string_append(out, "  answers ");
-        g_string_append(out, ev->command[0] ? ev->command : "\"\"");
+        TEXTBUF_LITERAL(out, "  answers ");
+        textbuf_append_str(out, ev->command[0] ? ev->command : "\"\"");
         if (ev->latency_us >= 0) {
-            g_string_append(out, " in ");
+            TEXTBUF_LITERAL(out, " in ");
             latency_append_ms(out, ev->latency_us);
-            g_string_append(out, " ms");
+            TEXTBUF_LITERAL(out, " ms");
         }
     }
     if (!r->complete)
-        g_string_append(out, "  (incomplete)");
+        TEXTBUF_LITERAL(out, "  (incomplete)");
     g_string_append_c(out, '\n');
     append_code(out, ev, colour);
     append_enhanced(out, r);
