@@ -213,6 +213,18 @@ sr_client_init(sr_client *c, sr_command_func func, gpointer user_data)
 }
 
 void
+sr_client_reset(sr_client *c)
+{
+    sr_client kept = *c;
+
+    *c = (sr_client){ 0 };
+    c->func = kept.func;
+    c->user_data = kept.user_data;
+    c->framer = kept.framer;
+    sr_line_framer_reset(&c->framer);
+}
+
+void
 sr_client_clear(sr_client *c)
 {
     sr_line_framer_clear(&c->framer);

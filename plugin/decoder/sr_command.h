@@ -82,6 +82,8 @@ typedef struct {
 
 void sr_client_init(sr_client *c, sr_command_func func, gpointer user_data);
 void sr_client_clear(sr_client *c);
+/* As after sr_client_init() with the same arguments; its memory is kept. */
+void sr_client_reset(sr_client *c);
 void sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us, guint64 frame);
 /* MISSING client bytes were lost; reading goes on at the next line.  Read
  * as commands, a first line of no known verb is named "<partial>" as after

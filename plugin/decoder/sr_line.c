@@ -14,6 +14,19 @@ sr_line_framer_init(sr_line_framer *f, gsize cap, sr_line_func func, gpointer us
 }
 
 void
+sr_line_framer_reset(sr_line_framer *f)
+{
+    sr_line_framer kept = *f;
+
+    *f = (sr_line_framer){ 0 };
+    f->cap = kept.cap;
+    f->buf = kept.buf;
+    f->func = kept.func;
+    f->user_data = kept.user_data;
+    g_byte_array_set_size(f->buf, 0);
+}
+
+void
 sr_line_framer_clear(sr_line_framer *f)
 {
     if (f->buf)

@@ -53,6 +53,8 @@ typedef struct {
 
 void sr_line_framer_init(sr_line_framer *f, gsize cap, sr_line_func func, gpointer user_data);
 void sr_line_framer_clear(sr_line_framer *f);
+/* As after sr_line_framer_init(), with its buffer kept for reuse. */
+void sr_line_framer_reset(sr_line_framer *f);
 void sr_line_framer_feed(sr_line_framer *f, const guint8 *data, gsize len);
 /* Like sr_line_framer_feed but stops after the first line it ends, so the
  * caller can change how it reads what follows; returns the bytes used. */

@@ -260,6 +260,26 @@ sr_parser_init(sr_parser *p, const sr_config *cfg, sr_reply_func func, gpointer 
 }
 
 void
+sr_parser_reset(sr_parser *p)
+{
+    sr_parser kept = *p;
+
+    *p = (sr_parser){ 0 };
+    p->config = kept.config;
+    p->func = kept.func;
+    p->user_data = kept.user_data;
+    p->reply.lines = kept.reply.lines;
+    p->reply.anomalies = kept.reply.anomalies;
+    p->reply.data = kept.reply.data;
+    g_array_set_size(p->reply.lines, 0);
+    g_array_set_size(p->reply.anomalies, 0);
+    g_byte_array_set_size(p->reply.data, 0);
+    p->reply.enhanced_line = -1;
+    p->framer = kept.framer;
+    sr_line_framer_reset(&p->framer);
+}
+
+void
 sr_parser_clear(sr_parser *p)
 {
     sr_line_framer_clear(&p->framer);

@@ -83,6 +83,8 @@ void sr_config_init(sr_config *cfg);
  * replies end (see sr_parser_pending_offset). */
 void sr_parser_init(sr_parser *p, const sr_config *cfg, sr_reply_func func, gpointer user_data);
 void sr_parser_clear(sr_parser *p);
+/* As after sr_parser_init() with the same arguments; its memory is kept. */
+void sr_parser_reset(sr_parser *p);
 void sr_parser_feed(sr_parser *p, const guint8 *data, gsize len);
 /* MISSING bytes were lost: the open reply is handed over incomplete and the
  * parser resynchronises at the next reply line. */

@@ -335,6 +335,27 @@ sr_session_init(sr_session *s, const sr_config *cfg, const sr_session_callbacks 
 }
 
 void
+sr_session_reset(sr_session *s, gpointer user_data)
+{
+    sr_session kept;
+
+    g_queue_clear_full(&s->pending, g_free);
+    kept = *s;
+    *s = (sr_session){ 0 };
+    s->cb = kept.cb;
+    s->user_data = user_data;
+    g_queue_init(&s->pending);
+    s->client = kept.client;
+    sr_client_reset(&s->client);
+    s->server = kept.server;
+    sr_parser_reset(&s->server);
+    s->exchange.anomalies = kept.exchange.anomalies;
+    g_array_set_size(s->exchange.anomalies, 0);
+    s->capabilities.list = kept.capabilities.list;
+    g_array_set_size(s->capabilities.list, 0);
+}
+
+void
 sr_session_clear(sr_session *s)
 {
     sr_client_clear(&s->client);

@@ -91,6 +91,10 @@ typedef struct {
 void sr_session_init(sr_session *s, const sr_config *cfg, const sr_session_callbacks *cb,
                      gpointer user_data);
 void sr_session_clear(sr_session *s);
+/* As after sr_session_init() with the same configuration and callbacks,
+ * now for USER_DATA; its memory is kept, so a program that sees many short
+ * sessions can reuse one instead of freeing it and making another. */
+void sr_session_reset(sr_session *s, gpointer user_data);
 
 /* Client-to-server bytes, in order; FRAME is the caller's packet id. */
 void sr_session_client(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame);

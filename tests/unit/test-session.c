@@ -673,6 +673,59 @@ test_split_invariant(void)
     g_string_free(bytes, TRUE);
 }
 
+/* A conversation that ends in the middle of everything. */
+static void
+leave_in_a_mess(fixture *f)
+{
+    server(f, "220 mx ESMTP\r\n", 0);
+    client(f, "EHLO c\r\n", 10);
+    server(f, "250-mx\r\n250-PIPELINING\r\n250-SIZE 99\r\n250 ENHANCEDSTATUSCODES\r\n", 20);
+    client(f, "MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n", 30);
+    server(f, "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n", 40);
+    client(f, "Subject: x\r\n\r\nbody line\r\n.", 50);   /* mid-body, a dot pending */
+    sr_session_server_gap(&f->s, 17);
+    server(f, "250-partial\r\n250-", 60);                  /* a reply left open */
+    client(f, "RSET\r\nNOOP", 70);                          /* a command line left open */
+}
+
+/* A reused session answers as a new one would, whatever the last left. */
+static void
+test_reset(void)
+{
+    static const char *const conversation[] = {
+        "S", "220 other ESMTP\r\n",
+        "C", "HELO x\r\n",
+        "S", "250 other\r\n",
+        "C", "MAIL FROM:<x@y>\r\n",
+        "S", "550 5.7.1 no\r\n",
+        "C", "QUIT\r\n",
+        "S", "221 bye\r\n",
+    };
+    fixture fresh, reused;
+    GString *out;
+
+    setup(&fresh);
+    setup(&reused);
+    leave_in_a_mess(&reused);
+    out = g_string_new(NULL);
+    sr_session_reset(&reused.s, out);
+    for (gsize i = 0; i < G_N_ELEMENTS(conversation); i += 2) {
+        void (*feed)(fixture *, const char *, gint64) = conversation[i][0] == 'S' ? server : client;
+
+        feed(&fresh, conversation[i + 1], 1000 + (gint64)i);
+        feed(&reused, conversation[i + 1], 1000 + (gint64)i);
+    }
+    sr_session_finish(&fresh.s);
+    sr_session_finish(&reused.s);
+    g_assert_cmpstr(out->str, ==,
+                    "<greeting> 220\nHELO 250 2us\nMAIL 550 2us !enhanced-not-advertised\n"
+                    "QUIT 221 2us\n");
+    g_assert_cmpstr(out->str, ==, fresh.out->str);
+    g_string_free(out, TRUE);
+    teardown(&fresh);
+    teardown(&reused);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -704,5 +757,6 @@ main(int argc, char **argv)
     g_test_add_func("/session/body-end", test_body_end);
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
+    g_test_add_func("/session/reset", test_reset);
     return g_test_run();
 }
