@@ -517,6 +517,44 @@ def two_flows(outdir):
     ])
 
 
+def other_traffic(outdir):
+    """A session among what the default filter turns away or lets past:
+    ARP, UDP, ICMP, TCP on port 80, and both fragments of a datagram to
+    port 25.  Only the session's replies come out, and the summary's counts
+    must be those of libpcap running the filter on every packet."""
+    cap = Capture()
+    s = Session(cap)
+    web_c, web_s = Endpoint("192.0.2.10", 41001, 7000), Endpoint("192.0.2.80", 80, 9000)
+
+    def raw_ip(proto, payload, frag=0):
+        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 7, frag, 64, proto, 0,
+                          ip_bytes("192.0.2.10"), ip_bytes("192.0.2.25"))
+        hdr = hdr[:10] + struct.pack("!H", checksum(hdr)) + hdr[12:]
+        return hdr + payload
+
+    def add(frame):
+        cap.time += 0.001
+        cap.packets.append((T0 + cap.time, frame))
+
+    add(b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x06" + bytes(28))   # ARP
+    s.handshake()
+    add(ethernet(raw_ip(17, struct.pack("!HHHH", 5353, 53, 12, 0) + b"dns!"), False))
+    s.reply(GREETING)
+    cap.tcp(web_c, web_s, PSH | ACK, b"GET / HTTP/1.1\r\n\r\n")
+    add(ethernet(raw_ip(1, b"\x08\x00\xf7\xff\x00\x00\x00\x00"), False))   # ICMP echo
+    # A TCP segment to port 25 in two fragments: the first carries the
+    # ports (and passes the filter), the second does not.
+    seg = tcp_header(ip_bytes("192.0.2.10"), ip_bytes("192.0.2.25"), 41002, 25, 1, 0,
+                     PSH | ACK, b"NOOP\r\n" * 4) + b"NOOP\r\n" * 4
+    add(ethernet(raw_ip(6, seg[:24], frag=0x2000), False))
+    add(ethernet(raw_ip(6, seg[24:], frag=3), False))
+    for cmd, rep in SESSION:
+        s.command(cmd)
+        s.reply(rep)
+    s.close()
+    write(outdir, "other-traffic", cap, session_expected(0))
+
+
 def bad_inputs(outdir):
     cap = Capture(LINKTYPE_IEEE802_11, raw)
     full_session(cap)
@@ -552,6 +590,7 @@ def main():
     escapes(outdir)
     many_verbs(outdir)
     two_flows(outdir)
+    other_traffic(outdir)
     bad_inputs(outdir)
 
 
