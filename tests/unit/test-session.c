@@ -415,6 +415,30 @@ test_reply_begun_before_command(void)
     teardown(&f);
 }
 
+/* A gap inside the final line of a multiline reply: the line said it was
+ * the last, so nothing of the reply can follow, and the next reply, with
+ * the same code, answers its own command, not the cut one's. */
+static void
+test_gap_in_final_line(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "EHLO c\r\n", 10);
+    server(&f, "250-hi\r\n250-PIPELINING\r\n250 SIZE 10", 11);
+    sr_session_server_gap(&f.s, 5);
+    server(&f, "00\r\n", 12);
+    client(&f, "MAIL FROM:<a@example.test>\r\n", 20);
+    server(&f, "250 2.1.0 Ok\r\n", 21);
+    client(&f, "QUIT\r\n", 30);
+    server(&f, "221 2.0.0 Bye\r\n", 31);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nEHLO 250 1us [PIPELINING:PIPELINING|]\n"
+                                    "MAIL 250 1us\nQUIT 221 1us\n");
+    teardown(&f);
+}
+
 /* The rest of a cut reply never came: the cut part was all of the answer,
  * so its command is not reported unanswered as well. */
 static void
@@ -745,6 +769,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/gap-inside-reply", test_gap_inside_reply);
     g_test_add_func("/session/gap-in-greeting", test_gap_in_greeting);
     g_test_add_func("/session/gap-ate-end-of-reply", test_gap_ate_end_of_reply);
+    g_test_add_func("/session/gap-in-final-line", test_gap_in_final_line);
     g_test_add_func("/session/client-resync", test_client_resync);
     g_test_add_func("/session/reply-begun-before-command", test_reply_begun_before_command);
     g_test_add_func("/session/gap-cut-last-reply", test_gap_cut_last_reply);
