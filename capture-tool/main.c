@@ -225,7 +225,7 @@ read_loop(input *in, flow_table *flows, const guint8 *server_ports, run_state *s
             }
             break;
         }
-        status = packet_parse(in->linktype, data, hdr->caplen, &pkt);
+        status = packet_parse(in->linktype, data, hdr->caplen, hdr->len, &pkt);
         if (!input_keep(in, hdr, data, status == PACKET_TCP
                         && (server_ports[pkt.sport] || server_ports[pkt.dport])))
             continue;
