@@ -72,6 +72,8 @@ install_signals(void)
     /* No SA_RESTART: a blocked read returns so the loop sees the flag. */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A reader that goes away (| head) is an EPIPE from write, not a kill. */
+    signal(SIGPIPE, SIG_IGN);
 }
 
 static int
@@ -134,7 +136,7 @@ on_reply(const reply_event *ev, gpointer user_data)
     if (!st->quiet)
         output_reply(st->out, ev);
     st->emitted++;
-    if (st->limit && st->emitted >= st->limit)
+    if ((st->limit && st->emitted >= st->limit) || output_error(st->out))
         st->done = TRUE;
 }
 
@@ -303,6 +305,11 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
         output_summary(st.out, &st.sum);
     /* Every reply is out before an error is told. */
     output_flush(st.out);
+    if (output_error(st.out) && output_error(st.out) != EPIPE) {
+        g_free(error_message);
+        error_message = g_strdup_printf("standard output: %s", g_strerror(output_error(st.out)));
+        code = EXIT_INPUT;
+    }
     if (error_message)
         code = fail(code, error_message);
     g_free(error_message);
