@@ -73,7 +73,7 @@ def check_case(tool, name, small, rss):
         text_out = os.path.join(tmp, "out.txt")
         rc, err, secs, peak = run(tool, path, ["--json", "--summary"], json_out)
         check("%s: exit 0, nothing on stderr" % name, rc == 0 and err == b"", (rc, err))
-        trc, terr, tsecs, tpeak = run(tool, path, ["--color", "never"], text_out)
+        trc, terr, tsecs, tpeak = run(tool, path, ["--color", "never", "--summary"], text_out)
         check("%s: text: exit 0, nothing on stderr" % name, trc == 0 and terr == b"",
               (trc, terr))
         with open(json_out, "rb") as f:

@@ -359,15 +359,19 @@ def case_bogus_headers(path, small):
 
 
 def case_escapes(path, small):
-    """Reply text with ANSI escape sequences, C1 controls, DEL and NULs."""
+    """Reply text with ANSI escape sequences, C1 controls, DEL and NULs, and
+    a client verb with them too (the text output and summary name it)."""
     cap, w, h = start(path)
     h.reply(b"220 \x1b[2J\x1b[H\x1b]0;pwned\x07 hostile\x00ESMTP\r\n")
     w.step(3)
     h.command(b"EHLO x\r\n")
     h.reply(b"250-\x1b[31mred\x1b[0m\r\n250-C1 \xc2\x9b6n and \x9b6n\x7f\r\n"
             b"250 \x00\x00\x08\x08\x08X-\x1bP+q\x1b\\\r\n")
+    h.command(b"\x1b[2J\x00\x9b\r\n")
+    h.reply(b"500 5.5.2 what\r\n")
     finish(cap, w, h)
-    return {"hostile": [["<greeting>", 220], ["EHLO", 250], ["QUIT", 221]],
+    return {"hostile": [["<greeting>", 220], ["EHLO", 250], ["?[2J??", 500],
+                        ["QUIT", 221]],
             # one of each kind a line: ESC in the greeting; ESC, DEL,
             # backspace in three lines of the EHLO reply
             "anomalies": {"control-byte": 4, "nul-byte": 2}}
