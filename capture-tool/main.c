@@ -72,8 +72,6 @@ install_signals(void)
     /* No SA_RESTART: a blocked read returns so the loop sees the flag. */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    /* A reader that goes away (| head) is an EPIPE from write, not a kill. */
-    signal(SIGPIPE, SIG_IGN);
 }
 
 static int
@@ -320,6 +318,22 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     return code;
 }
 
+/* --version and -D write to stdout themselves: a failed write is an error
+ * there too (EPIPE aside: the reader has what it wanted). */
+static int
+stdout_done(void)
+{
+    int code;
+    gchar *message;
+
+    if (fflush(stdout) == 0 || errno == EPIPE)
+        return EXIT_OK;
+    message = g_strdup_printf("standard output: %s", g_strerror(errno));
+    code = fail(EXIT_INPUT, message);
+    g_free(message);
+    return code;
+}
+
 /* What the parsed options ask for; returns the exit code. */
 static int
 dispatch(const options *opt)
@@ -332,11 +346,11 @@ dispatch(const options *opt)
 
     if (opt->version) {
         printf("smtpreply %s\n%s\n", SMTPREPLY_VERSION, pcap_lib_version());
-        return EXIT_OK;
+        return stdout_done();
     }
     if (opt->list_interfaces) {
         if (input_list_interfaces(stdout, &error))
-            return EXIT_OK;
+            return stdout_done();
         code = fail(error->code, error->message);
         g_error_free(error);
         return code;
@@ -407,6 +421,8 @@ main(int argc, char **argv)
     GError *error = NULL;
     int code;
 
+    /* A reader that goes away (| head) is an EPIPE from write, not a kill. */
+    signal(SIGPIPE, SIG_IGN);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_option_context_set_summary(ctx,
         "Decodes SMTP replies (RFC 5321 4.2) from a capture file or a live interface.\n"

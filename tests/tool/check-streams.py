@@ -77,6 +77,13 @@ with tempfile.TemporaryDirectory() as tmp:
         check(name + ": exit 2", p.returncode == 2, "exit %d" % p.returncode)
         check(name + ": one stderr line", p.stderr ==
               b"smtpreply: standard output: No space left on device\n", repr(p.stderr))
+    p = subprocess.run([TOOL, "--version"], stdout=open("/dev/full", "wb"),
+                       stderr=subprocess.PIPE, timeout=60)
+    check("--version to a full disk: exit 2, one line", p.returncode == 2 and p.stderr ==
+          b"smtpreply: standard output: No space left on device\n", (p.returncode, p.stderr))
+    p = shell('"$0" --version | true; echo "rc=${PIPESTATUS[0]}"', TOOL)
+    check("--version to a reader gone: exit 0, quiet", p.stdout.strip() == b"rc=0"
+          and p.stderr == b"", (p.stdout, p.stderr))
     p = shell('"$0" -r "$1" >&-; echo "rc=$?"', TOOL, big)
     check("stdout closed: exit 2", p.stdout.strip() == b"rc=2", repr(p.stdout))
     check("stdout closed: one stderr line",
