@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,11 @@ _spec.loader.exec_module(ma)
 # README's Limits table gives the figures measured and the worst case.
 RSS_LIMIT_MIB = 64
 # Raw control bytes: C0 but LF, DEL, and C1 written as UTF-8.
+# Output allowed of one run: far more than any case needs (20 MB), far less
+# than a tool that repeats itself can write (before capabilities were
+# capped, the million-line reply gave 19 GB of JSON).  Past it the tool is
+# killed by SIGXFSZ and the case fails, rather than the disk filling.
+OUTPUT_LIMIT = 256 * 1024 * 1024
 RAW_CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
 
 RESULTS = []
@@ -42,6 +48,10 @@ def check(name, cond, detail=""):
                             "" if cond else "  # " + str(detail)[:500]))
 
 
+def limit_output():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+
+
 def run(tool, path, args, out_path):
     """Runs the tool with stdout to OUT_PATH: exit code, stderr, seconds,
     peak RSS in KiB (from wait4, in the peak-rss helper)."""
@@ -49,7 +59,7 @@ def run(tool, path, args, out_path):
     result = out_path + ".rss"
     with open(out_path, "wb") as out:
         p = subprocess.run([PEAK_RSS, result, tool, "-r", path, *args], stdout=out,
-                           stderr=subprocess.PIPE, timeout=600)
+                           stderr=subprocess.PIPE, timeout=600, preexec_fn=limit_output)
     with open(result) as f:
         peak = int(f.read())
     return p.returncode, p.stderr, time.monotonic() - t0, peak
@@ -76,6 +86,8 @@ def check_case(tool, name, small, rss):
         trc, terr, tsecs, tpeak = run(tool, path, ["--color", "never", "--summary"], text_out)
         check("%s: text: exit 0, nothing on stderr" % name, trc == 0 and terr == b"",
               (trc, terr))
+        if rc != 0 or trc != 0:
+            return   # what it wrote is cut: nothing more to check
         with open(json_out, "rb") as f:
             objs = [json.loads(l) for l in f]
         with open(text_out, "rb") as f:

@@ -28,7 +28,7 @@ CODES = [e["code"] for e in mc.session_expected(0)]
 def check(name, cond, detail=""):
     RESULTS.append(cond)
     print("%s %d - %s%s" % ("ok" if cond else "not ok", len(RESULTS), name,
-                            "" if cond else "  # " + detail))
+                            "" if cond else "  # " + str(detail)))
 
 
 def sessions_capture(n):
