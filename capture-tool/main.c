@@ -134,7 +134,7 @@ on_reply(const reply_event *ev, gpointer user_data)
     if (!st->quiet)
         output_reply(st->out, ev);
     st->emitted++;
-    if (st->limit && st->emitted >= st->limit)
+    if ((st->limit && st->emitted >= st->limit) || output_error(st->out))
         st->done = TRUE;
 }
 
@@ -225,7 +225,7 @@ read_loop(input *in, flow_table *flows, const guint8 *server_ports, run_state *s
             }
             break;
         }
-        status = packet_parse(in->linktype, data, hdr->caplen, &pkt);
+        status = packet_parse(in->linktype, data, hdr->caplen, hdr->len, &pkt);
         if (!input_keep(in, hdr, data, status == PACKET_TCP
                         && (server_ports[pkt.sport] || server_ports[pkt.dport])))
             continue;
@@ -303,6 +303,11 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
         output_summary(st.out, &st.sum);
     /* Every reply is out before an error is told. */
     output_flush(st.out);
+    if (output_error(st.out) && output_error(st.out) != EPIPE) {
+        g_free(error_message);
+        error_message = g_strdup_printf("standard output: %s", g_strerror(output_error(st.out)));
+        code = EXIT_INPUT;
+    }
     if (error_message)
         code = fail(code, error_message);
     g_free(error_message);
@@ -310,6 +315,22 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     summary_clear(&st.sum);
     output_free(st.out);
     input_close(&in);
+    return code;
+}
+
+/* --version and -D write to stdout themselves: a failed write is an error
+ * there too (EPIPE aside: the reader has what it wanted). */
+static int
+stdout_done(void)
+{
+    int code;
+    gchar *message;
+
+    if (fflush(stdout) == 0 || errno == EPIPE)
+        return EXIT_OK;
+    message = g_strdup_printf("standard output: %s", g_strerror(errno));
+    code = fail(EXIT_INPUT, message);
+    g_free(message);
     return code;
 }
 
@@ -325,11 +346,11 @@ dispatch(const options *opt)
 
     if (opt->version) {
         printf("smtpreply %s\n%s\n", SMTPREPLY_VERSION, pcap_lib_version());
-        return EXIT_OK;
+        return stdout_done();
     }
     if (opt->list_interfaces) {
         if (input_list_interfaces(stdout, &error))
-            return EXIT_OK;
+            return stdout_done();
         code = fail(error->code, error->message);
         g_error_free(error);
         return code;
@@ -400,6 +421,8 @@ main(int argc, char **argv)
     GError *error = NULL;
     int code;
 
+    /* A reader that goes away (| head) is an EPIPE from write, not a kill. */
+    signal(SIGPIPE, SIG_IGN);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_option_context_set_summary(ctx,
         "Decodes SMTP replies (RFC 5321 4.2) from a capture file or a live interface.\n"

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "output.h"
 
+#include <errno.h>
+
 struct output {
     output_format format;
     FILE         *stream;
     gboolean      colour;
     gboolean      flush;
     GString      *buf;
+    int           error;   /* errno of the first failed write; then nothing more is written */
 };
 
 output *
@@ -28,10 +31,21 @@ output_new(output_format format, FILE *stream, gboolean colour, gboolean flush)
 void
 output_flush(output *o)
 {
-    if (o->buf->len)
-        fwrite(o->buf->str, 1, o->buf->len, o->stream);
+    /* A reader that went away (EPIPE: SIGPIPE is ignored) or a full disk:
+     * what is not written is dropped, so memory does not grow with it. */
+    if (!o->error) {
+        errno = 0;
+        if ((o->buf->len && fwrite(o->buf->str, 1, o->buf->len, o->stream) < o->buf->len)
+                || fflush(o->stream) != 0)
+            o->error = errno ? errno : EIO;
+    }
     g_string_truncate(o->buf, 0);
-    fflush(o->stream);
+}
+
+int
+output_error(const output *o)
+{
+    return o->error;
 }
 
 static void

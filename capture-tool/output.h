@@ -27,6 +27,9 @@ void output_reply(output *o, const reply_event *ev);
 void output_summary(output *o, const summary *s);
 /* Writes out the replies held back (see output.c) and flushes the stream. */
 void output_flush(output *o);
+/* The errno of the first write to the stream that failed (EPIPE: the
+ * reader went away), else 0.  After it nothing more is written. */
+int output_error(const output *o);
 void output_free(output *o);
 
 void output_text_reply(GString *out, const reply_event *ev, gboolean colour);

@@ -26,7 +26,8 @@
 /* A bounded view of the captured bytes: every read goes through it. */
 typedef struct {
     const guint8 *data;
-    gsize         len;
+    gsize         len;    /* captured */
+    gsize         wire;   /* on the wire, at least len: what a header may claim */
 } span;
 
 static gboolean
@@ -51,7 +52,7 @@ be32(const span *s, gsize off)
 static span
 tail(const span *s, gsize off)
 {
-    span t = { s->data + off, s->len - off };
+    span t = { s->data + off, s->len - off, s->wire - off };
 
     return t;
 }
@@ -95,8 +96,10 @@ parse_ipv4(span s, packet_tcp *out)
     total = be16(&s, 2);
     /* Segmentation offload hands the capture a zero length: trust the capture. */
     if (total == 0)
-        total = s.len;
-    if (ihl < 20 || total < ihl)
+        total = s.wire;
+    /* A length past what was on the wire is a lie, not a snapshot cut:
+     * trusted, it would make the missing bytes a gap in the stream. */
+    if (ihl < 20 || total < ihl || total > s.wire)
         return PACKET_MALFORMED;
     if (!has(&s, 0, ihl))
         return PACKET_SHORT;
@@ -125,8 +128,10 @@ parse_ipv6(span s, packet_tcp *out)
         return PACKET_MALFORMED;
     wire = be16(&s, 4);
     if (wire == 0)   /* a jumbogram, or offload: trust the capture */
-        wire = s.len - 40;
+        wire = s.wire - 40;
     wire += 40;
+    if (wire > s.wire)   /* see parse_ipv4 */
+        return PACKET_MALFORMED;
     next = s.data[6];
     for (guint n = 0; next != IPPROTO_TCP_; n++) {
         gsize hlen;
@@ -254,9 +259,11 @@ packet_linktype_supported(int linktype)
 }
 
 packet_status
-packet_parse(int linktype, const guint8 *data, gsize caplen, packet_tcp *out)
+packet_parse(int linktype, const guint8 *data, gsize caplen, gsize wirelen, packet_tcp *out)
 {
-    span s = { data, caplen };
+    /* A record claiming fewer bytes on the wire than it holds is damaged:
+     * what it holds is what was there. */
+    span s = { data, caplen, MAX(caplen, wirelen) };
 
     memset(out, 0, sizeof *out);
     switch (linktype) {

@@ -41,8 +41,11 @@ typedef struct {
 /* Whether packet_parse() understands LINKTYPE (a pcap DLT_ value). */
 gboolean packet_linktype_supported(int linktype);
 
-/* DATA holds CAPLEN captured bytes of a frame of link type LINKTYPE. */
-packet_status packet_parse(int linktype, const guint8 *data, gsize caplen, packet_tcp *out);
+/* DATA holds CAPLEN captured bytes of a frame of WIRELEN bytes (pcap's
+ * caplen and len) of link type LINKTYPE.  An IP length past WIRELEN is
+ * malformed; one past CAPLEN only, a snapshot cut (payload_wire). */
+packet_status packet_parse(int linktype, const guint8 *data, gsize caplen, gsize wirelen,
+                           packet_tcp *out);
 
 /* "192.0.2.1:25" or "[2001:db8::1]:25" into BUF. */
 void packet_format_endpoint(guint family, const guint8 *addr, guint16 port,

@@ -402,7 +402,15 @@ sr_reply_enhanced(const sr_reply *reply)
 gboolean
 sr_reply_was_cut(const sr_reply *reply)
 {
+    const sr_reply_line *last = reply->lines->len
+        ? &g_array_index(reply->lines, sr_reply_line, reply->lines->len - 1) : NULL;
+
     if (reply->complete)
+        return FALSE;
+    /* A gap inside the final line ("250 SIZE 10" then the gap): the line
+     * said it was the last, so no rest can follow, and the next reply with
+     * the same code answers a command of its own. */
+    if (last && last->valid && last->separator == ' ')
         return FALSE;
     for (guint i = 0; i < reply->anomalies->len; i++) {
         const sr_anomaly *a = &g_array_index(reply->anomalies, sr_anomaly, i);

@@ -111,8 +111,8 @@ const guint8 *sr_reply_line_text(const sr_reply *reply, guint i, gsize *len);
 const sr_enhanced *sr_reply_enhanced(const sr_reply *reply);
 gboolean sr_reply_has_anomaly(const sr_reply *reply, sr_anomaly_kind kind);
 /* Whether the reply is the first part of one whose rest may follow: cut by
- * a gap (not merely after one: then the gap is at its start), or at the
- * line or byte cap. */
+ * a gap (not merely after one: then the gap is at its start, nor inside
+ * its final line: then nothing follows), or at the line or byte cap. */
 gboolean sr_reply_was_cut(const sr_reply *reply);
 
 #endif /* SR_REPLY_H */

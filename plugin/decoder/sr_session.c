@@ -72,7 +72,10 @@ read_capabilities(sr_session *s, const sr_reply *reply)
         caps->size = 0;
     }
     s->capabilities_cut = sr_reply_was_cut(reply);
-    for (guint i = rest_of_cut ? 0 : 1; i < reply->lines->len; i++) {
+    /* The rest of a cut reply adds to the list: a server that never ends
+     * its EHLO reply must not make it grow without end. */
+    for (guint i = rest_of_cut ? 0 : 1;
+         i < reply->lines->len && caps->list->len < SR_MAX_CAPABILITIES; i++) {
         sr_capability cap = { .kind = SR_CAP_OTHER, .line = i };
         gsize len, kw = 0, rest;
         const guint8 *text = sr_reply_line_text(reply, i, &len);

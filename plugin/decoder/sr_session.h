@@ -15,6 +15,7 @@
 #define SR_CAP_KEYWORD_MAX 31
 #define SR_CAP_PARAMS_MAX  255
 #define SR_MAX_PENDING     1000   /* commands awaiting replies, at most */
+#define SR_MAX_CAPABILITIES 100   /* kept of one EHLO reply, the first offered */
 
 typedef enum {
     SR_CAP_SIZE,

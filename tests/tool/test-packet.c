@@ -109,7 +109,7 @@ assert_tcp(const frame *f, int linktype, guint family)
 {
     packet_tcp p;
 
-    g_assert_cmpint(packet_parse(linktype, f->b, f->len, &p), ==, PACKET_TCP);
+    g_assert_cmpint(packet_parse(linktype, f->b, f->len, f->len, &p), ==, PACKET_TCP);
     g_assert_cmpuint(p.family, ==, family);
     g_assert_cmpuint(p.sport, ==, 1025);
     g_assert_cmpuint(p.dport, ==, 25);
@@ -210,7 +210,7 @@ test_ipv6_extension_headers(void)
      * (the test header's bytes 2-3 are 0x0104: offset 32, so a fragment). */
     f.len = 0;
     put_ipv6(&f, frag_first, 1);
-    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, &p), ==, PACKET_FRAGMENT);
+    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, f.len, &p), ==, PACKET_FRAGMENT);
 }
 
 static void
@@ -221,16 +221,16 @@ test_not_tcp(void)
 
     put_ether(&f, NULL, 0, 0x0806);   /* ARP */
     put32(&f, 0);
-    g_assert_cmpint(packet_parse(DLT_EN10MB, f.b, f.len, &p), ==, PACKET_OTHER);
+    g_assert_cmpint(packet_parse(DLT_EN10MB, f.b, f.len, f.len, &p), ==, PACKET_OTHER);
     f.len = 0;
     put_ipv4(&f, 0);
     f.b[9] = 17;                      /* UDP */
-    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, &p), ==, PACKET_OTHER);
+    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, f.len, &p), ==, PACKET_OTHER);
     f.len = 0;
     put_ipv4(&f, 0x2000);             /* more fragments */
-    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, &p), ==, PACKET_FRAGMENT);
+    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, f.len, &p), ==, PACKET_FRAGMENT);
     g_assert_false(packet_linktype_supported(DLT_IEEE802_11));
-    g_assert_cmpint(packet_parse(DLT_IEEE802_11, f.b, f.len, &p), ==, PACKET_OTHER);
+    g_assert_cmpint(packet_parse(DLT_IEEE802_11, f.b, f.len, f.len, &p), ==, PACKET_OTHER);
 }
 
 static void
@@ -242,12 +242,12 @@ test_snaplen(void)
     put_ether(&f, NULL, 0, 0x0800);
     put_ipv4(&f, 0);
     /* Cut 3 bytes into the payload: parsed, with 3 of 8 bytes captured. */
-    g_assert_cmpint(packet_parse(DLT_EN10MB, f.b, 14 + 40 + 3, &p), ==, PACKET_TCP);
+    g_assert_cmpint(packet_parse(DLT_EN10MB, f.b, 14 + 40 + 3, f.len, &p), ==, PACKET_TCP);
     g_assert_cmpuint(p.payload_len, ==, 3);
     g_assert_cmpuint(p.payload_wire, ==, PAYLOAD_LEN);
     /* Every shorter cut, down to nothing: no read past the end, and short. */
     for (gsize n = 0; n < 14 + 40; n++)
-        g_assert_cmpint(packet_parse(DLT_EN10MB, f.b, n, &p), ==, PACKET_SHORT);
+        g_assert_cmpint(packet_parse(DLT_EN10MB, f.b, n, f.len, &p), ==, PACKET_SHORT);
 }
 
 static void
@@ -258,12 +258,43 @@ test_malformed(void)
 
     put_ipv4(&f, 0);
     f.b[0] = 0x44;                    /* IHL 16 bytes */
-    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, &p), ==, PACKET_MALFORMED);
+    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, f.len, &p), ==, PACKET_MALFORMED);
     f.b[0] = 0x45;
     f.b[20 + 12] = 0x40;              /* TCP data offset 16 bytes */
-    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, &p), ==, PACKET_MALFORMED);
+    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, f.len, &p), ==, PACKET_MALFORMED);
     f.b[20 + 12] = 0xf0;              /* 60 bytes: more than the segment */
-    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, &p), ==, PACKET_MALFORMED);
+    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, f.len, &p), ==, PACKET_MALFORMED);
+}
+
+/* An IP length past the frame on the wire is damage, not a snapshot cut:
+ * trusted, its missing bytes would be a gap in the stream. */
+static void
+test_length_past_wire(void)
+{
+    static const guint8 no_ext[1];
+    frame f = { .len = 0 };
+    packet_tcp p;
+
+    put_ether(&f, NULL, 0, 0x0800);
+    put_ipv4(&f, 0);
+    f.b[14 + 3] += 100;               /* IPv4 total length 100 past the frame */
+    g_assert_cmpint(packet_parse(DLT_EN10MB, f.b, f.len, f.len, &p), ==, PACKET_MALFORMED);
+    /* Cut by the snapshot length, with the same wire length: still a lie. */
+    g_assert_cmpint(packet_parse(DLT_EN10MB, f.b, 14 + 40, f.len, &p), ==, PACKET_MALFORMED);
+    /* The same length on a frame that was that long: a snapshot cut. */
+    g_assert_cmpint(packet_parse(DLT_EN10MB, f.b, f.len, f.len + 100, &p), ==, PACKET_TCP);
+    g_assert_cmpuint(p.payload_len, ==, PAYLOAD_LEN);
+    g_assert_cmpuint(p.payload_wire, ==, PAYLOAD_LEN + 100);
+
+    f.len = 0;
+    put_ipv6(&f, no_ext, 0);
+    f.b[5] += 1;                      /* IPv6 payload length one past the packet */
+    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, f.len, &p), ==, PACKET_MALFORMED);
+    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, f.len + 1, &p), ==, PACKET_TCP);
+    /* A record whose wire length is below its captured length: what it
+     * holds was there. */
+    f.b[5] -= 1;
+    g_assert_cmpint(packet_parse(DLT_RAW, f.b, f.len, 10, &p), ==, PACKET_TCP);
 }
 
 static void
@@ -280,7 +311,7 @@ test_every_cut_is_safe(void)
     /* ASan catches any read past N; each cut parses to some status. */
     for (gsize n = 0; n <= f.len; n++) {
         guint8 *copy = g_memdup2(f.b, n ? n : 1);
-        packet_status s = packet_parse(DLT_EN10MB, copy, n, &p);
+        packet_status s = packet_parse(DLT_EN10MB, copy, n, f.len, &p);
 
         g_assert_cmpint(s, <=, PACKET_SHORT);
         if (s == PACKET_TCP)
@@ -322,6 +353,7 @@ main(int argc, char **argv)
     g_test_add_func("/packet/not-tcp", test_not_tcp);
     g_test_add_func("/packet/snaplen", test_snaplen);
     g_test_add_func("/packet/malformed", test_malformed);
+    g_test_add_func("/packet/length-past-wire", test_length_past_wire);
     g_test_add_func("/packet/every-cut", test_every_cut_is_safe);
     g_test_add_func("/packet/endpoint", test_endpoint);
     return g_test_run();

@@ -415,6 +415,30 @@ test_reply_begun_before_command(void)
     teardown(&f);
 }
 
+/* A gap inside the final line of a multiline reply: the line said it was
+ * the last, so nothing of the reply can follow, and the next reply, with
+ * the same code, answers its own command, not the cut one's. */
+static void
+test_gap_in_final_line(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "EHLO c\r\n", 10);
+    server(&f, "250-hi\r\n250-PIPELINING\r\n250 SIZE 10", 11);
+    sr_session_server_gap(&f.s, 5);
+    server(&f, "00\r\n", 12);
+    client(&f, "MAIL FROM:<a@example.test>\r\n", 20);
+    server(&f, "250 2.1.0 Ok\r\n", 21);
+    client(&f, "QUIT\r\n", 30);
+    server(&f, "221 2.0.0 Bye\r\n", 31);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nEHLO 250 1us [PIPELINING:PIPELINING|]\n"
+                                    "MAIL 250 1us\nQUIT 221 1us\n");
+    teardown(&f);
+}
+
 /* The rest of a cut reply never came: the cut part was all of the answer,
  * so its command is not reported unanswered as well. */
 static void
@@ -523,6 +547,43 @@ test_reply_cut_at_cap(void)
                     "EHLO 250 1us [PIPELINING:PIPELINING|] [SIZE:SIZE|100] "
                     "[ENHANCEDSTATUSCODES:ENHANCEDSTATUSCODES|] [8BITMIME:8BITMIME|] size=100\n"
                     "NOOP 250 1us\n");
+    sr_session_clear(&s);
+    g_string_free(out, TRUE);
+}
+
+/* An EHLO reply that never ends, cut at the line cap again and again:
+ * its capabilities stop at SR_MAX_CAPABILITIES, the first ones offered. */
+static void
+test_capabilities_capped(void)
+{
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered };
+    GString *out = g_string_new(NULL);
+    guint last = 0, most = 0;
+    sr_config cfg;
+    sr_session s;
+
+    sr_config_init(&cfg);
+    cfg.max_lines = 7;
+    sr_session_init(&s, &cfg, &cb, out);
+    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_client(&s, (const guint8 *)"EHLO c\r\n", 8, 10, 10);
+    sr_session_server(&s, (const guint8 *)"250-hi\r\n", 8, 11);
+    for (guint i = 0; i < 10 * SR_MAX_CAPABILITIES; i++) {
+        char line[32];
+        gsize n = (gsize)g_snprintf(line, sizeof line, "250-X-CAP%u\r\n", i);
+
+        sr_session_server(&s, (const guint8 *)line, n, 12);
+        if (s.capabilities.list->len) {
+            last = (guint)s.capabilities.list->len;
+            most = MAX(most, last);
+        }
+    }
+    sr_session_server(&s, (const guint8 *)"250 END\r\n", 9, 13);
+    g_assert_cmpuint(most, ==, SR_MAX_CAPABILITIES);
+    g_assert_cmpuint(s.capabilities.list->len, ==, SR_MAX_CAPABILITIES);
+    g_assert_cmpstr(g_array_index(s.capabilities.list, sr_capability, 0).keyword, ==, "X-CAP0");
+    g_assert_cmpstr(g_array_index(s.capabilities.list, sr_capability,
+                                  SR_MAX_CAPABILITIES - 1).keyword, ==, "X-CAP99");
     sr_session_clear(&s);
     g_string_free(out, TRUE);
 }
@@ -745,6 +806,8 @@ main(int argc, char **argv)
     g_test_add_func("/session/gap-inside-reply", test_gap_inside_reply);
     g_test_add_func("/session/gap-in-greeting", test_gap_in_greeting);
     g_test_add_func("/session/gap-ate-end-of-reply", test_gap_ate_end_of_reply);
+    g_test_add_func("/session/gap-in-final-line", test_gap_in_final_line);
+    g_test_add_func("/session/capabilities-capped", test_capabilities_capped);
     g_test_add_func("/session/client-resync", test_client_resync);
     g_test_add_func("/session/reply-begun-before-command", test_reply_begun_before_command);
     g_test_add_func("/session/gap-cut-last-reply", test_gap_cut_last_reply);
