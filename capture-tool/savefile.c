@@ -157,9 +157,14 @@ savefile_next(savefile *sf, const struct pcap_pkthdr **hdr, const guint8 **data)
         return PCAP_ERROR;
     avail = sf->end - sf->pos;
     if (avail < RECORD_HEADER + (gsize)caplen) {
+        /* libpcap reads a record longer than the snapshot length in two
+         * steps, the bytes it keeps first, and names the one cut short. */
+        guint32 wanted = caplen > sf->snapshot && avail - RECORD_HEADER < sf->snapshot
+            ? sf->snapshot : caplen;
+
         g_snprintf(sf->error, sizeof sf->error,
                    "truncated dump file; tried to read %u captured bytes, only got %" G_GSIZE_FORMAT,
-                   caplen, avail - RECORD_HEADER);
+                   wanted, avail - RECORD_HEADER);
         return PCAP_ERROR;
     }
     rec = sf->buf + sf->pos;   /* fill() may have moved it */
