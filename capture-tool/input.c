@@ -38,10 +38,44 @@ check_linktype(input *in, GError **error)
     return FALSE;
 }
 
+/* Hands FP to libpcap, which closes it with the capture; standard input
+ * aside, FP is closed here on failure.  CLASSIC: a classic pcap file whose
+ * records savefile.c reads once libpcap has read its header. */
+static gboolean
+open_stream(input *in, FILE *fp, gboolean classic, gboolean swapped, gboolean nanoseconds,
+            GError **error)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+
+    in->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    if (!in->pcap) {
+        if (in->size == 0)
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: empty file, not a capture",
+                        in->name);
+        else
+            g_set_error(error, INPUT_ERROR, EXIT_INPUT,
+                        "%s: not a pcap or pcapng capture (%s)", in->name, errbuf);
+        if (fp != stdin)
+            fclose(fp);
+        return FALSE;
+    }
+    if (!check_linktype(in, error))
+        return FALSE;
+    if (classic) {
+        long header_end = ftell(fp);
+
+        if (header_end > 0) {
+            in->records = g_new(savefile, 1);
+            savefile_init(in->records, fileno(fp), (guint64)header_end, swapped, nanoseconds,
+                          (guint32)pcap_snapshot(in->pcap), in->linktype);
+        }
+    }
+    return TRUE;
+}
+
 gboolean
 input_open_file(input *in, const char *path, GError **error)
 {
-    char errbuf[PCAP_ERRBUF_SIZE] = "";
     struct stat st;
     gboolean classic = FALSE, swapped = FALSE, nanoseconds = FALSE;
     FILE *fp;
@@ -82,30 +116,16 @@ input_open_file(input *in, const char *path, GError **error)
         if (fp == stdin)
             in->buffer = NULL;
     }
-    in->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
-    if (!in->pcap) {
-        if (in->size == 0)
-            g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: empty file, not a capture",
-                        in->name);
-        else
-            g_set_error(error, INPUT_ERROR, EXIT_INPUT,
-                        "%s: not a pcap or pcapng capture (%s)", in->name, errbuf);
-        if (fp != stdin)
-            fclose(fp);
-        return FALSE;
-    }
-    if (!check_linktype(in, error))
-        return FALSE;
-    if (classic) {
-        long header_end = ftell(fp);
+    return open_stream(in, fp, classic, swapped, nanoseconds, error);
+}
 
-        if (header_end > 0) {
-            in->records = g_new(savefile, 1);
-            savefile_init(in->records, fileno(fp), (guint64)header_end, swapped, nanoseconds,
-                          (guint32)pcap_snapshot(in->pcap), in->linktype);
-        }
-    }
-    return TRUE;
+gboolean
+input_open_stream(input *in, FILE *fp, const char *name, GError **error)
+{
+    memset(in, 0, sizeof *in);
+    in->size = -1;
+    in->name = g_strdup(name);
+    return open_stream(in, fp, FALSE, FALSE, FALSE, error);
 }
 
 int

@@ -43,7 +43,12 @@ typedef struct {
     struct bpf_program program;
 } input;
 
+/* PATH "-": standard input. */
 gboolean input_open_file(input *in, const char *path, GError **error);
+/* A capture already open as FP (a pipe, memory), read by libpcap; NAME
+ * stands for it in messages.  FP is the input's from here on: closed by
+ * input_close(), or at once if it is no capture. */
+gboolean input_open_stream(input *in, FILE *fp, const char *name, GError **error);
 gboolean input_open_live(input *in, const char *iface, gboolean promiscuous, GError **error);
 /* FILTER NULL: the default, built from PORTS, a BPF port expression such
  * as "port 25 or portrange 2525-2530". */

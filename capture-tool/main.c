@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * smtpreply: decodes SMTP replies from a capture file or a live interface.
- * This file holds the command line, the read loop and the exit codes.
+ * This file holds the command line and the exit codes; run.c the read loop.
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,7 +15,7 @@
 #include "flows.h"
 #include "input.h"
 #include "output.h"
-#include "packet.h"
+#include "run.h"
 #include "summary.h"
 
 #define PROGRESS_AFTER_US   (1 * G_USEC_PER_SEC)   /* short reads show none */
@@ -43,16 +43,6 @@ typedef struct {
     gboolean version;
     gchar  **filter_words;
 } options;
-
-/* What the read loop and the reply callback share. */
-typedef struct {
-    output  *out;
-    summary  sum;
-    guint64  limit;      /* -c: stop after this many replies; 0 none */
-    guint64  emitted;
-    gboolean quiet;
-    gboolean done;       /* -c reached: later replies are not shown or counted */
-} run_state;
 
 static void
 on_signal(int sig)
@@ -123,21 +113,6 @@ parse_ports(const char *list, guint8 *table, GString *bpf, GError **error)
     return ok;
 }
 
-static void
-on_reply(const reply_event *ev, gpointer user_data)
-{
-    run_state *st = user_data;
-
-    if (st->done)
-        return;
-    summary_reply(&st->sum, ev);
-    if (!st->quiet)
-        output_reply(st->out, ev);
-    st->emitted++;
-    if ((st->limit && st->emitted >= st->limit) || output_error(st->out))
-        st->done = TRUE;
-}
-
 static gboolean
 use_colour(const char *when, GError **error)
 {
@@ -156,19 +131,19 @@ use_colour(const char *when, GError **error)
 
 /* Shows how far a long file read has come, on a terminal only. */
 typedef struct {
-    gboolean enabled;
     gint64   start;
     gint64   last;
     gboolean shown;
 } progress;
 
 static void
-progress_update(progress *pr, const input *in, guint64 packets)
+progress_update(const input *in, guint64 packets, gpointer user_data)
 {
+    progress *pr = user_data;
     gint64 now;
     double done;
 
-    if (!pr->enabled || (packets & PROGRESS_CHECK_MASK) != 0)
+    if ((packets & PROGRESS_CHECK_MASK) != 0)
         return;
     now = g_get_monotonic_time();
     if (now - pr->start < PROGRESS_AFTER_US || now - pr->last < PROGRESS_EVERY_US)
@@ -191,55 +166,6 @@ progress_clear(progress *pr)
     pr->shown = FALSE;
 }
 
-/* Reads until the end, a signal, -c or an error; returns the exit code. */
-static int
-read_loop(input *in, flow_table *flows, const guint8 *server_ports, run_state *st,
-          gboolean show_progress, gchar **error_message)
-{
-    progress pr = { show_progress, g_get_monotonic_time(), 0, FALSE };
-    int code = EXIT_OK;
-
-    while (!stop_requested && !st->done) {
-        const struct pcap_pkthdr *hdr;
-        const guint8 *data;
-        packet_tcp pkt;
-        packet_status status;
-        int rc = input_next(in, &hdr, &data);
-
-        if (rc == 0) {        /* live: nothing yet */
-            input_wait(in);
-            continue;
-        }
-        if (rc == PCAP_ERROR_BREAK)   /* end of the file */
-            break;
-        if (rc < 0 && stop_requested)   /* a read cut short by Ctrl-C */
-            break;
-        if (rc < 0) {
-            if (in->live) {
-                *error_message = g_strdup_printf("%s: %s", in->name, input_read_error(in));
-                code = EXIT_INPUT;
-            } else {
-                *error_message = g_strdup_printf("%s: capture cut or damaged part-way (%s)",
-                                                 in->name, input_read_error(in));
-                code = EXIT_TRUNCATED;
-            }
-            break;
-        }
-        status = packet_parse(in->linktype, data, hdr->caplen, hdr->len, &pkt);
-        if (!input_keep(in, hdr, data, status == PACKET_TCP
-                        && (server_ports[pkt.sport] || server_ports[pkt.dport])))
-            continue;
-        summary_packet(&st->sum, status, hdr->caplen, hdr->len);
-        if (status == PACKET_TCP)
-            flow_table_packet(flows, &pkt,
-                              (gint64)hdr->ts.tv_sec * G_USEC_PER_SEC + hdr->ts.tv_usec,
-                              st->sum.packets);
-        progress_update(&pr, in, st->sum.packets);
-    }
-    progress_clear(&pr);
-    return code;
-}
-
 static int
 run(const options *opt, const guint8 *port_table, const char *port_expr, gboolean colour)
 {
@@ -248,6 +174,7 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     gchar *error_message = NULL;
     flow_config cfg;
     flow_table *flows;
+    progress pr = { 0, 0, FALSE };
     run_state st;
     input in;
     int code;
@@ -274,6 +201,11 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     summary_init(&st.sum);
     st.limit = (guint64)MAX(opt->count, 0);
     st.quiet = opt->quiet;
+    st.stop = &stop_requested;
+    if (!in.live && !opt->quiet && isatty(STDERR_FILENO)) {
+        st.progress = progress_update;
+        st.progress_data = &pr;
+    }
     st.out = output_new(opt->json ? OUTPUT_JSON : OUTPUT_TEXT, stdout, colour, in.live);
     flow_config_init(&cfg, port_table);
     if (opt->max_flows > 0)
@@ -282,11 +214,12 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
         cfg.limits.max_queued = cfg.command_limits.max_queued = (gsize)opt->flow_buffer;
     if (opt->idle_timeout > 0)
         cfg.idle_timeout_us = opt->idle_timeout * G_USEC_PER_SEC;
-    flows = flow_table_new(&cfg, on_reply, &st);
+    flows = flow_table_new(&cfg, run_reply, &st);
 
     install_signals();
-    code = read_loop(&in, flows, port_table, &st, !in.live && !opt->quiet && isatty(STDERR_FILENO),
-                     &error_message);
+    pr.start = g_get_monotonic_time();
+    code = run_input(&in, flows, port_table, &st, &error_message);
+    progress_clear(&pr);
     flow_table_finish(flows);
     st.sum.flows = *flow_table_stats(flows);
     st.sum.interrupted = stop_requested != 0;

@@ -15,13 +15,25 @@
 gboolean
 savefile_is_classic(int fd, gboolean *swapped, gboolean *nanoseconds)
 {
+    guint8 head[8];
     guint32 magic;
+    guint16 major, minor;
 
-    if (pread(fd, &magic, sizeof magic, 0) != (ssize_t)sizeof magic)
+    if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head)
         return FALSE;
+    memcpy(&magic, head, 4);
+    memcpy(&major, head + 4, 2);
+    memcpy(&minor, head + 6, 2);
     *swapped = magic == GUINT32_SWAP_LE_BE(MAGIC_MICRO) || magic == GUINT32_SWAP_LE_BE(MAGIC_NANO);
     *nanoseconds = magic == MAGIC_NANO || magic == GUINT32_SWAP_LE_BE(MAGIC_NANO);
-    return *swapped || magic == MAGIC_MICRO || magic == MAGIC_NANO;
+    if (*swapped) {
+        major = GUINT16_SWAP_LE_BE(major);
+        minor = GUINT16_SWAP_LE_BE(minor);
+    }
+    /* Version 2.4 only, written since 1998: before 2.3 the two lengths
+     * stand the other way round, and in 2.3 (and DG/UX's 543.0) libpcap
+     * guesses which way; such files are left to libpcap. */
+    return (*swapped || magic == MAGIC_MICRO || magic == MAGIC_NANO) && major == 2 && minor == 4;
 }
 
 void
@@ -37,6 +49,7 @@ savefile_init(savefile *sf, int fd, guint64 offset, gboolean swapped,
     sf->max_caplen = MAX_CAPLEN;
     /* As libpcap adjusts a header's snapshot length. */
     sf->snapshot = snaplen == 0 || snaplen > MAX_CAPLEN ? MAX_CAPLEN : snaplen;
+    sf->file_snapshot = snaplen;
     /* A whole block behind a record that straddles the last one. */
     sf->size = SAVEFILE_BLOCK + RECORD_HEADER + MAX_CAPLEN;
     sf->buf = g_malloc(sf->size);
@@ -95,11 +108,23 @@ field(const savefile *sf, const guint8 *p)
     return sf->swapped ? GUINT32_SWAP_LE_BE(v) : v;
 }
 
+/* A time field as libpcap reads it: signed in our byte order, unsigned
+ * when it swaps the bytes; so a second past 2038 (or a damaged fraction)
+ * is the same from both readers. */
+static gint64
+time_field(const savefile *sf, const guint8 *p)
+{
+    guint32 v = field(sf, p);
+
+    return sf->swapped ? (gint64)v : (gint64)(gint32)v;
+}
+
 int
 savefile_next(savefile *sf, const struct pcap_pkthdr **hdr, const guint8 **data)
 {
     const guint8 *rec;
-    guint32 caplen, frac;
+    guint32 caplen;
+    gint64 frac;
     gsize avail;
 
     if (!fill(sf, RECORD_HEADER))
@@ -116,23 +141,35 @@ savefile_next(savefile *sf, const struct pcap_pkthdr **hdr, const guint8 **data)
     rec = sf->buf + sf->pos;
     caplen = field(sf, rec + 8);
     if (caplen > sf->max_caplen) {
-        g_snprintf(sf->error, sizeof sf->error,
-                   "invalid packet capture length %u, bigger than snaplen of %u",
-                   caplen, sf->snapshot);
+        /* libpcap names the file's snapshot length if the record passes
+         * it too, else its own maximum. */
+        if (caplen > sf->file_snapshot)
+            g_snprintf(sf->error, sizeof sf->error,
+                       "invalid packet capture length %u, bigger than snaplen of %u",
+                       caplen, sf->file_snapshot);
+        else
+            g_snprintf(sf->error, sizeof sf->error,
+                       "invalid packet capture length %u, bigger than maximum of %u",
+                       caplen, sf->max_caplen);
         return PCAP_ERROR;
     }
     if (!fill(sf, RECORD_HEADER + (gsize)caplen))
         return PCAP_ERROR;
     avail = sf->end - sf->pos;
     if (avail < RECORD_HEADER + (gsize)caplen) {
+        /* libpcap reads a record longer than the snapshot length in two
+         * steps, the bytes it keeps first, and names the one cut short. */
+        guint32 wanted = caplen > sf->snapshot && avail - RECORD_HEADER < sf->snapshot
+            ? sf->snapshot : caplen;
+
         g_snprintf(sf->error, sizeof sf->error,
                    "truncated dump file; tried to read %u captured bytes, only got %" G_GSIZE_FORMAT,
-                   caplen, avail - RECORD_HEADER);
+                   wanted, avail - RECORD_HEADER);
         return PCAP_ERROR;
     }
     rec = sf->buf + sf->pos;   /* fill() may have moved it */
-    frac = field(sf, rec + 4);
-    sf->hdr.ts.tv_sec = field(sf, rec);
+    frac = time_field(sf, rec + 4);
+    sf->hdr.ts.tv_sec = time_field(sf, rec);
     sf->hdr.ts.tv_usec = sf->nanoseconds ? frac / 1000 : frac;
     /* Longer than the file's snapshot length: libpcap keeps that much. */
     sf->hdr.caplen = MIN(caplen, sf->snapshot);

@@ -24,14 +24,15 @@ typedef struct {
     gboolean           swapped;    /* the file's byte order is not ours */
     gboolean           nanoseconds;
     guint32            snapshot;   /* longest record kept, as libpcap decides it */
+    guint32            file_snapshot; /* libpcap's, unclamped: its messages name it */
     guint32            max_caplen; /* longer is damage */
     struct pcap_pkthdr hdr;
     char               error[PCAP_ERRBUF_SIZE];
 } savefile;
 
 /* Whether FD is a classic pcap file whose records this reads: the magic
- * numbers of microsecond and nanosecond files, in either byte order.
- * Looks without moving the file offset. */
+ * numbers of microsecond and nanosecond files, in either byte order, of
+ * version 2.4.  Looks without moving the file offset. */
 gboolean savefile_is_classic(int fd, gboolean *swapped, gboolean *nanoseconds);
 
 /* Reads FD's records from OFFSET, the end of the file header, which

@@ -146,6 +146,24 @@ test_swapped_nanoseconds(void)
     g_assert_cmpuint(compare(&w, NULL), ==, 2);
 }
 
+/* Time fields past 2^31 (a second after 2038, a damaged fraction): libpcap
+ * reads them as signed, unless it swaps their bytes; savefile.c must read
+ * them alike, or a file read from a pipe and the same file named would
+ * give other times. */
+static void
+test_time_fields_signed(void)
+{
+    pcap_writer w;
+
+    writer_init(&w, FALSE, 0xa1b2c3d4, 65535);
+    record(&w, 0x9d000000u, 5, 60, 60, 60);
+    record(&w, 1700000000, 0x80000001u, 60, 60, 60);
+    g_assert_cmpuint(compare(&w, NULL), ==, 2);
+    writer_init(&w, TRUE, 0xa1b23c4d, 65535);
+    record(&w, 0xfffffff0u, 0xfffffc17u, 60, 60, 60);
+    g_assert_cmpuint(compare(&w, NULL), ==, 1);
+}
+
 /* A record longer than the file's snapshot length keeps that much. */
 static void
 test_longer_than_snapshot(void)
@@ -176,16 +194,29 @@ test_across_blocks(void)
     g_assert_cmpuint(compare(&w, NULL), ==, n + 1);
 }
 
+/* libpcap names the file's snapshot length if the record is longer than
+ * that too, else its own maximum. */
 static void
 test_capture_length_too_big(void)
 {
-    pcap_writer w;
+    static const struct {
+        guint32     snaplen, caplen;
+        const char *error;
+    } cases[] = {
+        { 65535, 262145, "invalid packet capture length 262145, bigger than snaplen of 65535" },
+        { 1000000, 262145, "invalid packet capture length 262145, bigger than maximum of 262144" },
+        { 1000000, 1000001,
+          "invalid packet capture length 1000001, bigger than snaplen of 1000000" },
+    };
 
-    writer_init(&w, FALSE, 0xa1b2c3d4, 65535);
-    record(&w, 1, 0, 60, 60, 60);
-    record(&w, 2, 0, 262145, 262145, 100);
-    g_assert_cmpuint(compare(&w, "invalid packet capture length 262145, bigger than "
-                                 "snaplen of 65535"), ==, 1);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        pcap_writer w;
+
+        writer_init(&w, FALSE, 0xa1b2c3d4, cases[i].snaplen);
+        record(&w, 1, 0, 60, 60, 60);
+        record(&w, 2, 0, cases[i].caplen, cases[i].caplen, 100);
+        g_assert_cmpuint(compare(&w, cases[i].error), ==, 1);
+    }
 }
 
 static void
@@ -201,16 +232,59 @@ test_cut_in_record_header(void)
                                  "only got 8"), ==, 1);
 }
 
+/* A record longer than the snapshot length is read in two steps by
+ * libpcap, the kept bytes then the rest: its message names the step that
+ * fell short. */
 static void
 test_cut_in_packet(void)
 {
-    pcap_writer w;
+    static const struct {
+        guint32     snaplen, caplen;
+        gsize       fill;
+        const char *error;
+    } cases[] = {
+        { 65535, 1514, 700, "truncated dump file; tried to read 1514 captured bytes, only got 700" },
+        { 64, 100, 50, "truncated dump file; tried to read 64 captured bytes, only got 50" },
+        { 64, 100, 80, "truncated dump file; tried to read 100 captured bytes, only got 80" },
+    };
 
-    writer_init(&w, FALSE, 0xa1b2c3d4, 65535);
-    record(&w, 1, 0, 60, 60, 60);
-    record(&w, 2, 0, 1514, 1514, 700);
-    g_assert_cmpuint(compare(&w, "truncated dump file; tried to read 1514 captured bytes, "
-                                 "only got 700"), ==, 1);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        pcap_writer w;
+
+        writer_init(&w, FALSE, 0xa1b2c3d4, cases[i].snaplen);
+        record(&w, 1, 0, 60, 60, 60);
+        record(&w, 2, 0, cases[i].caplen, cases[i].caplen, cases[i].fill);
+        g_assert_cmpuint(compare(&w, cases[i].error), ==, 1);
+    }
+}
+
+/* Versions before 2.4 may hold the two lengths the other way round:
+ * savefile.c leaves them to libpcap. */
+static void
+test_old_versions_not_classic(void)
+{
+    static const guint8 versions[][4] = { { 2, 0, 0, 0 }, { 2, 0, 3, 0 }, { 0x1f, 2, 0, 0 } };
+    gboolean swapped, nanoseconds;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(versions); i++) {
+        gchar *path = NULL;
+        int fd = g_file_open_tmp("savefile-XXXXXX.pcap", &path, NULL);
+        guint8 head[24] = { 0xd4, 0xc3, 0xb2, 0xa1 };
+
+        memcpy(head + 4, versions[i], 4);
+        g_assert_cmpint(fd, >=, 0);
+        g_assert_true(write(fd, head, sizeof head) == (ssize_t)sizeof head);
+        g_assert_false(savefile_is_classic(fd, &swapped, &nanoseconds));
+        head[4] = 2;
+        head[5] = 0;
+        head[6] = 4;
+        head[7] = 0;
+        g_assert_true(pwrite(fd, head, sizeof head, 0) == (ssize_t)sizeof head);
+        g_assert_true(savefile_is_classic(fd, &swapped, &nanoseconds));
+        close(fd);
+        g_unlink(path);
+        g_free(path);
+    }
 }
 
 static void
@@ -235,11 +309,13 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/savefile/plain", test_plain);
     g_test_add_func("/savefile/swapped-nanoseconds", test_swapped_nanoseconds);
+    g_test_add_func("/savefile/time-fields-signed", test_time_fields_signed);
     g_test_add_func("/savefile/longer-than-snapshot", test_longer_than_snapshot);
     g_test_add_func("/savefile/across-blocks", test_across_blocks);
     g_test_add_func("/savefile/capture-length-too-big", test_capture_length_too_big);
     g_test_add_func("/savefile/cut-in-record-header", test_cut_in_record_header);
     g_test_add_func("/savefile/cut-in-packet", test_cut_in_packet);
+    g_test_add_func("/savefile/old-versions-not-classic", test_old_versions_not_classic);
     g_test_add_func("/savefile/not-classic", test_not_classic);
     return g_test_run();
 }

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "run.h"
+
+#include "packet.h"
+
+void
+run_reply(const reply_event *ev, gpointer user_data)
+{
+    run_state *st = user_data;
+
+    if (st->done)
+        return;
+    summary_reply(&st->sum, ev);
+    if (!st->quiet)
+        output_reply(st->out, ev);
+    st->emitted++;
+    /* -c reached, or the output failed: a reader that went away (EPIPE)
+     * or a full disk; run() tells which. */
+    if ((st->limit && st->emitted >= st->limit) || output_error(st->out))
+        st->done = TRUE;
+}
+
+static gboolean
+stopped(const run_state *st)
+{
+    return st->stop && *st->stop;
+}
+
+int
+run_input(input *in, flow_table *flows, const guint8 *server_ports, run_state *st,
+          gchar **error_message)
+{
+    int code = EXIT_OK;
+
+    while (!stopped(st) && !st->done) {
+        const struct pcap_pkthdr *hdr;
+        const guint8 *data;
+        packet_tcp pkt;
+        packet_status status;
+        int rc = input_next(in, &hdr, &data);
+
+        if (rc == 0) {        /* live: nothing yet */
+            input_wait(in);
+            continue;
+        }
+        if (rc == PCAP_ERROR_BREAK)   /* end of the file */
+            break;
+        if (rc < 0 && stopped(st))    /* a read cut short by Ctrl-C */
+            break;
+        if (rc < 0) {
+            if (in->live) {
+                *error_message = g_strdup_printf("%s: %s", in->name, input_read_error(in));
+                code = EXIT_INPUT;
+            } else {
+                *error_message = g_strdup_printf("%s: capture cut or damaged part-way (%s)",
+                                                 in->name, input_read_error(in));
+                code = EXIT_TRUNCATED;
+            }
+            break;
+        }
+        status = packet_parse(in->linktype, data, hdr->caplen, hdr->len, &pkt);
+        if (!input_keep(in, hdr, data, status == PACKET_TCP
+                        && (server_ports[pkt.sport] || server_ports[pkt.dport])))
+            continue;
+        summary_packet(&st->sum, status, hdr->caplen, hdr->len);
+        if (status == PACKET_TCP)
+            flow_table_packet(flows, &pkt,
+                              (gint64)hdr->ts.tv_sec * G_USEC_PER_SEC + hdr->ts.tv_usec,
+                              st->sum.packets);
+        if (st->progress)
+            st->progress(in, st->sum.packets, st->progress_data);
+    }
+    return code;
+}

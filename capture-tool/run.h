@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The read loop: packets from an input, through the packet parser and the
+ * filter, into the summary and the flow table, whose replies go to the
+ * output.  The tool and the fuzz-capture harness run this same loop.
+ */
+#ifndef RUN_H
+#define RUN_H
+
+#include <signal.h>
+
+#include <glib.h>
+
+#include "flows.h"
+#include "input.h"
+#include "output.h"
+#include "summary.h"
+
+/* Called after each packet counted, with the count so far. */
+typedef void (*run_progress_func)(const input *in, guint64 packets, gpointer user_data);
+
+/* What the read loop and the reply callback share. */
+typedef struct {
+    output  *out;
+    summary  sum;
+    guint64  limit;      /* -c: stop after this many replies; 0 none */
+    guint64  emitted;
+    gboolean quiet;
+    gboolean done;       /* -c reached: later replies are not shown or counted */
+    const volatile sig_atomic_t *stop;   /* set by a signal handler; NULL: never */
+    run_progress_func progress;          /* NULL: none */
+    gpointer          progress_data;
+} run_state;
+
+/* The flow table's reply callback; USER_DATA is the run_state. */
+void run_reply(const reply_event *ev, gpointer user_data);
+
+/* Reads until the end, a stop, -c or an error; returns the exit code and,
+ * on an error, its one-line message in ERROR_MESSAGE. */
+int run_input(input *in, flow_table *flows, const guint8 *server_ports, run_state *st,
+              gchar **error_message);
+
+#endif /* RUN_H */
