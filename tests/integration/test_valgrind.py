@@ -57,8 +57,8 @@ def allocated_by_us(error, source_dir):
 
 def describe(error):
     what = error.findtext("what") or error.findtext("xwhat/text") or ""
-    stack = ["    %s (%s:%s) %s" % (f["fn"] or "???", f["file"] or os.path.basename(f["obj"]),
-                                    f["line"], "" if f["file"] else "")
+    stack = ["    %s (%s%s)" % (f["fn"] or "???", f["file"] or os.path.basename(f["obj"]),
+                                ":" + f["line"] if f["line"] else "")
              for f in frames(error)[:16]]
     return "  %s: %s\n%s" % (error.findtext("kind"), what, "\n".join(stack))
 
