@@ -141,10 +141,16 @@ typedef struct {
     nstime_t       first_time;   /* when the reply at offset 0 began */
 } dissect_ctx;
 
+/*
+ * The value_string tables are made from the decoder's tables at registration
+ * and live as long as the dissector: in wmem_epan_scope(), which epan_cleanup()
+ * frees.  Not g_new: Wireshark unloads the plugin before exit, so the static
+ * hf array holding the only pointer goes with it and the memory is lost.
+ */
 static const value_string *
 build_digit_vals(const char *(*name)(guint), guint first, guint last)
 {
-    value_string *vals = g_new0(value_string, last - first + 2);
+    value_string *vals = wmem_alloc0_array(wmem_epan_scope(), value_string, last - first + 2);
     guint n = 0;
 
     for (guint d = first; d <= last; d++) {
@@ -162,7 +168,7 @@ build_code_vals(void)
 {
     gsize count;
     const sr_code_info *table = sr_code_table(&count);
-    value_string *vals = g_new0(value_string, count + 1);
+    value_string *vals = wmem_alloc0_array(wmem_epan_scope(), value_string, count + 1);
 
     for (gsize i = 0; i < count; i++) {
         vals[i].value = table[i].code;
@@ -864,7 +870,8 @@ register_anomaly_experts(expert_module_t *expert)
         ei_smtpreply_anomaly[k] = (expert_field)EI_INIT;
         ei[n] = (ei_register_info){
             &ei_smtpreply_anomaly[k],
-            { g_strdup_printf("smtpreply.anomaly.%s", info->name), groups[info->group],
+            { wmem_strdup_printf(wmem_epan_scope(), "smtpreply.anomaly.%s", info->name),
+              groups[info->group],
               severities[info->severity], info->description, EXPFILL },
         };
     }

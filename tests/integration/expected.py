@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Reads samples/expected/<capture>.jsonl (format: samples/expected/README.md)."""
+"""Finds the sample captures and reads samples/expected/<capture>.jsonl
+(format: samples/expected/README.md)."""
 import glob
 import json
 import os
@@ -8,6 +9,15 @@ import os
 def load(path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip() and not line.startswith("#")]
+
+
+def captures(samples_dir):
+    """Every capture in SAMPLES_DIR, expected file or not."""
+    found = sorted(glob.glob(os.path.join(samples_dir, "*.pcap"))
+                   + glob.glob(os.path.join(samples_dir, "*.pcapng")))
+    if len(found) < 10:
+        raise AssertionError("only %d captures in %s" % (len(found), samples_dir))
+    return found
 
 
 def pairs(samples_dir):

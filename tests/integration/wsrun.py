@@ -44,24 +44,46 @@ class Tshark:
             os.chmod(dest, 0o644)
         return dest
 
-    def run(self, args, plugin=True, check=True):
+    def folder(self, name, mode=0o755):
+        """A folder in the private one, open to the user nobody as MODE says."""
+        path = os.path.join(self.work, name)
+        os.makedirs(path, exist_ok=True)
+        os.chmod(path, mode)
+        return path
+
+    def environment(self, plugin=True, extra=None):
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": self.home,
             "LC_ALL": "C.UTF-8",
+            # No extcap is started: none is needed to read files, and under
+            # the sanitizers or valgrind they would only be slow or noisy.
+            "WIRESHARK_EXTCAP_DIR": self.folder("no-extcaps"),
         }
-        if plugin:
-            env["WIRESHARK_PLUGIN_DIR"] = self.plugins
-        else:
-            # An empty folder: no personal or test plugin is picked up.
-            empty = os.path.join(self.work, "no-plugins")
-            os.makedirs(empty, exist_ok=True)
-            os.chmod(empty, 0o755)
-            env["WIRESHARK_PLUGIN_DIR"] = empty
-        cmd = ["tshark"] + list(args)
+        # An empty folder: no personal or test plugin is picked up.
+        env["WIRESHARK_PLUGIN_DIR"] = self.plugins if plugin else self.folder("no-plugins")
+        # A plugin built with ASan + UBSan loads only into a tshark whose
+        # first libraries are their runtimes (CMake names them when
+        # SMTPREPLY_SANITIZE is on).  Wireshark itself leaks at exit, so
+        # leaks are valgrind's job (plugin-valgrind); errors stop tshark.
+        preload = os.environ.get("SMTPREPLY_TSHARK_PRELOAD")
+        if preload:
+            env["LD_PRELOAD"] = preload
+            env["ASAN_OPTIONS"] = "detect_leaks=0:halt_on_error=1:abort_on_error=1"
+            env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+        env.update(extra or {})
+        return env
+
+    def command(self, args, wrapper=()):
+        """tshark ARGS, under WRAPPER (valgrind, say), as nobody if root."""
+        cmd = list(wrapper) + ["tshark"] + list(args)
         if os.geteuid() == 0:
             cmd = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + cmd
-        proc = subprocess.run(cmd, env=env, cwd=self.work, capture_output=True)
+        return cmd
+
+    def run(self, args, plugin=True, check=True, wrapper=(), env=None, timeout=None):
+        proc = subprocess.run(self.command(args, wrapper), env=self.environment(plugin, env),
+                              cwd=self.work, capture_output=True, timeout=timeout)
         if check and proc.returncode != 0:
             raise AssertionError("tshark %s failed (%d): %s" % (
                 " ".join(args), proc.returncode, proc.stderr.decode(errors="replace")))
