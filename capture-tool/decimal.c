@@ -1,27 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "decimal.h"
 
+#include <string.h>
+
 #include "textbuf.h"
+
+/* "00" to "99": two digits per division. */
+static const char pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
 void
 decimal_append_padded(GString *out, guint64 n, guint width)
 {
-    char digits[20];
-    guint k = 0;
+    /* Written from the end of TEXT towards its start. */
+    char text[20];
+    char *p = text + sizeof text;
 
-    do {
-        digits[k++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    while (k < width && k < sizeof digits)
-        digits[k++] = '0';
-    {
-        char text[20];
+    while (n >= 100) {
+        guint r = (guint)(n % 100);
 
-        for (guint i = 0; i < k; i++)
-            text[i] = digits[k - 1 - i];
-        textbuf_append(out, text, k);
+        n /= 100;
+        p -= 2;
+        memcpy(p, pairs + 2 * r, 2);
     }
+    if (n >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * n, 2);
+    } else {
+        *--p = (char)('0' + n);
+    }
+    while ((guint)(text + sizeof text - p) < width && p > text)
+        *--p = '0';
+    textbuf_append(out, p, (gsize)(text + sizeof text - p));
 }
 
 void
@@ -30,8 +42,30 @@ decimal_append(GString *out, guint64 n)
     decimal_append_padded(out, n, 1);
 }
 
+static gboolean format_utc(char text[19], gint64 seconds);
+
 gboolean
 decimal_append_utc(GString *out, gint64 seconds)
+{
+    /* Replies come many to a second, in order: the last second's text is
+     * kept, and the calendar worked out only when the second changes. */
+    static gint64 cached_seconds;
+    static char cached[19];
+    static gboolean cached_valid;
+
+    if (!cached_valid || seconds != cached_seconds) {
+        if (!format_utc(cached, seconds))
+            return FALSE;
+        cached_seconds = seconds;
+        cached_valid = TRUE;
+    }
+    textbuf_append(out, cached, sizeof cached);
+    return TRUE;
+}
+
+/* Writes "YYYY-MM-DD HH:MM:SS" of SECONDS into TEXT. */
+static gboolean
+format_utc(char text[19], gint64 seconds)
 {
     /* Days since 0000-03-01, counted in 400-year eras of 146097 days: a
      * year then ends with February, and its leap day is its last day. */
@@ -54,16 +88,17 @@ decimal_append_utc(GString *out, gint64 seconds)
     year = yoe + era * 400 + (month <= 2);
     if (year < 1 || year > 9999)
         return FALSE;
-    decimal_append_padded(out, (guint64)year, 4);
-    g_string_append_c(out, '-');
-    decimal_append_padded(out, month, 2);
-    g_string_append_c(out, '-');
-    decimal_append_padded(out, day, 2);
-    g_string_append_c(out, ' ');
-    decimal_append_padded(out, (guint64)(rem / 3600), 2);
-    g_string_append_c(out, ':');
-    decimal_append_padded(out, (guint64)(rem / 60 % 60), 2);
-    g_string_append_c(out, ':');
-    decimal_append_padded(out, (guint64)(rem % 60), 2);
+    memcpy(text, pairs + 2 * (year / 100), 2);
+    memcpy(text + 2, pairs + 2 * (year % 100), 2);
+    text[4] = '-';
+    memcpy(text + 5, pairs + 2 * month, 2);
+    text[7] = '-';
+    memcpy(text + 8, pairs + 2 * day, 2);
+    text[10] = ' ';
+    memcpy(text + 11, pairs + 2 * (rem / 3600), 2);
+    text[13] = ':';
+    memcpy(text + 14, pairs + 2 * (rem / 60 % 60), 2);
+    text[16] = ':';
+    memcpy(text + 17, pairs + 2 * (rem % 60), 2);
     return TRUE;
 }

@@ -14,7 +14,8 @@ void decimal_append(GString *out, guint64 n);
 /* N in decimal with leading zeros to at least WIDTH digits ("%0*u"). */
 void decimal_append_padded(GString *out, guint64 n, guint width);
 /* "YYYY-MM-DD HH:MM:SS" of SECONDS since the epoch (UTC, proleptic
- * Gregorian calendar); FALSE, and nothing appended, out of years 1-9999. */
+ * Gregorian calendar); FALSE, and nothing appended, out of years 1-9999.
+ * Keeps the last second's text in static storage: one thread only. */
 gboolean decimal_append_utc(GString *out, gint64 seconds);
 
 #endif /* DECIMAL_H */

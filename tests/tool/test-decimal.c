@@ -7,8 +7,8 @@
 static void
 test_numbers(void)
 {
-    static const guint64 values[] = { 0, 1, 9, 10, 99, 100, 65535, 4294967295u,
-                                      G_MAXUINT64 };
+    static const guint64 values[] = { 0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345,
+                                      65535, 4294967295u, 99999999999u, G_MAXUINT64 };
     GString *out = g_string_new(NULL);
 
     for (gsize i = 0; i < G_N_ELEMENTS(values); i++) {
@@ -71,11 +71,41 @@ test_utc(void)
     g_string_free(out, TRUE);
 }
 
+/* The text of the last second is kept: repeats, a step back, and a
+ * refusal in between must each still give the right text. */
+static void
+test_utc_repeats(void)
+{
+    static const gint64 seconds[] = {
+        1700000000, 1700000000, 1700000001, 1700000000, 253402300800, 1700000000,
+        -62135596801, -62135596801, 0, 0, 1700000001,
+    };
+    GString *out = g_string_new(NULL);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(seconds); i++) {
+        GDateTime *dt = g_date_time_new_from_unix_utc(seconds[i]);
+
+        g_string_assign(out, "x");
+        g_assert_cmpint(decimal_append_utc(out, seconds[i]), ==, dt != NULL);
+        if (dt) {
+            gchar *want = g_date_time_format(dt, "x%Y-%m-%d %H:%M:%S");
+
+            g_assert_cmpstr(out->str, ==, want);
+            g_free(want);
+            g_date_time_unref(dt);
+        } else {
+            g_assert_cmpstr(out->str, ==, "x");
+        }
+    }
+    g_string_free(out, TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/decimal/numbers", test_numbers);
     g_test_add_func("/decimal/utc", test_utc);
+    g_test_add_func("/decimal/utc-repeats", test_utc_repeats);
     return g_test_run();
 }
