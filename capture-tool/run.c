@@ -20,6 +20,21 @@ run_reply(const reply_event *ev, gpointer user_data)
         st->done = TRUE;
 }
 
+gint64
+run_packet_time_us(const struct timeval *ts)
+{
+    const gint64 limit_s = RUN_TIME_LIMIT_US / G_USEC_PER_SEC;
+    gint64 sec = (gint64)ts->tv_sec, us;
+
+    if (sec >= limit_s)
+        return RUN_TIME_LIMIT_US;
+    if (sec <= -limit_s)
+        return -RUN_TIME_LIMIT_US;
+    /* A damaged file's tv_usec is what it says, up to 2^32 - 1. */
+    us = sec * G_USEC_PER_SEC + (gint64)ts->tv_usec;
+    return CLAMP(us, -RUN_TIME_LIMIT_US, RUN_TIME_LIMIT_US);
+}
+
 static gboolean
 stopped(const run_state *st)
 {
@@ -64,9 +79,7 @@ run_input(input *in, flow_table *flows, const guint8 *server_ports, run_state *s
             continue;
         summary_packet(&st->sum, status, hdr->caplen, hdr->len);
         if (status == PACKET_TCP)
-            flow_table_packet(flows, &pkt,
-                              (gint64)hdr->ts.tv_sec * G_USEC_PER_SEC + hdr->ts.tv_usec,
-                              st->sum.packets);
+            flow_table_packet(flows, &pkt, run_packet_time_us(&hdr->ts), st->sum.packets);
         if (st->progress)
             st->progress(in, st->sum.packets, st->progress_data);
     }

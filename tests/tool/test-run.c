@@ -230,6 +230,40 @@ test_truncated(void)
     g_bytes_unref(capture);
 }
 
+/* Packet times: exact within the limit, clamped beyond it, never
+ * overflowing (a pcapng file with if_tsresol 10^0 gives tv_sec past
+ * 2^63 / 10^6: fuzz-capture found it, corpus/capture/crash-huge-timestamp). */
+static void
+test_packet_time(void)
+{
+    static const struct {
+        gint64 sec, usec, want;
+    } cases[] = {
+        { 0, 0, 0 },
+        { 1700000000, 123456, G_GINT64_CONSTANT(1700000000123456) },
+        { -1, 999999, -1 },
+        { G_MININT32, 0, (gint64)G_MININT32 * G_USEC_PER_SEC },
+        { G_MAXUINT32, G_MAXUINT32, (gint64)G_MAXUINT32 * G_USEC_PER_SEC + G_MAXUINT32 },
+        { RUN_TIME_LIMIT_US / G_USEC_PER_SEC - 1, 999999,
+          RUN_TIME_LIMIT_US / G_USEC_PER_SEC * G_USEC_PER_SEC - 1 },
+        { RUN_TIME_LIMIT_US / G_USEC_PER_SEC - 1, G_MAXUINT32, RUN_TIME_LIMIT_US },
+        { RUN_TIME_LIMIT_US / G_USEC_PER_SEC, 0, RUN_TIME_LIMIT_US },
+        { G_GINT64_CONSTANT(1795455710372358298), 0, RUN_TIME_LIMIT_US },
+        { G_MAXINT64, 999999, RUN_TIME_LIMIT_US },
+        { -(RUN_TIME_LIMIT_US / G_USEC_PER_SEC), 0, -RUN_TIME_LIMIT_US },
+        { G_MININT64, 0, -RUN_TIME_LIMIT_US },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        struct timeval tv = { .tv_sec = (time_t)cases[i].sec,
+                              .tv_usec = (suseconds_t)cases[i].usec };
+
+        g_assert_cmpint(run_packet_time_us(&tv), ==, cases[i].want);
+    }
+    /* Two times within the limit never overflow when subtracted. */
+    g_assert_cmpint(RUN_TIME_LIMIT_US - -RUN_TIME_LIMIT_US, >, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -237,5 +271,6 @@ main(int argc, char **argv)
     g_test_add_func("/run/whole", test_whole);
     g_test_add_func("/run/count-limit", test_count_limit);
     g_test_add_func("/run/truncated", test_truncated);
+    g_test_add_func("/run/packet-time", test_packet_time);
     return g_test_run();
 }
