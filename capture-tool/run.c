@@ -23,16 +23,7 @@ run_reply(const reply_event *ev, gpointer user_data)
 gint64
 run_packet_time_us(const struct timeval *ts)
 {
-    const gint64 limit_s = RUN_TIME_LIMIT_US / G_USEC_PER_SEC;
-    gint64 sec = (gint64)ts->tv_sec, us;
-
-    if (sec >= limit_s)
-        return RUN_TIME_LIMIT_US;
-    if (sec <= -limit_s)
-        return -RUN_TIME_LIMIT_US;
-    /* A damaged file's tv_usec is what it says, up to 2^32 - 1. */
-    us = sec * G_USEC_PER_SEC + (gint64)ts->tv_usec;
-    return CLAMP(us, -RUN_TIME_LIMIT_US, RUN_TIME_LIMIT_US);
+    return sr_time_us((gint64)ts->tv_sec, (gint64)ts->tv_usec);
 }
 
 static gboolean

@@ -32,11 +32,7 @@ typedef struct {
     gpointer          progress_data;
 } run_state;
 
-/* A packet's time in microseconds since the epoch, clamped to
- * +-RUN_TIME_LIMIT_US (about 73,000 years): pcapng's 64-bit timestamps, in
- * a coarse resolution, give any tv_sec at all, and every later difference
- * of two times (idle timeouts, reply times) must not overflow. */
-#define RUN_TIME_LIMIT_US ((gint64)1 << 61)
+/* A packet's time as the decoder takes it: sr_time_us(), clamped. */
 gint64 run_packet_time_us(const struct timeval *ts);
 
 /* The flow table's reply callback; USER_DATA is the run_state. */

@@ -322,7 +322,7 @@ keep_records(packet_info *pinfo, smtpreply_conv *conv, guint32 key)
 static gint64
 nstime_to_us(const nstime_t *t)
 {
-    return (gint64)t->secs * 1000000 + t->nsecs / 1000;
+    return sr_time_us((gint64)t->secs, t->nsecs / 1000);
 }
 
 static guint

@@ -379,6 +379,21 @@ sr_session_client(sr_session *s, const guint8 *data, gsize len, gint64 time_us, 
         sr_client_feed(&s->client, data, len, time_us, frame);
 }
 
+gint64
+sr_time_us(gint64 sec, gint64 usec)
+{
+    const gint64 limit_s = SR_TIME_LIMIT_US / G_USEC_PER_SEC;
+    gint64 us;
+
+    if (sec >= limit_s)
+        return SR_TIME_LIMIT_US;
+    if (sec <= -limit_s)
+        return -SR_TIME_LIMIT_US;
+    usec = CLAMP(usec, -(gint64)G_MAXUINT32, (gint64)G_MAXUINT32);
+    us = sec * G_USEC_PER_SEC + usec;
+    return CLAMP(us, -SR_TIME_LIMIT_US, SR_TIME_LIMIT_US);
+}
+
 void
 sr_session_client_gap(sr_session *s, guint64 missing)
 {

@@ -97,6 +97,15 @@ void sr_session_clear(sr_session *s);
  * sessions can reuse one instead of freeing it and making another. */
 void sr_session_reset(sr_session *s, gpointer user_data);
 
+/* The time_us every function here takes: SEC seconds and USEC
+ * microseconds since the epoch, clamped to +-SR_TIME_LIMIT_US (about 73,000
+ * years).  A capture's timestamps can be any 64-bit value (pcapng in a
+ * coarse resolution), and every difference of two times the session takes
+ * (reply times) or its caller does (idle timeouts) must stay exact.  USEC
+ * may be past a second, up to 2^32 - 1 (a damaged file's field). */
+#define SR_TIME_LIMIT_US ((gint64)1 << 61)
+gint64 sr_time_us(gint64 sec, gint64 usec);
+
 /* Client-to-server bytes, in order; FRAME is the caller's packet id. */
 void sr_session_client(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame);
 void sr_session_client_gap(sr_session *s, guint64 missing);

@@ -232,7 +232,8 @@ test_truncated(void)
 
 /* Packet times: exact within the limit, clamped beyond it, never
  * overflowing (a pcapng file with if_tsresol 10^0 gives tv_sec past
- * 2^63 / 10^6: fuzz-capture found it, corpus/capture/crash-huge-timestamp). */
+ * 2^63 / 10^6: fuzz-capture found it, corpus/capture/crash-huge-timestamp).
+ * The clamp is the decoder's sr_time_us(), which the plugin uses too. */
 static void
 test_packet_time(void)
 {
@@ -244,14 +245,14 @@ test_packet_time(void)
         { -1, 999999, -1 },
         { G_MININT32, 0, (gint64)G_MININT32 * G_USEC_PER_SEC },
         { G_MAXUINT32, G_MAXUINT32, (gint64)G_MAXUINT32 * G_USEC_PER_SEC + G_MAXUINT32 },
-        { RUN_TIME_LIMIT_US / G_USEC_PER_SEC - 1, 999999,
-          RUN_TIME_LIMIT_US / G_USEC_PER_SEC * G_USEC_PER_SEC - 1 },
-        { RUN_TIME_LIMIT_US / G_USEC_PER_SEC - 1, G_MAXUINT32, RUN_TIME_LIMIT_US },
-        { RUN_TIME_LIMIT_US / G_USEC_PER_SEC, 0, RUN_TIME_LIMIT_US },
-        { G_GINT64_CONSTANT(1795455710372358298), 0, RUN_TIME_LIMIT_US },
-        { G_MAXINT64, 999999, RUN_TIME_LIMIT_US },
-        { -(RUN_TIME_LIMIT_US / G_USEC_PER_SEC), 0, -RUN_TIME_LIMIT_US },
-        { G_MININT64, 0, -RUN_TIME_LIMIT_US },
+        { SR_TIME_LIMIT_US / G_USEC_PER_SEC - 1, 999999,
+          SR_TIME_LIMIT_US / G_USEC_PER_SEC * G_USEC_PER_SEC - 1 },
+        { SR_TIME_LIMIT_US / G_USEC_PER_SEC - 1, G_MAXUINT32, SR_TIME_LIMIT_US },
+        { SR_TIME_LIMIT_US / G_USEC_PER_SEC, 0, SR_TIME_LIMIT_US },
+        { G_GINT64_CONSTANT(1795455710372358298), 0, SR_TIME_LIMIT_US },
+        { G_MAXINT64, 999999, SR_TIME_LIMIT_US },
+        { -(SR_TIME_LIMIT_US / G_USEC_PER_SEC), 0, -SR_TIME_LIMIT_US },
+        { G_MININT64, 0, -SR_TIME_LIMIT_US },
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -261,7 +262,7 @@ test_packet_time(void)
         g_assert_cmpint(run_packet_time_us(&tv), ==, cases[i].want);
     }
     /* Two times within the limit never overflow when subtracted. */
-    g_assert_cmpint(RUN_TIME_LIMIT_US - -RUN_TIME_LIMIT_US, >, 0);
+    g_assert_cmpint(SR_TIME_LIMIT_US - -SR_TIME_LIMIT_US, >, 0);
 }
 
 int

@@ -787,6 +787,26 @@ test_reset(void)
     teardown(&reused);
 }
 
+/* Times are clamped so that differences of two never overflow, and the
+ * microseconds field is taken as a damaged file may give it. */
+static void
+test_time_clamp(void)
+{
+    const gint64 limit_s = SR_TIME_LIMIT_US / G_USEC_PER_SEC;
+
+    g_assert_cmpint(sr_time_us(0, 0), ==, 0);
+    g_assert_cmpint(sr_time_us(1700000000, 5), ==, G_GINT64_CONSTANT(1700000000000005));
+    g_assert_cmpint(sr_time_us(-2, 500000), ==, -1500000);
+    g_assert_cmpint(sr_time_us(10, G_MAXUINT32), ==, 10 * G_USEC_PER_SEC + (gint64)G_MAXUINT32);
+    g_assert_cmpint(sr_time_us(10, G_MAXINT64), ==, 10 * G_USEC_PER_SEC + (gint64)G_MAXUINT32);
+    g_assert_cmpint(sr_time_us(limit_s - 1, 0), ==, (limit_s - 1) * G_USEC_PER_SEC);
+    g_assert_cmpint(sr_time_us(limit_s - 1, G_MAXUINT32), ==, SR_TIME_LIMIT_US);
+    g_assert_cmpint(sr_time_us(limit_s, 0), ==, SR_TIME_LIMIT_US);
+    g_assert_cmpint(sr_time_us(G_MAXINT64, G_MAXINT64), ==, SR_TIME_LIMIT_US);
+    g_assert_cmpint(sr_time_us(-limit_s + 1, -G_MAXINT64), ==, -SR_TIME_LIMIT_US);
+    g_assert_cmpint(sr_time_us(G_MININT64, 0), ==, -SR_TIME_LIMIT_US);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -821,5 +841,6 @@ main(int argc, char **argv)
     g_test_add_func("/session/allowed-text", test_allowed_text);
     g_test_add_func("/session/split-invariant", test_split_invariant);
     g_test_add_func("/session/reset", test_reset);
+    g_test_add_func("/session/time-clamp", test_time_clamp);
     return g_test_run();
 }
