@@ -212,8 +212,12 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
         cfg.max_flows = (guint)MIN(opt->max_flows, G_MAXUINT);
     if (opt->flow_buffer > 0)
         cfg.limits.max_queued = cfg.command_limits.max_queued = (gsize)opt->flow_buffer;
+    /* Packet times are within +-SR_TIME_LIMIT_US, so no two are further
+     * apart than twice that: a longer timeout never fires, and seconds past
+     * it would overflow in microseconds. */
     if (opt->idle_timeout > 0)
-        cfg.idle_timeout_us = opt->idle_timeout * G_USEC_PER_SEC;
+        cfg.idle_timeout_us = opt->idle_timeout >= 2 * SR_TIME_LIMIT_US / G_USEC_PER_SEC
+                              ? 2 * SR_TIME_LIMIT_US : opt->idle_timeout * G_USEC_PER_SEC;
     flows = flow_table_new(&cfg, run_reply, &st);
 
     install_signals();

@@ -113,6 +113,14 @@ check_error("unknown option", run("--bogus"), 1, "smtpreply: Unknown option --bo
 check_error("negative count", run("-r", cap("gap.pcap"), "-c", "-1"), 1,
             "smtpreply: -c, --max-flows, --flow-buffer and --idle-timeout take numbers of 0 "
             "or more")
+# The largest numbers mean "no limit", and must not overflow into a small
+# one: an idle timeout of 2^63 - 1 s once wrapped to a negative number of
+# microseconds and closed every connection at its next packet.
+rc_base, out_base, _ = run("-r", cap("gap.pcap"), "--json")
+for opt in ("--idle-timeout", "--max-flows", "--flow-buffer", "-c"):
+    rc, out, err = run("-r", cap("gap.pcap"), "--json", opt, "9223372036854775807")
+    check("%s 2^63 - 1 reads as no limit" % opt,
+          rc == rc_base == 0 and out == out_base and out and err == "", err)
 check_error("bad colour", run("-r", cap("gap.pcap"), "--color", "pink"), 1,
             "smtpreply: --color: \"pink\" is not one of auto, always, never")
 
