@@ -456,19 +456,35 @@ add_anomalies(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_anom
 }
 
 static void
-add_capabilities(proto_tree *tree, tvbuff_t *tvb, const sr_reply *reply, const reply_record *rec)
+add_capabilities(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *reply,
+                 const reply_record *rec)
 {
     guint n = wmem_array_get_count(rec->capabilities);
 
     for (guint i = 0; i < n; i++) {
         const capability_record *cap = wmem_array_index(rec->capabilities, i);
-        const sr_reply_line *line = sr_reply_line_get(reply, cap->line);
-        gint at = (gint)(line->offset + line->text_start);
-        gint len = (gint)(line->content_length - line->text_start);
+        /* NULL for one read from an earlier part of a cut reply
+         * (SR_CAP_LINE_EARLIER): it has no bytes in this one. */
+        const sr_reply_line *line = cap->line == SR_CAP_LINE_EARLIER
+                                    ? NULL : sr_reply_line_get(reply, cap->line);
+        gint at = 0, len = 0;
         proto_item *ti;
         proto_tree *cap_tree;
 
-        ti = proto_tree_add_item(tree, hf_smtpreply_ehlo_capability, tvb, at, len, ENC_ASCII);
+        if (line) {
+            at = (gint)(line->offset + line->text_start);
+            len = (gint)(line->content_length - line->text_start);
+            ti = proto_tree_add_item(tree, hf_smtpreply_ehlo_capability, tvb, at, len, ENC_ASCII);
+        } else {
+            const char *text = cap->params
+                               ? wmem_strdup_printf(pinfo->pool, "%s %s", cap->keyword, cap->params)
+                               : cap->keyword;
+
+            ti = proto_tree_add_string_format_value(tree, hf_smtpreply_ehlo_capability, tvb, 0, 0,
+                                                    text, "%s (in an earlier part of this reply)",
+                                                    text);
+            proto_item_set_generated(ti);
+        }
         cap_tree = proto_item_add_subtree(ti, ett_smtpreply_capability);
         ti = proto_tree_add_string(cap_tree, hf_smtpreply_ehlo_keyword, tvb, at, len, cap->keyword);
         proto_item_set_generated(ti);
@@ -613,7 +629,7 @@ add_reply(const sr_reply *reply, gpointer user_data)
     }
 
     if (rec && rec->capabilities)
-        add_capabilities(reply_tree, tvb, reply, rec);
+        add_capabilities(reply_tree, ctx->pinfo, tvb, reply, rec);
     add_anomalies(reply_tree, ctx->pinfo, tvb, (const sr_anomaly *)(void *)reply->anomalies->data,
                   reply->anomalies->len);
     if (rec && rec->anomalies)

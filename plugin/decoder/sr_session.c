@@ -70,6 +70,9 @@ read_capabilities(sr_session *s, const sr_reply *reply)
         g_array_set_size(caps->list, 0);
         caps->has_size = FALSE;
         caps->size = 0;
+    } else {
+        for (guint i = 0; i < caps->list->len; i++)
+            g_array_index(caps->list, sr_capability, i).line = SR_CAP_LINE_EARLIER;
     }
     s->capabilities_cut = sr_reply_was_cut(reply);
     /* The rest of a cut reply adds to the list: a server that never ends

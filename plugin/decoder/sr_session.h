@@ -35,8 +35,13 @@ typedef struct {
     sr_capability_kind kind;
     char  keyword[SR_CAP_KEYWORD_MAX + 1];  /* upper-cased */
     char  params[SR_CAP_PARAMS_MAX + 1];    /* the rest of the line, printable ASCII */
-    guint line;                             /* its line in the reply */
+    guint line;                             /* its line in the reply, or SR_CAP_LINE_EARLIER */
 } sr_capability;
+
+/* The line of a capability read from an earlier part of a reply that was
+ * cut (SR_MAX_CAPABILITIES and the reply caps): the list goes on across the
+ * parts, but the line indices of one part mean nothing in the next. */
+#define SR_CAP_LINE_EARLIER G_MAXUINT
 
 typedef struct {
     GArray  *list;       /* sr_capability, in the order offered */

@@ -306,9 +306,11 @@ check_pairing(run_state *st, const sr_reply *reply, const sr_exchange *ex)
 }
 
 /* Keywords upper-cased, both fields printable and NUL-terminated within
- * their arrays, the kind named by the keyword. */
+ * their arrays, the kind named by the keyword; each one's line is a line of
+ * REPLY whose text begins with the keyword, or marked as of an earlier part
+ * of a cut reply (the plugin looks the line up to show its bytes). */
 static void
-check_capabilities(const sr_capabilities *caps)
+check_capabilities(const sr_capabilities *caps, const sr_reply *reply)
 {
     gboolean size_offered = FALSE;
 
@@ -327,6 +329,19 @@ check_capabilities(const sr_capabilities *caps)
         for (guint k = 0; k < SR_CAP_OTHER; k++)
             CHECK((strcmp(c->keyword, sr_capability_kind_name(k)) == 0) == (c->kind == k));
         size_offered |= c->kind == SR_CAP_SIZE && g_ascii_isdigit(c->params[0]);
+        if (c->line != SR_CAP_LINE_EARLIER) {
+            gsize len, kw = (gsize)(kw_end - c->keyword);
+            const guint8 *text;
+
+            CHECK(c->line < reply->lines->len);
+            text = sr_reply_line_text(reply, c->line, &len);
+            CHECK(len >= kw);
+            /* As read_capabilities() copies it: upper-cased, '?' for the
+             * unprintable. */
+            for (gsize j = 0; j < kw; j++)
+                CHECK(c->keyword[j] == (g_ascii_isprint(text[j])
+                                        ? g_ascii_toupper((char)text[j]) : '?'));
+        }
     }
     CHECK(!caps->has_size || size_offered);
 }
@@ -401,7 +416,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
         CHECK(g_array_index(ex->anomalies, sr_anomaly, i).kind < SR_ANOM_COUNT);
     if (ex->capabilities) {
         CHECK(ex->has_command && ex->command.kind == SR_CMD_EHLO && reply->code == 250);
-        check_capabilities(ex->capabilities);
+        check_capabilities(ex->capabilities, reply);
     }
     render_exchange(st->out, reply, ex);
     g_string_append(st->pairs, st->out->str + mark);

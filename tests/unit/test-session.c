@@ -519,6 +519,22 @@ test_gap_lost_greeting(void)
     teardown(&f);
 }
 
+/* A session whose EHLO is answered by EHLO_REPLY under a line cap of 3,
+ * so that a longer reply is cut into parts. */
+static void
+start_cut_ehlo(sr_session *s, const sr_session_callbacks *cb, GString *out,
+               const char *ehlo_reply)
+{
+    sr_config cfg;
+
+    sr_config_init(&cfg);
+    cfg.max_lines = 3;
+    sr_session_init(s, &cfg, cb, out);
+    sr_session_server(s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_client(s, (const guint8 *)"EHLO c\r\n", 8, 10, 10);
+    sr_session_server(s, (const guint8 *)ehlo_reply, strlen(ehlo_reply), 11);
+}
+
 /* An EHLO reply cut at the decoder's line cap goes on in its rest, which
  * answers EHLO too and adds its capabilities. */
 static void
@@ -526,17 +542,10 @@ test_reply_cut_at_cap(void)
 {
     static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered };
     GString *out = g_string_new(NULL);
-    sr_config cfg;
     sr_session s;
-    static const char ehlo[] = "250-hi\r\n250-PIPELINING\r\n250-SIZE 100\r\n"
-                               "250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n";
 
-    sr_config_init(&cfg);
-    cfg.max_lines = 3;
-    sr_session_init(&s, &cfg, &cb, out);
-    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
-    sr_session_client(&s, (const guint8 *)"EHLO c\r\n", 8, 10, 10);
-    sr_session_server(&s, (const guint8 *)ehlo, sizeof ehlo - 1, 11);
+    start_cut_ehlo(&s, &cb, out, "250-hi\r\n250-PIPELINING\r\n250-SIZE 100\r\n"
+                                 "250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n");
     sr_session_client(&s, (const guint8 *)"NOOP\r\n", 6, 20, 20);
     sr_session_server(&s, (const guint8 *)"250 2.0.0 Ok\r\n", 14, 21);
     sr_session_finish(&s);
@@ -547,6 +556,58 @@ test_reply_cut_at_cap(void)
                     "EHLO 250 1us [PIPELINING:PIPELINING|] [SIZE:SIZE|100] "
                     "[ENHANCEDSTATUSCODES:ENHANCEDSTATUSCODES|] [8BITMIME:8BITMIME|] size=100\n"
                     "NOOP 250 1us\n");
+    sr_session_clear(&s);
+    g_string_free(out, TRUE);
+}
+
+/* Each capability's line, as "KEYWORD@LINE" ("@earlier" for one read from
+ * an earlier part), checked against the reply's own line when it has one. */
+static void
+on_exchange_cap_lines(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
+{
+    GString *out = user_data;
+
+    if (!ex->capabilities)
+        return;
+    for (guint i = 0; i < ex->capabilities->list->len; i++) {
+        const sr_capability *c = &g_array_index(ex->capabilities->list, sr_capability, i);
+        gsize len;
+        const guint8 *text;
+
+        if (c->line == SR_CAP_LINE_EARLIER) {
+            g_string_append_printf(out, " %s@earlier", c->keyword);
+            continue;
+        }
+        g_assert_cmpuint(c->line, <, reply->lines->len);
+        text = sr_reply_line_text(reply, c->line, &len);
+        g_assert_cmpuint(len, >=, strlen(c->keyword));
+        g_assert_true(g_ascii_strncasecmp((const char *)text, c->keyword, strlen(c->keyword)) == 0);
+        g_string_append_printf(out, " %s@%u", c->keyword, c->line);
+    }
+    g_string_append_c(out, '\n');
+}
+
+/* The rest of a cut EHLO reply carries the capabilities of the parts
+ * before it, whose line indices are of those parts: they are marked
+ * earlier, and the rest's own name its own lines.  (The plugin once
+ * looked the old indices up in the rest, found no line and crashed.) */
+static void
+test_capability_lines_across_cut(void)
+{
+    static const sr_session_callbacks cb = { on_exchange_cap_lines, NULL, NULL };
+    GString *out = g_string_new(NULL);
+    sr_session s;
+
+    start_cut_ehlo(&s, &cb, out, "250-hi\r\n250-PIPELINING\r\n250-SIZE 100\r\n"
+                                 "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n"
+                                 "250-CHUNKING\r\n250 SMTPUTF8\r\n");
+    sr_session_finish(&s);
+    g_assert_cmpstr(out->str, ==,
+                    " PIPELINING@1 SIZE@2\n"
+                    " PIPELINING@earlier SIZE@earlier ENHANCEDSTATUSCODES@0 8BITMIME@1"
+                    " CHUNKING@2\n"
+                    " PIPELINING@earlier SIZE@earlier ENHANCEDSTATUSCODES@earlier"
+                    " 8BITMIME@earlier CHUNKING@earlier SMTPUTF8@0\n");
     sr_session_clear(&s);
     g_string_free(out, TRUE);
 }
@@ -828,6 +889,7 @@ main(int argc, char **argv)
     g_test_add_func("/session/gap-ate-end-of-reply", test_gap_ate_end_of_reply);
     g_test_add_func("/session/gap-in-final-line", test_gap_in_final_line);
     g_test_add_func("/session/capabilities-capped", test_capabilities_capped);
+    g_test_add_func("/session/capability-lines-across-cut", test_capability_lines_across_cut);
     g_test_add_func("/session/client-resync", test_client_resync);
     g_test_add_func("/session/reply-begun-before-command", test_reply_begun_before_command);
     g_test_add_func("/session/gap-cut-last-reply", test_gap_cut_last_reply);
