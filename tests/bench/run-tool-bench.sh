@@ -173,6 +173,8 @@ row "pcap-floor BIG   (pcap_next_ex loop: the floor)"
 got=$(sed -n 's/^packets=\([0-9]*\).*/\1/p' "$work/floor")
 [ "$got" = "$gen_packets" ] || die "pcap-floor read ${got:-no} packets, the capture holds $gen_packets"
 
+measure quiet /dev/null "$tool" -r "$big" -q
+row "smtpreply -r BIG -q   (decoded, nothing written)"
 measure text /dev/null "$tool" -r "$big"
 row "smtpreply -r BIG > /dev/null"
 measure json /dev/null "$tool" -r "$big" --json
