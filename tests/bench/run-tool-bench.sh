@@ -11,11 +11,12 @@
 # asserted is that each program really did the work: reply counts against
 # the generator's, and that tshark really loaded the plugin.
 #
-#   tests/bench/run-tool-bench.sh [--mb N] [--reps N] [--build-dir DIR]
+#   tests/bench/run-tool-bench.sh [--mb N] [--reps N] [--tshark-reps N] [--build-dir DIR]
 #                                 [--no-tshark] [--no-live] [--mbps N]
 #
 #   --mb N        size of the capture in MB (default 1000)
 #   --reps N      runs of each tool and floor command, best kept (default 3)
+#   --tshark-reps N  runs of each tshark command, the two taking turns (default 3)
 #   --no-tshark   leave out the tshark lines (they take minutes on 1 GB)
 #   --no-live     leave out the live capture
 #   --mbps N      replay rate of the live capture (default 1000)
@@ -28,6 +29,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$top/build-toolbench
 mb=1000
 reps=3
+tshark_reps=3
 with_tshark=1
 with_live=1
 mbps=1000
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --mb) mb=${2:?}; shift 2 ;;
         --reps) reps=${2:?}; shift 2 ;;
+        --tshark-reps) tshark_reps=${2:?}; shift 2 ;;
         --build-dir) build=${2:?}; shift 2 ;;
         --no-tshark) with_tshark=0; shift ;;
         --no-live) with_live=0; shift ;;
@@ -48,11 +51,11 @@ while [ $# -gt 0 ]; do
         *) echo "run-tool-bench.sh: unknown argument: $1" >&2; usage ;;
     esac
 done
-case "$mb$reps$mbps" in
-    *[!0-9]*) echo "run-tool-bench.sh: --mb, --reps and --mbps take numbers" >&2; exit 2 ;;
+case "$mb$reps$tshark_reps$mbps" in
+    *[!0-9]*) echo "run-tool-bench.sh: --mb, --reps, --tshark-reps and --mbps take numbers" >&2; exit 2 ;;
 esac
-if [ "$mb" -lt 10 ] || [ "$reps" -lt 1 ] || [ "$mbps" -lt 1 ]; then
-    echo "run-tool-bench.sh: --mb must be at least 10, --reps and --mbps at least 1" >&2
+if [ "$mb" -lt 10 ] || [ "$reps" -lt 1 ] || [ "$tshark_reps" -lt 1 ] || [ "$mbps" -lt 1 ]; then
+    echo "run-tool-bench.sh: --mb must be at least 10, --reps, --tshark-reps and --mbps at least 1" >&2
     exit 2
 fi
 build=$(realpath -m "$build")
@@ -218,15 +221,24 @@ if [ -z "$skip_tshark" ]; then
         die "tshark loads smtpreply.so even with an empty plugin folder: no baseline without it"
     fi
 
-    # A minute or more each on 1 GB: one run of each.
+    # Half a minute or more each on 1 GB, and one run can be 15% slower
+    # than the next: the two alternate, --tshark-reps times, so that a
+    # slow spell of the machine falls on both, and each keeps its best.
     reps_saved=$reps; reps=1
-    measure tshark-without /dev/null "${without_plugin[@]}" -r "$big" -Y smtp.response
-    base_ns=$best_ns base_kb=$peak_kb
-    row "tshark -r BIG -Y smtp.response   (no plugin)"
-    measure tshark-with /dev/null "${with_plugin[@]}" -r "$big" -Y smtpreply
-    row "tshark -r BIG -Y smtpreply   (plugin)"
-    with_ns=$best_ns with_kb=$peak_kb
+    base_ns= with_ns= base_kb=0 with_kb=0
+    for ((rep = 0; rep < tshark_reps; rep++)); do
+        measure tshark-without /dev/null "${without_plugin[@]}" -r "$big" -Y smtp.response
+        if [ -z "$base_ns" ] || [ "$best_ns" -lt "$base_ns" ]; then base_ns=$best_ns; fi
+        if [ "$peak_kb" -gt "$base_kb" ]; then base_kb=$peak_kb; fi
+        measure tshark-with /dev/null "${with_plugin[@]}" -r "$big" -Y smtpreply
+        if [ -z "$with_ns" ] || [ "$best_ns" -lt "$with_ns" ]; then with_ns=$best_ns; fi
+        if [ "$peak_kb" -gt "$with_kb" ]; then with_kb=$peak_kb; fi
+    done
     reps=$reps_saved
+    best_ns=$base_ns peak_kb=$base_kb
+    row "tshark -r BIG -Y smtp.response   (no plugin)"
+    best_ns=$with_ns peak_kb=$with_kb
+    row "tshark -r BIG -Y smtpreply   (plugin)"
     # Not timed: the plugin counts every reply, on SMALL for time's sake.
     "${with_plugin[@]}" -r "$small" -q -z smtpreply,tree >"$work/tree" 2>&1 \
         || die "tshark -z smtpreply,tree failed: $(tail -3 "$work/tree")"
