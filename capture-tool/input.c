@@ -149,6 +149,17 @@ input_read_error(const input *in)
     return in->records ? in->records->error : pcap_geterr(in->pcap);
 }
 
+/* One pcap_set_*() result: 0, or a PCAP_ERROR_* status named on one line. */
+static gboolean
+live_setting(const input *in, const char *what, int status, GError **error)
+{
+    if (status == 0)
+        return TRUE;
+    g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: cannot set the %s: %s", in->name, what,
+                pcap_statustostr(status));
+    return FALSE;
+}
+
 gboolean
 input_open_live(input *in, const char *iface, gboolean promiscuous, GError **error)
 {
@@ -164,14 +175,18 @@ input_open_live(input *in, const char *iface, gboolean promiscuous, GError **err
         g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: %s", iface, errbuf);
         return FALSE;
     }
-    pcap_set_snaplen(in->pcap, INPUT_SNAPLEN);
-    pcap_set_promisc(in->pcap, promiscuous);
     /* Not immediate mode: on Linux that means TPACKET_V2, whose ring has
      * one snaplen-sized slot per packet, only a few in the buffer, and a
      * burst (three segments of one reply) was dropped.  Batches are handed
-     * over at least every LIVE_TIMEOUT_MS instead. */
-    pcap_set_timeout(in->pcap, LIVE_TIMEOUT_MS);
-    pcap_set_buffer_size(in->pcap, LIVE_BUFFER_BYTES);
+     * over at least every LIVE_TIMEOUT_MS instead.  Each setting can only
+     * fail on a handle already activated, which would be our bug; libpcap
+     * 1.10.5 marks them warn_unused_result all the same. */
+    if (!live_setting(in, "snapshot length", pcap_set_snaplen(in->pcap, INPUT_SNAPLEN), error)
+        || !live_setting(in, "promiscuous mode", pcap_set_promisc(in->pcap, promiscuous), error)
+        || !live_setting(in, "read timeout", pcap_set_timeout(in->pcap, LIVE_TIMEOUT_MS), error)
+        || !live_setting(in, "buffer size", pcap_set_buffer_size(in->pcap, LIVE_BUFFER_BYTES),
+                         error))
+        return FALSE;
     status = pcap_activate(in->pcap);
     if (status < 0) {
         const char *detail = pcap_geterr(in->pcap);
