@@ -20,10 +20,20 @@ run_reply(const reply_event *ev, gpointer user_data)
         st->done = TRUE;
 }
 
+/* libpcap before 1.10.5 sign-extends a classic file's 32-bit time fields
+ * (a second past January 2038, a damaged fraction); the format says
+ * unsigned.  Neither format holds a negative time otherwise, so this undoes
+ * it, and the tool reads the same times on every libpcap. */
+static gint64
+unsigned_field(gint64 v)
+{
+    return v < 0 && v >= G_MININT32 ? v + (G_GINT64_CONSTANT(1) << 32) : v;
+}
+
 gint64
 run_packet_time_us(const struct timeval *ts)
 {
-    return sr_time_us((gint64)ts->tv_sec, (gint64)ts->tv_usec);
+    return sr_time_us(unsigned_field((gint64)ts->tv_sec), unsigned_field((gint64)ts->tv_usec));
 }
 
 static gboolean

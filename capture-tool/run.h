@@ -32,7 +32,8 @@ typedef struct {
     gpointer          progress_data;
 } run_state;
 
-/* A packet's time as the decoder takes it: sr_time_us(), clamped. */
+/* A packet's time as the decoder takes it: sr_time_us(), clamped, with a
+ * 32-bit second always unsigned, whatever the libpcap release. */
 gint64 run_packet_time_us(const struct timeval *ts);
 
 /* The flow table's reply callback; USER_DATA is the run_state. */

@@ -108,15 +108,13 @@ field(const savefile *sf, const guint8 *p)
     return sf->swapped ? GUINT32_SWAP_LE_BE(v) : v;
 }
 
-/* A time field as libpcap reads it: signed in our byte order, unsigned
- * when it swaps the bytes; so a second past 2038 (or a damaged fraction)
- * is the same from both readers. */
+/* A time field: unsigned 32 bits in either byte order, as the pcap format
+ * defines it and libpcap reads it from 1.10.5 on (earlier releases read an
+ * unswapped second as signed; run_packet_time_us() undoes that). */
 static gint64
 time_field(const savefile *sf, const guint8 *p)
 {
-    guint32 v = field(sf, p);
-
-    return sf->swapped ? (gint64)v : (gint64)(gint32)v;
+    return (gint64)field(sf, p);
 }
 
 int

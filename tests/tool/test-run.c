@@ -242,8 +242,11 @@ test_packet_time(void)
     } cases[] = {
         { 0, 0, 0 },
         { 1700000000, 123456, G_GINT64_CONSTANT(1700000000123456) },
-        { -1, 999999, -1 },
-        { G_MININT32, 0, (gint64)G_MININT32 * G_USEC_PER_SEC },
+        /* A second sign-extended by libpcap < 1.10.5 reads as unsigned. */
+        { -1, 999999, (gint64)G_MAXUINT32 * G_USEC_PER_SEC + 999999 },
+        { 1700000000, -2147483647, G_GINT64_CONSTANT(1700000000) * G_USEC_PER_SEC + 2147483649 },
+        { G_MININT32, 0, (gint64)G_MAXINT32 * G_USEC_PER_SEC + G_USEC_PER_SEC },
+        { (gint64)G_MININT32 - 1, 0, ((gint64)G_MININT32 - 1) * G_USEC_PER_SEC },
         { G_MAXUINT32, G_MAXUINT32, (gint64)G_MAXUINT32 * G_USEC_PER_SEC + G_MAXUINT32 },
         { SR_TIME_LIMIT_US / G_USEC_PER_SEC - 1, 999999,
           SR_TIME_LIMIT_US / G_USEC_PER_SEC * G_USEC_PER_SEC - 1 },
