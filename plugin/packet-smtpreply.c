@@ -20,6 +20,7 @@
 
 #include "packet-smtpreply.h"
 #include "sr_decoder.h"
+#include "ws-compat.h"
 
 #define SMTPREPLY_PORTS "25,587"
 
@@ -79,7 +80,7 @@ static dissector_handle_t smtp_handle;
 static int smtpreply_tap = -1;
 
 /* Preferences */
-static gboolean smtpreply_desegment = TRUE;
+static sr_ws_pref_bool smtpreply_desegment = TRUE;
 static guint smtpreply_line_limit = SR_LINE_LIMIT;
 static guint smtpreply_line_cap = SR_DEFAULT_LINE_CAP;
 
@@ -174,7 +175,7 @@ build_code_vals(void)
         vals[i].value = table[i].code;
         vals[i].strptr = table[i].meaning;
     }
-    return value_string_ext_new(vals, (guint)count + 1, "smtpreply_code_vals");
+    return sr_ws_value_string_ext_new(vals, (unsigned)count + 1, "smtpreply_code_vals");
 }
 
 static void
@@ -266,7 +267,7 @@ release_conv(smtpreply_conv *conv)
     conv->open_commands = NULL;
 }
 
-static gboolean
+static sr_ws_cb_result
 free_conv(wmem_allocator_t *allocator, wmem_cb_event_t event, void *user_data)
 {
     (void)allocator;
