@@ -204,8 +204,8 @@ if [ -z "$skip_tshark" ]; then
     # tshark as root ignores WIRESHARK_PLUGIN_DIR without a word, so it runs
     # as nobody; both lines get a plugin folder of their own (an empty one
     # without), so the plugin is the only difference between them.
-    mkdir -p "$work/plugins/4.0/epan" "$work/no-plugins" "$work/home"
-    cp "$build/wireshark-plugins/4.0/epan/smtpreply.so" "$work/plugins/4.0/epan/"
+    mkdir -p "$work/no-plugins" "$work/home"
+    cp -r "$build/wireshark-plugins" "$work/plugins"
     chmod -R a+rX "$work/plugins" "$work/no-plugins"
     chmod 777 "$work/home"
     as_user=()
@@ -215,7 +215,7 @@ if [ -z "$skip_tshark" ]; then
     listed=$("${with_plugin[@]}" -G plugins | grep '^smtpreply\.so' || true)
     case "$listed" in
         *"$work/plugins/"*) ;;
-        *) die "tshark -G plugins does not list $work/plugins/4.0/epan/smtpreply.so (got: ${listed:-nothing})" ;;
+        *) die "tshark -G plugins does not list smtpreply.so from $work/plugins (got: ${listed:-nothing})" ;;
     esac
     if "${without_plugin[@]}" -G plugins | grep -q '^smtpreply\.so'; then
         die "tshark loads smtpreply.so even with an empty plugin folder: no baseline without it"

@@ -12,17 +12,14 @@ import shutil
 import subprocess
 import tempfile
 
-WS_VERSION = "4.0"
-
-
 class Tshark:
     def __init__(self, plugin_dir):
         self.work = tempfile.mkdtemp(prefix="smtpreply-tshark-")
         os.chmod(self.work, 0o755)
+        # PLUGIN_DIR holds <major>.<minor>/epan/smtpreply.so for the
+        # Wireshark it was built against; the layout is copied as it is.
         self.plugins = os.path.join(self.work, "plugins")
-        epan = os.path.join(self.plugins, WS_VERSION, "epan")
-        os.makedirs(epan)
-        shutil.copy(os.path.join(plugin_dir, WS_VERSION, "epan", "smtpreply.so"), epan)
+        shutil.copytree(plugin_dir, self.plugins)
         self.home = os.path.join(self.work, "home")
         os.makedirs(self.home)
         for root, dirs, files in os.walk(self.work):
