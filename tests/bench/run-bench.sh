@@ -18,7 +18,7 @@ fi
 [ "${1:-}" = "--" ] && shift
 
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DSMTPREPLY_BUILD_PLUGIN=OFF -DSMTPREPLY_BUILD_TOOL=OFF >/dev/null
+    -DSMTPREPLY_BUILD_PLUGIN=OFF -DSMTPREPLY_BUILD_TOOL=OFF -DSMTPREPLY_TESTS=ON >/dev/null
 cmake --build "$build" --target bench-decoder -j1 >/dev/null
 bench=$build/tests/bench/bench-decoder
 

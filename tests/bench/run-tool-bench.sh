@@ -82,7 +82,7 @@ command -v tcpreplay >/dev/null || skip_live=${skip_live:-"tcpreplay not install
 note "building smtpreply in $build"
 plugin=OFF; [ -z "$skip_tshark" ] && plugin=ON
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DSMTPREPLY_BUILD_PLUGIN=$plugin >/dev/null
+    -DSMTPREPLY_BUILD_PLUGIN=$plugin -DSMTPREPLY_TESTS=ON >/dev/null
 targets=(--target smtpreply-tool --target pcap-floor)
 [ -z "$skip_tshark" ] && targets+=(--target smtpreply-plugin)
 cmake --build "$build" "${targets[@]}" -j2 >/dev/null
