@@ -86,6 +86,10 @@ static const sr_anomaly_info anomaly_table[SR_ANOM_COUNT] = {
     [SR_ANOM_ENH_NOT_ADVERTISED] = { "enhanced-not-advertised",
         "Enhanced status code although EHLO did not offer ENHANCEDSTATUSCODES (RFC 2034)",
         SR_GROUP_PROTOCOL, SR_SEVERITY_NOTE },
+    [SR_ANOM_PIPELINE_OVERFLOW] = { "pipeline-overflow",
+        "More commands awaited replies than the decoder keeps: the replies from here "
+        "to the next command it kept are not paired",
+        SR_GROUP_SEQUENCE, SR_SEVERITY_WARN },
 };
 
 const sr_anomaly_info *

@@ -42,6 +42,7 @@ typedef enum {
     SR_ANOM_UNANSWERED_COMMAND,   /* the connection ended with commands unanswered */
     SR_ANOM_CODE_NOT_ALLOWED,     /* code not among those its command allows */
     SR_ANOM_ENH_NOT_ADVERTISED,   /* enhanced code, but EHLO did not offer them */
+    SR_ANOM_PIPELINE_OVERFLOW,    /* commands past the budget: from here pairing is unsure */
     SR_ANOM_COUNT
 } sr_anomaly_kind;
 

@@ -42,6 +42,7 @@ static const command_info command_table[SR_CMD_COUNT] = {
     [SR_CMD_GREETING] = { "<greeting>", ok_greeting, "220, 554, 421" },
     [SR_CMD_HELO] = { "HELO", ok_hello, "250, 502, 504, 550, 421, 500, 501" },
     [SR_CMD_EHLO] = { "EHLO", ok_hello, "250, 502, 504, 550, 421, 500, 501" },
+    [SR_CMD_LHLO] = { "LHLO", ok_hello, "250, 502, 504, 550, 421, 500, 501" },
     [SR_CMD_MAIL] = { "MAIL", ok_mail,
         "250, 451, 452, 455, 503, 530, 550, 552, 553, 555, 421, 500, 501" },
     [SR_CMD_RCPT] = { "RCPT", ok_rcpt,
@@ -133,6 +134,40 @@ parse_bdat(const guint8 *p, gsize len, sr_command *cmd)
     return TRUE;
 }
 
+/*
+ * The argument: what follows the verb and one space, up to the line end.
+ * AUTH's may carry an initial response (RFC 4954 4), a credential: only
+ * the mechanism is kept.  A command whose verb a gap may have taken
+ * ("<partial>") keeps none: its bytes may be anything.
+ */
+static void
+keep_argument(sr_command *cmd, const sr_raw_line *line)
+{
+    const guint8 *p = memchr(line->data, ' ', line->stored);
+    gsize len, n;
+
+    if (!p)
+        return;
+    p++;
+    len = line->stored - (gsize)(p - line->data);
+    if (cmd->kind == SR_CMD_AUTH) {
+        const guint8 *end = memchr(p, ' ', len);
+
+        if (end)
+            len = (gsize)(end - p);
+    }
+    if (len == 0)
+        return;
+    n = MIN(len, (gsize)SR_ARGUMENT_MAX);
+    for (gsize i = 0; i < n; i++)
+        cmd->argument[i] = p[i] ? (char)p[i] : '?';
+    cmd->argument[n] = '\0';
+    cmd->argument_len = (guint16)n;
+    /* Cut by us, or by the line cap before us (AUTH's mechanism never is). */
+    cmd->argument_cut = len > n || (cmd->kind != SR_CMD_AUTH && line->content_length > line->stored);
+    cmd->has_argument = TRUE;
+}
+
 static void
 emit(sr_client *c, sr_command *cmd, const sr_raw_line *line)
 {
@@ -166,7 +201,11 @@ on_command_line(sr_client *c, const sr_raw_line *line)
     }
     if (cmd.kind == SR_CMD_BDAT && !parse_bdat(line->data + n, line->stored - n, &cmd))
         cmd.kind = SR_CMD_UNKNOWN;
+    if (strcmp(cmd.verb, "<partial>") != 0)
+        keep_argument(&cmd, line);
     emit(c, &cmd, line);
+    if (cmd.kind == SR_CMD_DATA)
+        c->mode = SR_CLIENT_HOLD;
     if (cmd.kind == SR_CMD_BDAT && cmd.bdat_size > 0) {
         c->mode = SR_CLIENT_CHUNK;
         c->chunk_left = cmd.bdat_size;
@@ -196,6 +235,7 @@ on_line(const sr_raw_line *line, gpointer user_data)
     case SR_CLIENT_BODY:   /* scanned by scan_body, never framed */
     case SR_CLIENT_CHUNK:
     case SR_CLIENT_TLS:
+    case SR_CLIENT_HOLD:
         break;
     }
     /* The next line, if any, starts in the feed in progress. */
@@ -210,6 +250,8 @@ sr_client_init(sr_client *c, sr_command_func func, gpointer user_data)
     c->func = func;
     c->user_data = user_data;
     sr_line_framer_init(&c->framer, CLIENT_LINE_CAP, on_line, c);
+    c->held = g_byte_array_new();
+    c->held_feeds = g_array_new(FALSE, FALSE, sizeof(sr_held_feed));
 }
 
 void
@@ -222,12 +264,31 @@ sr_client_reset(sr_client *c)
     c->user_data = kept.user_data;
     c->framer = kept.framer;
     sr_line_framer_reset(&c->framer);
+    c->held = kept.held;
+    c->held_feeds = kept.held_feeds;
+    g_byte_array_set_size(c->held, 0);
+    g_array_set_size(c->held_feeds, 0);
 }
 
 void
 sr_client_clear(sr_client *c)
 {
     sr_line_framer_clear(&c->framer);
+    if (c->held)
+        g_byte_array_free(c->held, TRUE);
+    if (c->held_feeds)
+        g_array_free(c->held_feeds, TRUE);
+    c->held = NULL;
+    c->held_feeds = NULL;
+}
+
+static void
+hold(sr_client *c, const guint8 *data, gsize len)
+{
+    sr_held_feed feed = { len, c->now_us, c->now_frame, FALSE };
+
+    g_byte_array_append(c->held, data, (guint)len);
+    g_array_append_val(c->held_feeds, feed);
 }
 
 void
@@ -320,9 +381,48 @@ next_dot:
     return len;
 }
 
+/* DATA's reply came: the held bytes are read as MODE says, in their feeds. */
+static void
+release(sr_client *c, sr_client_mode mode)
+{
+    GByteArray *bytes = c->held;
+    GArray *feeds = c->held_feeds;
+    gint64 now_us = c->now_us;
+    guint64 now_frame = c->now_frame;
+    gsize at = 0;
+
+    /* Reading them may hold again (another DATA): into fresh arrays. */
+    c->held = g_byte_array_new();
+    c->held_feeds = g_array_new(FALSE, FALSE, sizeof(sr_held_feed));
+    c->mode = mode;
+    if (mode == SR_CLIENT_BODY) {
+        c->body_line_len = 0;
+        c->body_line_start = c->framer.offset;
+    }
+    for (guint i = 0; i < feeds->len; i++) {
+        const sr_held_feed *f = &g_array_index(feeds, sr_held_feed, i);
+
+        if (f->gap) {
+            sr_client_gap(c, f->len);
+        } else {
+            sr_client_feed(c, bytes->data + at, (gsize)f->len, f->time_us, f->frame);
+            at += (gsize)f->len;
+        }
+    }
+    g_byte_array_free(bytes, TRUE);
+    g_array_free(feeds, TRUE);
+    /* The feed in progress, if any, goes on from here. */
+    c->now_us = now_us;
+    c->now_frame = now_frame;
+}
+
 void
 sr_client_set_mode(sr_client *c, sr_client_mode mode)
 {
+    if (c->mode == SR_CLIENT_HOLD && mode != SR_CLIENT_HOLD) {
+        release(c, mode);
+        return;
+    }
     if (mode == SR_CLIENT_BODY && c->mode != SR_CLIENT_BODY) {
         /* What a client sent early is the body's start: scanned as such. */
         sr_line_framer *f = &c->framer;
@@ -350,7 +450,16 @@ sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us, guin
     while (len > 0) {
         gsize used;
 
-        if (c->mode == SR_CLIENT_TLS) {
+        if (c->mode == SR_CLIENT_HOLD && c->held->len + len > SR_HOLD_MAX) {
+            /* More than a command group: most likely the message, which
+             * servers read after DATA whatever the order.  The held bytes
+             * and the rest are read as it, counted and not kept. */
+            release(c, SR_CLIENT_BODY);
+            continue;
+        } else if (c->mode == SR_CLIENT_HOLD) {
+            hold(c, data, len);
+            used = len;
+        } else if (c->mode == SR_CLIENT_TLS) {
             used = len;
         } else if (c->mode == SR_CLIENT_CHUNK) {
             used = (gsize)MIN((guint64)len, c->chunk_left);
@@ -376,7 +485,14 @@ sr_client_gap(sr_client *c, guint64 missing)
 {
     /* Whatever was being read is lost.  A BDAT chunk's length says where
      * it ends; a DATA body goes on until its dot, or until the server
-     * answers, which it does only after the dot (see sr_session). */
+     * answers, which it does only after the dot (see sr_session).  Held
+     * bytes wait for DATA's reply, and so does the gap. */
+    if (c->mode == SR_CLIENT_HOLD) {
+        sr_held_feed gap = { missing, 0, 0, TRUE };
+
+        g_array_append_val(c->held_feeds, gap);
+        return;
+    }
     sr_line_framer_skip(&c->framer, missing);
     if (c->mode == SR_CLIENT_BODY) {
         /* The lost bytes join the body line being scanned: unknown, so

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The client's side of an SMTP conversation, read only as far as pairing
- * needs: which commands were sent and when.  Message bodies (DATA, BDAT
- * chunks), AUTH answers and anything after STARTTLS are skipped, never kept:
+ * and transactions need: which commands were sent, when, and with what
+ * argument.  Message bodies (DATA, BDAT chunks), AUTH answers, AUTH's
+ * initial response and anything after STARTTLS are skipped, never kept:
  * credentials do not reach any caller.
  */
 #ifndef SR_COMMAND_H
@@ -13,11 +14,15 @@
 #include "sr_line.h"
 
 #define SR_VERB_MAX 15
+/* What is kept of a command's argument.  RFC 5321 4.5.3.1.4 allows a
+ * command line 512 octets: a verb, a space and 505 of argument. */
+#define SR_ARGUMENT_MAX 505
 
 typedef enum {
     SR_CMD_GREETING,       /* pseudo: what the connection's first reply answers */
     SR_CMD_HELO,
     SR_CMD_EHLO,
+    SR_CMD_LHLO,           /* LMTP's greeting (RFC 2033 4.1): the session is LMTP */
     SR_CMD_MAIL,
     SR_CMD_RCPT,
     SR_CMD_DATA,
@@ -50,6 +55,13 @@ typedef struct {
     guint64  frame;                 /* the caller's packet id for that byte */
     guint64  bdat_size;             /* BDAT: the chunk's announced size */
     gboolean bdat_last;             /* BDAT: LAST given */
+    /* The line after the verb and one space, as sent (any byte but NUL
+     * and the line end); for AUTH the mechanism only.  has_argument is
+     * FALSE when nothing follows the verb, and for pseudo-commands. */
+    gboolean has_argument;
+    gboolean argument_cut;          /* longer than SR_ARGUMENT_MAX: the rest is not kept */
+    guint16  argument_len;
+    char     argument[SR_ARGUMENT_MAX + 1];
 } sr_command;
 
 /* How the client's next bytes are to be read. */
@@ -59,9 +71,21 @@ typedef enum {
     SR_CLIENT_CHUNK,           /* BDAT chunk bytes, counted */
     SR_CLIENT_AUTH_RESPONSE,   /* one line answering a 334 challenge */
     SR_CLIENT_TLS,             /* STARTTLS done: nothing more is SMTP */
+    SR_CLIENT_HOLD,            /* after DATA: held until its reply says what they are */
 } sr_client_mode;
 
+/* Bytes held after DATA, at most: past it they are taken for the message. */
+#define SR_HOLD_MAX 65536
+
 typedef void (*sr_command_func)(const sr_command *command, gpointer user_data);
+
+/* A part of what was held: LEN bytes fed at once, or LEN bytes lost. */
+typedef struct {
+    guint64  len;
+    gint64   time_us;
+    guint64  frame;
+    gboolean gap;
+} sr_held_feed;
 
 typedef struct {
     sr_line_framer  framer;
@@ -72,6 +96,11 @@ typedef struct {
     guint64         body_line_len;
     guint8          body_head[2];  /* its first bytes: is it "." alone? */
     guint64         chunk_left;    /* SR_CLIENT_CHUNK: bytes still to skip */
+    /* SR_CLIENT_HOLD: a client may send its message before DATA's reply
+     * (most servers read it all the same); after 354 the bytes are the
+     * message, after a refusal they are commands. */
+    GByteArray     *held;          /* at most SR_HOLD_MAX bytes */
+    GArray         *held_feeds;    /* sr_held_feed: each part in order, gaps too */
     gint64          line_time_us;  /* when the current line's first byte came */
     guint64         line_frame;
     gint64          now_us;        /* the feed in progress */
@@ -89,6 +118,7 @@ void sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us,
  * as commands, a first line of no known verb is named "<partial>" as after
  * sr_client_resync: the lost bytes may have begun it. */
 void sr_client_gap(sr_client *c, guint64 missing);
+/* From SR_CLIENT_HOLD, the held bytes are read again in the new mode. */
 void sr_client_set_mode(sr_client *c, sr_client_mode mode);
 /* The capture began mid-conversation: a first line whose verb is unknown is
  * taken for the end of a command sent before it, named "<partial>". */

@@ -4,11 +4,14 @@
 #define SR_DECODER_H
 
 #include "sr_anomaly.h"
+#include "sr_argument.h"
 #include "sr_codes.h"
 #include "sr_command.h"
 #include "sr_enhanced.h"
 #include "sr_line.h"
 #include "sr_reply.h"
+#include "sr_queue_id.h"
 #include "sr_session.h"
+#include "sr_transaction.h"
 
 #endif /* SR_DECODER_H */

@@ -10,6 +10,8 @@ sr_config_init(sr_config *cfg)
     cfg->line_cap = SR_DEFAULT_LINE_CAP;
     cfg->max_lines = SR_DEFAULT_MAX_LINES;
     cfg->max_bytes = SR_DEFAULT_MAX_BYTES;
+    cfg->max_session_bytes = SR_DEFAULT_MAX_SESSION_BYTES;
+    cfg->pool = NULL;
 }
 
 static void

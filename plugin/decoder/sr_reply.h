@@ -18,12 +18,26 @@
 #define SR_MIN_LINE_CAP       64
 #define SR_DEFAULT_MAX_LINES  1000
 #define SR_DEFAULT_MAX_BYTES  (1024 * 1024)
+/* What one session keeps of commands and recipients, in bytes (sr_session.h). */
+#define SR_DEFAULT_MAX_SESSION_BYTES (8u * 1024 * 1024)
+
+/* Memory that sessions share (the tool's overall budget): what each keeps
+ * of commands awaiting replies and of its transaction's recipients. */
+typedef struct {
+    gsize used;
+    gsize max;
+} sr_memory_pool;
 
 typedef struct {
     gsize line_limit;   /* longer lines are flagged line-too-long */
     gsize line_cap;     /* bytes kept per line; the rest is skipped */
     guint max_lines;    /* a reply is cut after this many lines */
     gsize max_bytes;    /* ... or once it holds this many bytes */
+    /* sr_session: commands awaiting replies and the open transaction's
+     * recipients, at most, per session (0: the default), and in POOL, if
+     * given, for all the sessions that share it. */
+    gsize max_session_bytes;
+    sr_memory_pool *pool;
 } sr_config;
 
 typedef struct {

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "sr_argument.h"
+
 static const struct {
     const char        *keyword;
     sr_capability_kind kind;
@@ -120,14 +122,193 @@ offers(const sr_capabilities *caps, sr_capability_kind kind)
     return FALSE;
 }
 
+/* Takes N bytes of the budget, if the session's and the pool's allow. */
+static gboolean
+charge(sr_session *s, gsize n)
+{
+    if (s->kept_bytes + n > s->max_session_bytes || (s->pool && s->pool->used + n > s->pool->max))
+        return FALSE;
+    s->kept_bytes += n;
+    if (s->pool)
+        s->pool->used += n;
+    return TRUE;
+}
+
+static void
+refund(sr_session *s, gsize n)
+{
+    s->kept_bytes -= n;
+    if (s->pool)
+        s->pool->used -= n;
+}
+
+/* The oldest command awaiting a reply is answered, or given up. */
+static void
+pop_pending(sr_session *s)
+{
+    g_free(g_queue_pop_head(&s->pending));
+    refund(s, SR_PENDING_COMMAND_BYTES);
+}
+
+static void
+clear_pending(sr_session *s)
+{
+    refund(s, g_queue_get_length(&s->pending) * SR_PENDING_COMMAND_BYTES);
+    g_queue_clear_full(&s->pending, g_free);
+}
+
+/* The open transaction ends: handed over after the exchange in progress. */
+static void
+close_transaction(sr_session *s, sr_tx_end end)
+{
+    if (!s->tx_open)
+        return;
+    sr_transaction_close(&s->tx, end, s->exchange.reply_time_us);
+    refund(s, s->tx_kept * SR_TX_RECIPIENT_BYTES);
+    s->tx_kept = 0;
+    if (s->tx_done_ready)
+        sr_transaction_clear(&s->tx_done);
+    s->tx_done = s->tx;
+    s->tx_done_ready = TRUE;
+    memset(&s->tx, 0, sizeof s->tx);
+    s->tx_open = FALSE;
+}
+
+static void
+hand_over_transaction(sr_session *s)
+{
+    if (!s->tx_done_ready)
+        return;
+    if (s->cb.transaction)
+        s->cb.transaction(&s->tx_done, s->user_data);
+    sr_transaction_clear(&s->tx_done);
+    s->tx_done_ready = FALSE;
+}
+
+static gboolean
+ends_data(const sr_command *cmd)
+{
+    return cmd->kind == SR_CMD_END_OF_DATA || (cmd->kind == SR_CMD_BDAT && cmd->bdat_last);
+}
+
+/* What a reply does to the mail transaction (RFC 5321 3.3, RFC 2033 4.2). */
+static void
+track_transaction(sr_session *s, const sr_command *cmd, const sr_reply *reply)
+{
+    const sr_exchange *ex = &s->exchange;
+    sr_tx_reply r = { 0 };
+    sr_path path;
+    guint64 size;
+    gboolean keep;
+
+    /* The rest of a cut reply was counted with its first part. */
+    if (s->pairing_rest)
+        return;
+    switch (cmd->kind) {
+    case SR_CMD_MAIL:
+        close_transaction(s, SR_TX_END_MAIL);
+        if (!sr_path_parse(cmd, &path))
+            path.address = NULL;
+        sr_transaction_begin(&s->tx, ++s->tx_depth, s->helo, s->lmtp, s->tls, path.address,
+                             path.address_len, cmd->time_us);
+        s->tx_open = TRUE;
+        sr_transaction_reply(&s->tx.mail, reply, ex->reply_time_us, ex->reply_frame);
+        if (sr_mail_size(cmd, &size)) {
+            s->tx.has_declared_size = TRUE;
+            s->tx.declared_size = size;
+        }
+        break;
+    case SR_CMD_RCPT:
+        if (!s->tx_open)
+            break;
+        sr_transaction_reply(&r, reply, ex->reply_time_us, ex->reply_frame);
+        keep = s->tx.recipients->len < SR_TX_MAX_RECIPIENTS && charge(s, SR_TX_RECIPIENT_BYTES);
+        s->tx_kept += keep;
+        if (sr_path_parse(cmd, &path))
+            sr_transaction_add_recipient(&s->tx, path.address, path.address_len, &r, keep);
+        else
+            sr_transaction_add_recipient(&s->tx, cmd->argument, cmd->argument_len, &r, keep);
+        sr_tx_reply_clear(&r);
+        break;
+    case SR_CMD_DATA:
+        if (!s->tx_open)
+            break;
+        sr_transaction_reply(&s->tx.data, reply, ex->reply_time_us, ex->reply_frame);
+        s->data_body_start = cmd->offset + cmd->length;
+        break;
+    case SR_CMD_BDAT:
+    case SR_CMD_END_OF_DATA:
+        if (!s->tx_open)
+            break;
+        /* LMTP's LAST chunk gets a reply per recipient: counted once. */
+        if (cmd->kind == SR_CMD_BDAT && !(s->lmtp && ends_data(cmd) && s->lmtp_current > 0)) {
+            s->tx.has_size = TRUE;
+            s->tx.size += cmd->bdat_size;
+        } else if (cmd->offset != SR_NOT_READ && s->tx.data.present
+                   && cmd->offset >= s->data_body_start) {
+            s->tx.has_size = TRUE;
+            s->tx.size = cmd->offset - s->data_body_start;
+        }
+        if (!ends_data(cmd)) {
+            /* A chunk refused is the message refused (RFC 3030 4.2). */
+            if (reply->code / 100 != 2)
+                sr_transaction_reply(&s->tx.data, reply, ex->reply_time_us, ex->reply_frame);
+            break;
+        }
+        sr_transaction_reply(&r, reply, ex->reply_time_us, ex->reply_frame);
+        sr_transaction_delivery(&s->tx, s->lmtp ? (gint)s->lmtp_current : -1, &r, reply);
+        sr_tx_reply_clear(&r);
+        sr_transaction_reply(&s->tx.last_reply, reply, ex->reply_time_us, ex->reply_frame);
+        if (!s->lmtp || s->lmtp_left == 0)
+            close_transaction(s, SR_TX_END_DATA);
+        return;
+    default:
+        break;
+    }
+    if (s->tx_open)
+        sr_transaction_reply(&s->tx.last_reply, reply, ex->reply_time_us, ex->reply_frame);
+    switch (cmd->kind) {
+    case SR_CMD_RSET:
+        close_transaction(s, SR_TX_END_RSET);
+        break;
+    case SR_CMD_QUIT:
+        close_transaction(s, SR_TX_END_QUIT);
+        break;
+    case SR_CMD_HELO:
+    case SR_CMD_EHLO:
+    case SR_CMD_LHLO:
+        close_transaction(s, SR_TX_END_HELLO);
+        break;
+    case SR_CMD_STARTTLS:
+        if (reply->code == 220)
+            close_transaction(s, SR_TX_END_STARTTLS);
+        break;
+    default:
+        break;
+    }
+    /* A server may close with 421 at any time (RFC 5321 3.8). */
+    if (reply->code == 421)
+        close_transaction(s, SR_TX_END_CLOSED);
+}
+
 /* What an answered command changes in the conversation. */
 static void
 follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
 {
     guint code = reply->code;
+    const char *domain;
+    gsize domain_len;
 
+    if (cmd->kind == SR_CMD_LHLO)
+        s->lmtp = TRUE;
+    if ((domain = sr_hello_domain(cmd, &domain_len)) && !s->pairing_rest) {
+        g_free(s->helo);
+        s->helo = g_strndup(domain, domain_len);
+    }
+    track_transaction(s, cmd, reply);
     switch (cmd->kind) {
     case SR_CMD_EHLO:
+    case SR_CMD_LHLO:
         if (code == 250) {
             /* Lines lost in a gap may have offered it: then nobody knows. */
             gboolean partial = !reply->complete || sr_reply_has_anomaly(reply, SR_ANOM_GAP)
@@ -147,8 +328,12 @@ follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
         }
         break;
     case SR_CMD_DATA:
+        /* What the client sent after DATA is the message after 354, and
+         * commands after anything else (held until now: sr_command.h). */
         if (code == 354)
             sr_client_set_mode(&s->client, SR_CLIENT_BODY);
+        else if (s->client.mode == SR_CLIENT_HOLD || s->client.mode == SR_CLIENT_BODY)
+            sr_client_set_mode(&s->client, SR_CLIENT_COMMANDS);
         break;
     case SR_CMD_AUTH:
     case SR_CMD_AUTH_RESPONSE:
@@ -179,7 +364,7 @@ drop_answered_in_gap(sr_session *s)
     sr_command *oldest;
 
     while ((oldest = g_queue_peek_head(&s->pending)) && oldest->frame != newest->frame)
-        g_free(g_queue_pop_head(&s->pending));
+        pop_pending(s);
 }
 
 /*
@@ -193,6 +378,7 @@ find_command(sr_session *s, const sr_reply *reply, sr_command *out)
     gboolean cut = sr_reply_was_cut(reply);
     gboolean from_queue = FALSE;
     gboolean greeting_lost = FALSE;
+    gboolean pop;
 
     s->pairing_rest = FALSE;
     if (s->cut_pending) {
@@ -206,7 +392,7 @@ find_command(sr_session *s, const sr_reply *reply, sr_command *out)
         }
         /* Another reply: the cut one was all of its answer. */
         if (s->cut_from_queue)
-            g_free(g_queue_pop_head(&s->pending));
+            pop_pending(s);
     }
     if (s->after_gap) {
         /* Lost before any reply while the client spoke: the greeting was
@@ -227,31 +413,50 @@ find_command(sr_session *s, const sr_reply *reply, sr_command *out)
     } else if (g_queue_peek_head(&s->pending)) {
         *out = *(const sr_command *)g_queue_peek_head(&s->pending);
         from_queue = TRUE;
+    } else if (s->pending_dropped > 0) {
+        /* It answers a command not kept for want of budget. */
+        s->pending_dropped--;
+        s->answers_dropped = TRUE;
+        return FALSE;
     } else {
         return FALSE;
     }
 found:
+    pop = from_queue;
+    /* LMTP: the end of the data gets a reply per accepted recipient, in
+     * order; they are all known by now, since DATA's 354 came after them. */
+    if (from_queue && !s->pairing_rest && s->lmtp && ends_data(out)) {
+        if (s->lmtp_left == 0) {
+            s->lmtp_left = MAX(1u, s->tx_open ? s->tx.rcpt_accepted : 1u);
+            s->lmtp_rank = 0;
+        }
+        s->lmtp_current = s->lmtp_rank++;
+        pop = --s->lmtp_left == 0;
+    }
     if (cut) {
         s->cut_pending = TRUE;
         s->cut_code = reply->code;
         s->cut_command = *out;
-        s->cut_from_queue = from_queue;
-    } else if (from_queue) {
-        g_free(g_queue_pop_head(&s->pending));
+        s->cut_from_queue = pop;
+    } else if (pop) {
+        pop_pending(s);
     }
     return TRUE;
 }
 
 void
-sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
+sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us, guint64 frame)
 {
     sr_exchange *ex = &s->exchange;
 
     if (s->tls)
         return;
     ex->reply_time_us = reply_time_us;
+    ex->reply_frame = frame;
     ex->latency_us = -1;
     ex->capabilities = NULL;
+    ex->recipient = NULL;
+    s->answers_dropped = FALSE;
     g_array_set_size(ex->anomalies, 0);
 
     /* Even a malformed line, where a reply is due, is the server's answer:
@@ -261,7 +466,11 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
      * latency to speak of: unknown, not negative. */
     if (ex->has_command && ex->command.time_us >= 0 && reply_time_us >= ex->command.time_us)
         ex->latency_us = reply_time_us - ex->command.time_us;
-    else if (!ex->has_command && (!s->midstream || s->seen_command))
+    else if (s->answers_dropped) {
+        if (!s->overflow_told)
+            add_anomaly(s, SR_ANOM_PIPELINE_OVERFLOW, reply, NULL);
+        s->overflow_told = TRUE;
+    } else if (!ex->has_command && (!s->midstream || s->seen_command))
         add_anomaly(s, SR_ANOM_UNEXPECTED_REPLY, reply, NULL);
     s->greeted = TRUE;
 
@@ -270,13 +479,28 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us)
             add_anomaly(s, SR_ANOM_CODE_NOT_ALLOWED, reply,
                         sr_command_allowed_text(ex->command.kind));
         follow(s, &ex->command, reply);
+        if (s->lmtp && ends_data(&ex->command)) {
+            const sr_transaction *tx = s->tx_open ? &s->tx : s->tx_done_ready ? &s->tx_done : NULL;
+            guint rank = s->lmtp_current;
+
+            for (guint i = 0; tx && i < tx->recipients->len; i++) {
+                const sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
+
+                if (r->rcpt.code / 100 == 2 && rank-- == 0) {
+                    ex->recipient = r->address;
+                    break;
+                }
+            }
+        }
     }
     if (s->hello_done && !s->enhanced_offered && sr_reply_enhanced(reply)
             && !(ex->has_command
-                 && (ex->command.kind == SR_CMD_EHLO || ex->command.kind == SR_CMD_HELO)))
+                 && (ex->command.kind == SR_CMD_EHLO || ex->command.kind == SR_CMD_HELO
+                     || ex->command.kind == SR_CMD_LHLO)))
         add_anomaly(s, SR_ANOM_ENH_NOT_ADVERTISED, reply, NULL);
 
     s->cb.exchange(reply, ex, s->user_data);
+    hand_over_transaction(s);
 }
 
 static void
@@ -301,17 +525,13 @@ on_command(const sr_command *read, gpointer user_data)
     s->seen_command = TRUE;
     if (s->cb.command)
         s->cb.command(command, s->user_data);
-    /* A client that never waits must not make memory grow. */
-    if (g_queue_get_length(&s->pending) >= SR_MAX_PENDING) {
-        sr_command *oldest = g_queue_pop_head(&s->pending);
-
-        /* The oldest may be what a cut reply answered: answered, so not
-         * reported, and the rest of that reply must not pop another. */
-        if (s->cut_pending && s->cut_from_queue)
-            s->cut_from_queue = FALSE;
-        else if (s->cb.unanswered)
-            s->cb.unanswered(oldest, s->user_data);
-        g_free(oldest);
+    /* A client that never waits must not make memory grow.  Past the
+     * budget the newest is not kept: the oldest are the next to be
+     * answered.  Until every command not kept has had its reply, none is
+     * kept, so that the replies after those pair again with their own. */
+    if (s->pending_dropped > 0 || !charge(s, SR_PENDING_COMMAND_BYTES)) {
+        s->pending_dropped++;
+        return;
     }
     g_queue_push_tail(&s->pending, g_memdup2(command, sizeof *command));
 }
@@ -324,7 +544,8 @@ on_server_reply(const sr_reply *reply, gpointer user_data)
     /* A reply that began in the feed in progress began now, whatever lines
      * were skipped before it while resynchronising. */
     sr_session_pair(s, reply, reply->offset >= s->server_feed_offset ? s->server_now_us
-                                                                      : s->reply_time_us);
+                                                                      : s->reply_time_us,
+                    s->server_frame);
 }
 
 void
@@ -337,6 +558,10 @@ sr_session_init(sr_session *s, const sr_config *cfg, const sr_session_callbacks 
     g_queue_init(&s->pending);
     sr_client_init(&s->client, on_command, s);
     sr_parser_init(&s->server, cfg, on_server_reply, s);
+    /* 0, as in a configuration made field by field: the default. */
+    s->max_session_bytes = s->server.config.max_session_bytes ? s->server.config.max_session_bytes
+                                                              : SR_DEFAULT_MAX_SESSION_BYTES;
+    s->pool = s->server.config.pool;
     s->exchange.anomalies = g_array_new(FALSE, TRUE, sizeof(sr_anomaly));
     s->capabilities.list = g_array_sized_new(FALSE, TRUE, sizeof(sr_capability), 12);
 }
@@ -346,9 +571,15 @@ sr_session_reset(sr_session *s, gpointer user_data)
 {
     sr_session kept;
 
-    g_queue_clear_full(&s->pending, g_free);
+    clear_pending(s);
+    refund(s, s->tx_kept * SR_TX_RECIPIENT_BYTES);
+    g_free(s->helo);
+    sr_transaction_clear(&s->tx);
+    sr_transaction_clear(&s->tx_done);
     kept = *s;
     *s = (sr_session){ 0 };
+    s->max_session_bytes = kept.max_session_bytes;
+    s->pool = kept.pool;
     s->cb = kept.cb;
     s->user_data = user_data;
     g_queue_init(&s->pending);
@@ -367,7 +598,13 @@ sr_session_clear(sr_session *s)
 {
     sr_client_clear(&s->client);
     sr_parser_clear(&s->server);
-    g_queue_clear_full(&s->pending, g_free);
+    clear_pending(s);
+    refund(s, s->tx_kept * SR_TX_RECIPIENT_BYTES);
+    s->tx_kept = 0;
+    g_free(s->helo);
+    s->helo = NULL;
+    sr_transaction_clear(&s->tx);
+    sr_transaction_clear(&s->tx_done);
     if (s->exchange.anomalies)
         g_array_free(s->exchange.anomalies, TRUE);
     if (s->capabilities.list)
@@ -404,11 +641,12 @@ sr_session_client_gap(sr_session *s, guint64 missing)
 }
 
 void
-sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us)
+sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame)
 {
     if (s->tls)
         return;
     s->server_now_us = time_us;
+    s->server_frame = frame;
     s->server_feed_offset = s->server.framer.offset;
     sr_parser_feed(&s->server, data, len);
     /* When what is left pending (a reply, or a line that may begin one)
@@ -444,9 +682,15 @@ sr_session_finish(sr_session *s)
         sr_parser_finish(&s->server);
     /* A reply a gap cut, whose rest never came, was all of its answer. */
     if (s->cut_pending && s->cut_from_queue)
-        g_free(g_queue_pop_head(&s->pending));
+        pop_pending(s);
     s->cut_pending = FALSE;
+    if (s->tx_open) {
+        s->exchange.reply_time_us = -1;
+        close_transaction(s, SR_TX_END_CONNECTION);
+        hand_over_transaction(s);
+    }
     while ((cmd = g_queue_pop_head(&s->pending))) {
+        refund(s, SR_PENDING_COMMAND_BYTES);
         if (s->cb.unanswered)
             s->cb.unanswered(cmd, s->user_data);
         g_free(cmd);

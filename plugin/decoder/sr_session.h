@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * One SMTP conversation: replies paired with the commands they answer (in
- * order, pipelined groups included), the latency of each, the capabilities
- * an EHLO reply offers, and whether each code is one its command allows.
+ * One SMTP or LMTP conversation: replies paired with the commands they
+ * answer (in order, pipelined groups of any depth included), the latency of
+ * each, the capabilities an EHLO reply offers, whether each code is one its
+ * command allows, and the mail transactions (sr_transaction.h).
  */
 #ifndef SR_SESSION_H
 #define SR_SESSION_H
@@ -11,10 +12,18 @@
 
 #include "sr_command.h"
 #include "sr_reply.h"
+#include "sr_transaction.h"
 
 #define SR_CAP_KEYWORD_MAX 31
 #define SR_CAP_PARAMS_MAX  255
-#define SR_MAX_PENDING     1000   /* commands awaiting replies, at most */
+/* Commands awaiting replies and the open transaction's recipients are kept
+ * up to a budget of bytes per session (sr_config.max_session_bytes, and
+ * the pool it may share with others), each counted at these sizes: about
+ * 14,000 commands by default.  Past it, commands are not kept (never the
+ * oldest) and recipients are counted, not listed. */
+#define SR_PENDING_COMMAND_BYTES (sizeof(sr_command) + 3 * sizeof(gpointer))
+#define SR_TX_RECIPIENT_BYTES \
+    (sizeof(sr_tx_recipient) + SR_ARGUMENT_MAX + 2 * SR_TX_REPLY_LINES * (SR_TX_LINE_MAX + 1))
 #define SR_MAX_CAPABILITIES 100   /* kept of one EHLO reply, the first offered */
 
 typedef enum {
@@ -55,6 +64,10 @@ typedef struct {
     sr_command command;        /* what it answers, when has_command */
     gint64     reply_time_us;  /* when its first byte came */
     gint64     latency_us;     /* reply_time_us - command time; -1 unknown */
+    guint64    reply_frame;    /* the caller's id of the packet that completed it */
+    /* LMTP: the accepted recipient whose delivery this reply decides
+     * (RFC 2033 4.2); else NULL. */
+    const char *recipient;
     GArray    *anomalies;      /* sr_anomaly: sequence and validity findings */
     const sr_capabilities *capabilities; /* an EHLO's 250 reply; else NULL */
 } sr_exchange;
@@ -66,6 +79,10 @@ typedef struct {
     void (*command)(const sr_command *command, gpointer user_data);
     /* Each command still unanswered when the session ends (optional). */
     void (*unanswered)(const sr_command *command, gpointer user_data);
+    /* Each mail transaction as it ends (optional): after the exchange of
+     * the reply that ended it, or from sr_session_finish().  Valid during
+     * the call only. */
+    void (*transaction)(const sr_transaction *transaction, gpointer user_data);
 } sr_session_callbacks;
 
 typedef struct {
@@ -90,6 +107,25 @@ typedef struct {
     sr_exchange      exchange;
     sr_capabilities  capabilities;
     gboolean         capabilities_cut; /* the EHLO reply was cut by a gap */
+    gsize            max_session_bytes;
+    gsize            kept_bytes;      /* charged against it (and the pool) */
+    sr_memory_pool  *pool;
+    guint            tx_kept;         /* recipients of the open transaction charged */
+    guint64          pending_dropped; /* commands not kept for want of budget, still to be answered */
+    gboolean         overflow_told;   /* pipeline-overflow said once */
+    gboolean         lmtp;            /* the client said LHLO */
+    guint            lmtp_left;       /* LMTP: replies still due to the end of data at the head */
+    guint            lmtp_rank;       /* LMTP: the accepted recipient the next one is for */
+    gchar           *helo;            /* the last HELO, EHLO or LHLO domain */
+    guint            lmtp_current;    /* LMTP: the rank the reply being paired is for */
+    gboolean         answers_dropped; /* the reply being paired answers a command not kept */
+    gboolean         tx_open;
+    sr_transaction   tx;
+    guint            tx_depth;
+    guint64          data_body_start; /* client offset where the DATA body begins */
+    gboolean         tx_done_ready;   /* tx_done ended with the reply being paired */
+    sr_transaction   tx_done;
+    guint64          server_frame;    /* the feed in progress */
     sr_session_callbacks cb;
     gpointer         user_data;
 } sr_session;
@@ -117,13 +153,14 @@ void sr_session_client_gap(sr_session *s, guint64 missing);
 /* Server-to-client bytes, in order: framed into replies here and paired.
  * A caller that frames replies itself calls sr_session_server_gap on a gap
  * all the same, so pairing can skip what the lost replies answered. */
-void sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us);
+void sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame);
 void sr_session_server_gap(sr_session *s, guint64 missing);
 /* The capture began mid-conversation: read on at the next line. */
 void sr_session_resync(sr_session *s);
 /* Pairs a reply the caller framed itself (the Wireshark plugin does). */
-void sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us);
-/* End of the conversation: open replies, then unanswered commands. */
+void sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us, guint64 frame);
+/* End of the conversation: open replies, the open transaction, then
+ * unanswered commands. */
 void sr_session_finish(sr_session *s);
 gboolean sr_session_in_tls(const sr_session *s);
 

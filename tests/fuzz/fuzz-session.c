@@ -87,7 +87,11 @@ typedef struct {
     GByteArray  *client;          /* every client byte, lost ones included */
     GByteArray  *client_flags;    /* BYTE_* for each of them */
     guint64      client_fed;      /* client bytes handed to the decoder so far */
-    gboolean     client_broken;   /* a resync or client gap since the last command line */
+    /* Client stream offsets where a resync or a gap ended, in order: a
+     * "<partial>" line needs one since the last command line before it.
+     * By offset, not by time: lines held after DATA are read later. */
+    GArray      *client_breaks;
+    guint64      last_line_end;   /* end of the last command line read */
     gboolean     tls_reported;    /* the exchange that began TLS was reported */
     /* Pairing as the caller sees it: commands read, oldest first; those
      * before HEAD were answered, skipped across a gap, or reported unanswered. */
@@ -179,6 +183,19 @@ check_verb(const sr_command *cmd)
     CHECK(sr_command_name(cmd) != NULL);
 }
 
+/* A resync or a client gap ended between the last command line and AT. */
+static gboolean
+broken_before(const run_state *st, guint64 at)
+{
+    for (guint i = st->client_breaks->len; i-- > 0;) {
+        guint64 b = g_array_index(st->client_breaks, guint64, i);
+
+        if (b <= at)
+            return b >= st->last_line_end;
+    }
+    return FALSE;
+}
+
 /*
  * A command read from the client: its line is in the stream, was fed, not
  * lost, and its verb is the first word of that very line (what the decoder
@@ -219,7 +236,7 @@ check_command_line(run_state *st, const sr_command *cmd)
         break;
     default:
         if (cmd->kind == SR_CMD_UNKNOWN && strcmp(cmd->verb, "<partial>") == 0) {
-            CHECK(st->client_broken);
+            CHECK(broken_before(st, cmd->offset));
             break;
         }
         for (; n < content && n < SR_VERB_MAX && line[n] != ' '; n++) {
@@ -258,7 +275,7 @@ on_command(const sr_command *cmd, gpointer user_data)
         CHECK(cmd->offset > g_array_index(st->issued, guint64, st->issued->len - 1));
     g_array_append_val(st->issued, cmd->offset);
     if (cmd->kind != SR_CMD_END_OF_DATA && cmd->kind != SR_CMD_AUTH_RESPONSE)
-        st->client_broken = FALSE;
+        st->last_line_end = cmd->offset + cmd->length;
     if (st->expect && cmd->offset == st->expect_offset) {
         CHECK(cmd->kind == st->expect_kind);
         st->expect = FALSE;
@@ -392,7 +409,8 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
         CHECK(ex->has_command && ex->command.kind == SR_CMD_STARTTLS && reply->code == 220);
         st->tls_reported = TRUE;
     }
-    CHECK(g_queue_get_length(&st->session->pending) <= SR_MAX_PENDING);
+    CHECK(g_queue_get_length(&st->session->pending) * SR_PENDING_COMMAND_BYTES
+          <= st->session->max_session_bytes);
 
     CHECK(ex->reply_time_us >= START_US && ex->reply_time_us <= st->now_us);
     if (ex->latency_us != -1) {
@@ -415,7 +433,8 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
     for (guint i = 0; i < ex->anomalies->len; i++)
         CHECK(g_array_index(ex->anomalies, sr_anomaly, i).kind < SR_ANOM_COUNT);
     if (ex->capabilities) {
-        CHECK(ex->has_command && ex->command.kind == SR_CMD_EHLO && reply->code == 250);
+        CHECK(ex->has_command && (ex->command.kind == SR_CMD_EHLO || ex->command.kind == SR_CMD_LHLO)
+              && reply->code == 250);
         check_capabilities(ex->capabilities, reply);
     }
     render_exchange(st->out, reply, ex);
@@ -442,7 +461,7 @@ feed(run_state *st, gboolean server, const guint8 *bytes, gsize len, run_mode mo
         gsize n = MIN(step, len - off);
 
         if (server) {
-            sr_session_server(s, bytes + off, n, st->now_us);
+            sr_session_server(s, bytes + off, n, st->now_us, 0);
         } else {
             st->client_fed += n;
             sr_session_client(s, bytes + off, n, st->now_us, (guint64)st->now_us);
@@ -460,7 +479,7 @@ lose(run_state *st, gboolean server, guint64 len)
         return;
     }
     st->client_fed += len;
-    st->client_broken = TRUE;
+    g_array_append_val(st->client_breaks, st->client_fed);
     sr_session_client_gap(st->session, len);
 }
 
@@ -513,7 +532,7 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
         .max_lines = MAX_LINES,
         .max_bytes = MAX_BYTES,
     };
-    sr_session_callbacks cb = { on_exchange, on_command, on_unanswered };
+    sr_session_callbacks cb = { on_exchange, on_command, on_unanswered, NULL };
     sr_session s;
     run_state st = {
         .session = &s,
@@ -522,6 +541,7 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
         .client = g_byte_array_new(),
         .client_flags = g_byte_array_new(),
         .issued = g_array_new(FALSE, FALSE, sizeof(guint64)),
+        .client_breaks = g_array_new(FALSE, FALSE, sizeof(guint64)),
         .out = out,
         .pairs = pairs,
     };
@@ -558,7 +578,7 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
             lose(&st, ev->server, ev->len);
             break;
         case EV_RESYNC:
-            st.client_broken = TRUE;
+            g_array_append_val(st.client_breaks, st.client_fed);
             sr_session_resync(&s);
             break;
         case EV_PLANT_AUTH:
@@ -566,11 +586,13 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
             plant(&st, ev, mode);
             break;
         }
-        CHECK(g_queue_get_length(&s.pending) <= SR_MAX_PENDING);
+        CHECK(g_queue_get_length(&s.pending) * SR_PENDING_COMMAND_BYTES <= s.max_session_bytes);
         CHECK(st.client_fed == st.client->len);
     }
     sr_session_finish(&s);
     CHECK(g_queue_is_empty(&s.pending));
+    /* Nothing is kept once the session is finished. */
+    CHECK(s.kept_bytes == 0);
     /* Every command was answered, passed over across a gap, or reported. */
     if (st.full)
         CHECK(st.head == st.issued->len);
@@ -583,6 +605,7 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
     sr_session_clear(&s);
     g_byte_array_free(joined, TRUE);
     g_array_free(st.issued, TRUE);
+    g_array_free(st.client_breaks, TRUE);
     g_byte_array_free(st.client_flags, TRUE);
     g_byte_array_free(st.client, TRUE);
 }

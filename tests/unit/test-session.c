@@ -48,7 +48,7 @@ on_unanswered(const sr_command *cmd, gpointer user_data)
 static void
 setup(fixture *f)
 {
-    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered };
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL };
 
     f->out = g_string_new(NULL);
     sr_session_init(&f->s, NULL, &cb, f->out);
@@ -70,7 +70,7 @@ client(fixture *f, const char *text, gint64 t)
 static void
 server(fixture *f, const char *text, gint64 t)
 {
-    sr_session_server(&f->s, (const guint8 *)text, strlen(text), t);
+    sr_session_server(&f->s, (const guint8 *)text, strlen(text), t, (guint64)t);
 }
 
 static void
@@ -175,14 +175,14 @@ capture_verbs(const sr_command *cmd, gpointer user_data)
 static void
 test_auth_keeps_no_secret(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL };
+    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
     sr_session_init(&s, NULL, &cb, out);
-    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0, 0);
     sr_session_client(&s, (const guint8 *)"AUTH LOGIN\r\n", 12, 1, 1);
-    sr_session_server(&s, (const guint8 *)"334 VXNlcm5hbWU6\r\n", 18, 2);
+    sr_session_server(&s, (const guint8 *)"334 VXNlcm5hbWU6\r\n", 18, 2, 0);
     sr_session_client(&s, (const guint8 *)"c2VjcmV0\r\n", 10, 3, 3);
     g_assert_null(strstr(out->str, "c2VjcmV0"));
     g_assert_nonnull(strstr(out->str, "AUTH/AUTH;"));
@@ -196,12 +196,12 @@ test_auth_keeps_no_secret(void)
 static void
 test_client_gap_keeps_secret(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL };
+    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
     sr_session_init(&s, NULL, &cb, out);
-    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0, 0);
     /* "AUTH PLAIN " was lost. */
     sr_session_client_gap(&s, 11);
     sr_session_client(&s, (const guint8 *)"c2VjcmV0\r\nNOOP\r\n", 16, 1, 1);
@@ -222,7 +222,7 @@ test_starttls(void)
     client(&f, "STARTTLS\r\n", 10);
     server(&f, "220 2.0.0 Ready to start TLS\r\n", 12);
     sr_session_client(&f.s, tls, sizeof tls, 20, 20);
-    sr_session_server(&f.s, tls, sizeof tls, 21);
+    sr_session_server(&f.s, tls, sizeof tls, 21, 0);
     sr_session_finish(&f.s);
     g_assert_true(sr_session_in_tls(&f.s));
     g_assert_cmpstr(f.out->str, ==, "<greeting> 220\nSTARTTLS 220 2us\n");
@@ -456,30 +456,91 @@ test_gap_cut_last_reply(void)
     teardown(&f);
 }
 
-/* The pending cap drops the command a cut reply answered: it was answered,
- * and the rest of that reply must not drop the next command in its place. */
+/* A reply cut by a gap leaves its command waiting, and the budget of
+ * waiting commands is full: the rest of that reply answers the same
+ * command, and the command not kept is never reported as unanswered. */
 static void
-test_pending_cap_drops_cut_command(void)
+test_pending_budget_with_cut_reply(void)
 {
     fixture f;
     GString *expected = g_string_new("<greeting> 220\nEHLO 250 1us\n"
                                      "EHLO 250 20us [DSN:DSN|]\nRSET 500 11us\n");
 
     setup(&f);
+    f.s.max_session_bytes = 1000 * SR_PENDING_COMMAND_BYTES;
     server(&f, "220 hi\r\n", 0);
     client(&f, "EHLO c\r\n", 10);
     server(&f, "250-hi\r\n250-PIPELI", 11);
     sr_session_server_gap(&f.s, 20);
     client(&f, "RSET\r\n", 20);
-    for (guint i = 1; i < SR_MAX_PENDING; i++) {
+    /* EHLO, RSET and 998 NOOPs fill the budget; the 999th is not kept. */
+    for (guint i = 1; i < 1000; i++)
         client(&f, "NOOP\r\n", 20);
+    for (guint i = 0; i < 998; i++)
         g_string_append(expected, "unanswered NOOP\n");
-    }
     server(&f, "NG\r\n250 DSN\r\n", 30);
     server(&f, "500 5.5.2 what\r\n", 31);
     sr_session_finish(&f.s);
     g_assert_cmpstr(f.out->str, ==, expected->str);
     g_string_free(expected, TRUE);
+    teardown(&f);
+}
+
+/* Past the budget the newest commands are not kept, never the oldest: the
+ * replies to the kept ones pair exactly, those to the others pair with
+ * nothing and say once that pairing is unsure, and later commands pair
+ * again. */
+static void
+test_pending_budget_keeps_oldest(void)
+{
+    fixture f;
+
+    setup(&f);
+    f.s.max_session_bytes = 3 * SR_PENDING_COMMAND_BYTES;
+    server(&f, "220 hi\r\n", 0);
+    client(&f, "MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<c@x>\r\nRCPT TO:<d@x>\r\n"
+               "RSET\r\n", 10);
+    server(&f, "250 ok\r\n250 ok\r\n250 ok\r\n452 no\r\n250 reset\r\n", 20);
+    client(&f, "NOOP\r\n", 30);
+    server(&f, "250 noop\r\n", 40);
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.out->str, ==,
+                    "<greeting> 220\nMAIL 250 10us\nRCPT 250 10us\nRCPT 250 10us\n"
+                    "- 452 !pipeline-overflow\n- 250\nNOOP 250 10us\n");
+    teardown(&f);
+}
+
+/* The default budget holds a pipelined burst of 10,000 RCPTs with room to
+ * spare: every reply pairs with its own command (sendmail and Postfix
+ * answer such bursts; the old cap of 1,000 paired the 452s with QUIT). */
+static void
+test_pending_deep_burst(void)
+{
+    fixture f;
+    GString *burst = g_string_new("MAIL FROM:<a@example.test>\r\n");
+    GString *replies = g_string_new("250 2.1.0 Ok\r\n");
+    guint rcpt_452 = 0;
+    const char *p;
+
+    for (guint i = 0; i < 10000; i++) {
+        g_string_append_printf(burst, "RCPT TO:<u%u@example.test>\r\n", i);
+        g_string_append(replies, i < 5 ? "250 2.1.5 Ok\r\n" : "452 4.5.3 Too many\r\n");
+    }
+    g_string_append(burst, "RSET\r\nNOOP\r\nQUIT\r\n");
+    g_string_append(replies, "250 2.0.0 Ok\r\n250 2.0.0 Ok\r\n221 2.0.0 Bye\r\n");
+    setup(&f);
+    server(&f, "220 hi\r\n", 0);
+    client(&f, burst->str, 10);
+    server(&f, replies->str, 20);
+    sr_session_finish(&f.s);
+    g_assert_null(strchr(f.out->str, '!'));
+    for (p = f.out->str; (p = strstr(p, "RCPT 452 10us\n")); p++)
+        rcpt_452++;
+    g_assert_cmpuint(rcpt_452, ==, 9995);
+    g_assert_true(g_str_has_suffix(f.out->str, "RCPT 452 10us\nRSET 250 10us\nNOOP 250 10us\n"
+                                               "QUIT 221 10us\n"));
+    g_string_free(burst, TRUE);
+    g_string_free(replies, TRUE);
     teardown(&f);
 }
 
@@ -530,9 +591,9 @@ start_cut_ehlo(sr_session *s, const sr_session_callbacks *cb, GString *out,
     sr_config_init(&cfg);
     cfg.max_lines = 3;
     sr_session_init(s, &cfg, cb, out);
-    sr_session_server(s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_server(s, (const guint8 *)"220 hi\r\n", 8, 0, 0);
     sr_session_client(s, (const guint8 *)"EHLO c\r\n", 8, 10, 10);
-    sr_session_server(s, (const guint8 *)ehlo_reply, strlen(ehlo_reply), 11);
+    sr_session_server(s, (const guint8 *)ehlo_reply, strlen(ehlo_reply), 11, 0);
 }
 
 /* An EHLO reply cut at the decoder's line cap goes on in its rest, which
@@ -540,14 +601,14 @@ start_cut_ehlo(sr_session *s, const sr_session_callbacks *cb, GString *out,
 static void
 test_reply_cut_at_cap(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered };
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
     start_cut_ehlo(&s, &cb, out, "250-hi\r\n250-PIPELINING\r\n250-SIZE 100\r\n"
                                  "250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n");
     sr_session_client(&s, (const guint8 *)"NOOP\r\n", 6, 20, 20);
-    sr_session_server(&s, (const guint8 *)"250 2.0.0 Ok\r\n", 14, 21);
+    sr_session_server(&s, (const guint8 *)"250 2.0.0 Ok\r\n", 14, 21, 0);
     sr_session_finish(&s);
     /* ENHANCEDSTATUSCODES came in the rest: no note on NOOP's reply. */
     g_assert_cmpstr(out->str, ==,
@@ -594,7 +655,7 @@ on_exchange_cap_lines(const sr_reply *reply, const sr_exchange *ex, gpointer use
 static void
 test_capability_lines_across_cut(void)
 {
-    static const sr_session_callbacks cb = { on_exchange_cap_lines, NULL, NULL };
+    static const sr_session_callbacks cb = { on_exchange_cap_lines, NULL, NULL, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
@@ -617,7 +678,7 @@ test_capability_lines_across_cut(void)
 static void
 test_capabilities_capped(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered };
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL };
     GString *out = g_string_new(NULL);
     guint last = 0, most = 0;
     sr_config cfg;
@@ -626,20 +687,20 @@ test_capabilities_capped(void)
     sr_config_init(&cfg);
     cfg.max_lines = 7;
     sr_session_init(&s, &cfg, &cb, out);
-    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0, 0);
     sr_session_client(&s, (const guint8 *)"EHLO c\r\n", 8, 10, 10);
-    sr_session_server(&s, (const guint8 *)"250-hi\r\n", 8, 11);
+    sr_session_server(&s, (const guint8 *)"250-hi\r\n", 8, 11, 0);
     for (guint i = 0; i < 10 * SR_MAX_CAPABILITIES; i++) {
         char line[32];
         gsize n = (gsize)g_snprintf(line, sizeof line, "250-X-CAP%u\r\n", i);
 
-        sr_session_server(&s, (const guint8 *)line, n, 12);
+        sr_session_server(&s, (const guint8 *)line, n, 12, 0);
         if (s.capabilities.list->len) {
             last = (guint)s.capabilities.list->len;
             most = MAX(most, last);
         }
     }
-    sr_session_server(&s, (const guint8 *)"250 END\r\n", 9, 13);
+    sr_session_server(&s, (const guint8 *)"250 END\r\n", 9, 13, 0);
     g_assert_cmpuint(most, ==, SR_MAX_CAPABILITIES);
     g_assert_cmpuint(s.capabilities.list->len, ==, SR_MAX_CAPABILITIES);
     g_assert_cmpstr(g_array_index(s.capabilities.list, sr_capability, 0).keyword, ==, "X-CAP0");
@@ -673,18 +734,18 @@ test_gap_took_final_dot(void)
 static void
 test_gap_took_challenge(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, capture_verbs, on_unanswered };
+    static const sr_session_callbacks cb = { on_exchange, capture_verbs, on_unanswered, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
     sr_session_init(&s, NULL, &cb, out);
-    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0);
+    sr_session_server(&s, (const guint8 *)"220 hi\r\n", 8, 0, 0);
     sr_session_client(&s, (const guint8 *)"AUTH LOGIN\r\n", 12, 10, 10);
     sr_session_server_gap(&s, 18);
     sr_session_client(&s, (const guint8 *)"c2VjcmV0\r\n", 10, 20, 20);
-    sr_session_server(&s, (const guint8 *)"334 UGFzc3dvcmQ6\r\n", 18, 21);
+    sr_session_server(&s, (const guint8 *)"334 UGFzc3dvcmQ6\r\n", 18, 21, 0);
     sr_session_client(&s, (const guint8 *)"cGFzcw==\r\n", 10, 30, 30);
-    sr_session_server(&s, (const guint8 *)"235 2.7.0 ok\r\n", 14, 31);
+    sr_session_server(&s, (const guint8 *)"235 2.7.0 ok\r\n", 14, 31, 0);
     sr_session_finish(&s);
     g_assert_null(strstr(out->str, "c2Vj"));
     g_assert_null(strstr(out->str, "cGFz"));
@@ -761,7 +822,7 @@ test_split_invariant(void)
         { "body\r\n.\r\nBDAT 3 LAST\r\nabcQUIT\r\n", NULL },
         { NULL, "250 queued\r\n250 chunk\r\n221 bye\r\n" },
     };
-    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered };
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL };
     GString *whole = g_string_new(NULL), *bytes = g_string_new(NULL);
     sr_session a, b;
 
@@ -777,9 +838,9 @@ test_split_invariant(void)
                 sr_session_client(&b, (const guint8 *)c + j, 1, t, i);
         }
         if (s) {
-            sr_session_server(&a, (const guint8 *)s, strlen(s), t);
+            sr_session_server(&a, (const guint8 *)s, strlen(s), t, 0);
             for (gsize j = 0; s[j]; j++)
-                sr_session_server(&b, (const guint8 *)s + j, 1, t);
+                sr_session_server(&b, (const guint8 *)s + j, 1, t, 0);
         }
     }
     sr_session_finish(&a);
@@ -893,7 +954,9 @@ main(int argc, char **argv)
     g_test_add_func("/session/client-resync", test_client_resync);
     g_test_add_func("/session/reply-begun-before-command", test_reply_begun_before_command);
     g_test_add_func("/session/gap-cut-last-reply", test_gap_cut_last_reply);
-    g_test_add_func("/session/pending-cap-drops-cut-command", test_pending_cap_drops_cut_command);
+    g_test_add_func("/session/pending/budget-with-cut-reply", test_pending_budget_with_cut_reply);
+    g_test_add_func("/session/pending/budget-keeps-oldest", test_pending_budget_keeps_oldest);
+    g_test_add_func("/session/pending/deep-burst", test_pending_deep_burst);
     g_test_add_func("/session/reply-time-after-skipped-line", test_reply_time_after_skipped_line);
     g_test_add_func("/session/gap-lost-greeting", test_gap_lost_greeting);
     g_test_add_func("/session/reply-cut-at-cap", test_reply_cut_at_cap);

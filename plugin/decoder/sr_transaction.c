@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "sr_transaction.h"
+
+#include <string.h>
+
+#include "sr_queue_id.h"
+
+#define SR_TX_NAME(name, text) [SR_TX_##name] = text,
+static const char *const status_names[SR_TX_STATUS_COUNT] = { SR_TX_STATUS_LIST(SR_TX_NAME) };
+#undef SR_TX_NAME
+#define SR_TX_NAME(name, text) [SR_TX_END_##name] = text,
+static const char *const end_names[SR_TX_END_COUNT] = { SR_TX_END_LIST(SR_TX_NAME) };
+#undef SR_TX_NAME
+
+const char *
+sr_tx_status_name(sr_tx_status status)
+{
+    return (guint)status < SR_TX_STATUS_COUNT ? status_names[status] : "<invalid>";
+}
+
+const char *
+sr_tx_end_name(sr_tx_end end)
+{
+    return (guint)end < SR_TX_END_COUNT ? end_names[end] : "<invalid>";
+}
+
+void
+sr_tx_reply_clear(sr_tx_reply *r)
+{
+    for (guint i = 0; i < SR_TX_REPLY_LINES; i++)
+        g_free(r->lines[i]);
+    memset(r, 0, sizeof *r);
+}
+
+static void
+reply_copy(sr_tx_reply *dst, const sr_tx_reply *src)
+{
+    sr_tx_reply_clear(dst);
+    *dst = *src;
+    for (guint i = 0; i < SR_TX_REPLY_LINES; i++)
+        dst->lines[i] = g_strdup(src->lines[i]);
+}
+
+void
+sr_transaction_reply(sr_tx_reply *out, const sr_reply *reply, gint64 time_us, guint64 frame)
+{
+    const sr_enhanced *enh = sr_reply_enhanced(reply);
+
+    sr_tx_reply_clear(out);
+    out->present = TRUE;
+    out->code = reply->code;
+    if (enh)
+        sr_enhanced_format(enh, out->enhanced, sizeof out->enhanced);
+    out->line_count = reply->lines->len;
+    for (guint i = 0; i < reply->lines->len && i < SR_TX_REPLY_LINES; i++) {
+        gsize len;
+        const guint8 *text = sr_reply_line_text(reply, i, &len);
+
+        out->lines[i] = g_strndup((const char *)text, MIN(len, (gsize)SR_TX_LINE_MAX));
+    }
+    out->time_us = time_us;
+    out->frame = frame;
+}
+
+void
+sr_transaction_begin(sr_transaction *tx, guint depth, const char *helo, gboolean lmtp,
+                     gboolean tls, const char *mailfrom, gsize mailfrom_len, gint64 start_us)
+{
+    memset(tx, 0, sizeof *tx);
+    tx->depth = depth;
+    tx->lmtp = lmtp;
+    tx->tls = tls;
+    tx->helo = g_strdup(helo);
+    tx->mailfrom = mailfrom ? g_strndup(mailfrom, mailfrom_len) : NULL;
+    tx->recipients = g_array_new(FALSE, TRUE, sizeof(sr_tx_recipient));
+    tx->start_us = start_us;
+    tx->end_us = -1;
+    tx->status = SR_TX_UNFINISHED;
+}
+
+void
+sr_transaction_add_recipient(sr_transaction *tx, const char *address, gsize len,
+                             const sr_tx_reply *rcpt, gboolean keep)
+{
+    tx->rcpt_total++;
+    if (rcpt->code / 100 == 2)
+        tx->rcpt_accepted++;
+    if (keep) {
+        sr_tx_recipient r = { .address = g_strndup(address ? address : "", address ? len : 0) };
+
+        reply_copy(&r.rcpt, rcpt);
+        g_array_append_val(tx->recipients, r);
+    }
+}
+
+/* The accepted recipient of that rank among the kept ones, or NULL. */
+static sr_tx_recipient *
+accepted_recipient(sr_transaction *tx, guint rank)
+{
+    for (guint i = 0; i < tx->recipients->len; i++) {
+        sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
+
+        if (r->rcpt.code / 100 == 2 && rank-- == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static void
+take_queue_id(sr_transaction *tx, const sr_reply *whole)
+{
+    char id[SR_QUEUE_ID_MAX + 1];
+
+    if (tx->queue_id || whole->code / 100 != 2)
+        return;
+    for (guint i = 0; i < whole->lines->len; i++) {
+        gsize len;
+        const guint8 *text = sr_reply_line_text(whole, i, &len);
+        const char *source = sr_queue_id_find(text, len, id);
+
+        if (source) {
+            tx->queue_id = g_strdup(id);
+            tx->queue_id_source = source;
+            return;
+        }
+    }
+}
+
+void
+sr_transaction_delivery(sr_transaction *tx, gint index, const sr_tx_reply *reply,
+                        const sr_reply *whole)
+{
+    guint decided = index < 0 ? tx->rcpt_accepted : 1;
+
+    if (index < 0) {
+        for (guint i = 0; i < tx->recipients->len; i++) {
+            sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
+
+            if (r->rcpt.code / 100 == 2)
+                reply_copy(&r->data, reply);
+        }
+    } else {
+        sr_tx_recipient *r = accepted_recipient(tx, (guint)index);
+
+        if (r)
+            reply_copy(&r->data, reply);
+    }
+    if (reply->code / 100 == 2)
+        tx->delivered += decided;
+    else
+        tx->refused_later += decided;
+    take_queue_id(tx, whole);
+}
+
+/* A refusal's status: for good (5yz) or for now (4yz and anything else). */
+static sr_tx_status
+refused(guint code)
+{
+    return code / 100 == 5 ? SR_TX_REJECTED : SR_TX_DEFERRED;
+}
+
+void
+sr_transaction_close(sr_transaction *tx, sr_tx_end end, gint64 end_us)
+{
+    tx->end = end;
+    tx->end_us = end_us;
+    if (tx->mail.present && tx->mail.code / 100 != 2) {
+        tx->status = refused(tx->mail.code);
+    } else if (tx->delivered + tx->refused_later > 0) {
+        /* Some delivery reply came: what became of the message. */
+        if (tx->refused_later == 0)
+            tx->status = tx->delivered == tx->rcpt_total ? SR_TX_ACCEPTED : SR_TX_PARTIAL;
+        else if (tx->delivered > 0)
+            tx->status = SR_TX_PARTIAL;
+        else
+            tx->status = refused(tx->last_reply.code);
+        /* An LMTP session that closed before every recipient's reply. */
+        if (tx->delivered + tx->refused_later < tx->rcpt_accepted && end != SR_TX_END_DATA
+                && tx->status == SR_TX_ACCEPTED)
+            tx->status = SR_TX_PARTIAL;
+    } else if (tx->rcpt_total > 0 && tx->rcpt_accepted == 0) {
+        /* Every recipient refused: deferred if any may be tried again. */
+        tx->status = SR_TX_REJECTED;
+        for (guint i = 0; i < tx->recipients->len; i++) {
+            if (g_array_index(tx->recipients, sr_tx_recipient, i).rcpt.code / 100 != 5)
+                tx->status = SR_TX_DEFERRED;
+        }
+    } else if (tx->data.present && tx->data.code != 354 && tx->data.code / 100 != 2) {
+        tx->status = refused(tx->data.code);
+    } else if (end == SR_TX_END_CLOSED) {
+        tx->status = SR_TX_DEFERRED;
+    } else if (end == SR_TX_END_CONNECTION) {
+        tx->status = SR_TX_UNFINISHED;
+    } else {
+        tx->status = SR_TX_ABORTED;
+    }
+}
+
+void
+sr_transaction_clear(sr_transaction *tx)
+{
+    if (tx->recipients) {
+        for (guint i = 0; i < tx->recipients->len; i++) {
+            sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
+
+            g_free(r->address);
+            sr_tx_reply_clear(&r->rcpt);
+            sr_tx_reply_clear(&r->data);
+        }
+        g_array_free(tx->recipients, TRUE);
+    }
+    g_free(tx->helo);
+    g_free(tx->mailfrom);
+    g_free(tx->queue_id);
+    sr_tx_reply_clear(&tx->mail);
+    sr_tx_reply_clear(&tx->data);
+    sr_tx_reply_clear(&tx->last_reply);
+    memset(tx, 0, sizeof *tx);
+}
