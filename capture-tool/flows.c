@@ -45,7 +45,9 @@ struct flow_table {
     guint            next_id;
     gint64           now;
     guint64          frame;  /* of the packet being read */
+    sr_memory_pool   pool;   /* shared by every flow's session */
     reply_event_func func;
+    transaction_event_func transaction_func;
     gpointer         user_data;
     flow_stats       stats;
     /* Sessions of closed flows, kept for new ones: a capture is mostly
@@ -101,6 +103,7 @@ flow_config_init(flow_config *cfg, const guint8 *server_ports)
     cfg->command_limits = cfg->limits;
     cfg->command_limits.history = 0;
     sr_config_init(&cfg->decoder);
+    cfg->session_pool_bytes = FLOW_DEFAULT_SESSION_POOL;
     cfg->server_ports = server_ports;
 }
 
@@ -148,20 +151,25 @@ add_stats(rs_stats *sum, const rs_stats *s)
     sum->overflows += s->overflows;
 }
 
+/* Written when first needed: with -q, or for a flow with no reply, never. */
 static void
-on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_data)
+format_endpoints(flow *f)
 {
-    flow *f = user_data;
-    reply_event ev;
-
-    /* Written when first needed: with -q, or for a flow with no reply,
-     * never. */
     if (!f->client[0]) {
         packet_format_endpoint(f->key.family, f->key.client, f->key.client_port,
                                f->client, sizeof f->client);
         packet_format_endpoint(f->key.family, f->key.server, f->key.server_port,
                                f->server, sizeof f->server);
     }
+}
+
+static void
+on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_data)
+{
+    flow *f = user_data;
+    reply_event ev;
+
+    format_endpoints(f);
     ev = (reply_event){
         .time_us = f->table->now,
         .flow_id = f->id,
@@ -169,6 +177,8 @@ on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_da
         .server = f->server,
         .reply = reply,
         .command = exchange->has_command ? sr_command_name(&exchange->command) : NULL,
+        .request = exchange->has_command ? &exchange->command : NULL,
+        .recipient = exchange->recipient,
         .latency_us = exchange->has_command ? exchange->latency_us : -1,
         .capabilities = exchange->capabilities,
         .exchange_anomalies = exchange->anomalies,
@@ -190,7 +200,28 @@ on_unanswered(const sr_command *command, gpointer user_data)
     f->table->stats.unanswered++;
 }
 
-static const sr_session_callbacks session_callbacks = { on_exchange, NULL, on_unanswered };
+static void
+on_transaction(const sr_transaction *tx, gpointer user_data)
+{
+    flow *f = user_data;
+    transaction_event ev;
+
+    if (!f->table->transaction_func)
+        return;
+    format_endpoints(f);
+    ev = (transaction_event){
+        .time_us = f->table->now,
+        .flow_id = f->id,
+        .client = f->client,
+        .server = f->server,
+        .tx = tx,
+    };
+    f->table->transaction_func(&ev, f->table->user_data);
+}
+
+static const sr_session_callbacks session_callbacks = {
+    on_exchange, NULL, on_unanswered, on_transaction,
+};
 
 /* The end of either direction.  The server can say no more after its own
  * end, so its open reply and the commands it left unanswered are handed
@@ -227,7 +258,7 @@ reply_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
 
     (void)offset;
     start_session(f);
-    sr_session_server(f->session, data, len, f->table->now);
+    sr_session_server(f->session, data, len, f->table->now, f->table->frame);
 }
 
 static void
@@ -475,12 +506,20 @@ flow_table_new(const flow_config *cfg, reply_event_func func, gpointer user_data
 
     t->config = *cfg;
     t->config.max_flows = MAX(t->config.max_flows, 1);
+    t->pool.max = cfg->session_pool_bytes;
+    t->config.decoder.pool = &t->pool;
     t->flows = g_hash_table_new_full(key_hash, key_equal, NULL, flow_free);
     g_queue_init(&t->lru);
     t->spare = g_ptr_array_new();
     t->func = func;
     t->user_data = user_data;
     return t;
+}
+
+void
+flow_table_on_transaction(flow_table *t, transaction_event_func func)
+{
+    t->transaction_func = func;
 }
 
 void

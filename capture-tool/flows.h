@@ -39,6 +39,8 @@ typedef struct {
     const sr_reply *reply;
     gboolean        has_code;       /* some line is a reply line: reply->code is real */
     const char     *command;        /* what it answers ("EHLO", "<greeting>"), or NULL */
+    const sr_command *request;      /* that command, with its argument, or NULL */
+    const char     *recipient;      /* LMTP: the recipient whose delivery it decides, or NULL */
     gint64          latency_us;     /* command first byte to reply first byte, capture times; < 0 unknown */
     const sr_capabilities *capabilities; /* an EHLO's 250: what it offers; else NULL */
     const GArray   *exchange_anomalies; /* sr_anomaly from pairing, or NULL */
@@ -46,6 +48,17 @@ typedef struct {
 } reply_event;
 
 typedef void (*reply_event_func)(const reply_event *ev, gpointer user_data);
+
+/* One mail transaction of one flow, as it ends. */
+typedef struct {
+    gint64                time_us;  /* capture time of the packet that ended it */
+    guint                 flow_id;
+    const char           *client;
+    const char           *server;
+    const sr_transaction *tx;
+} transaction_event;
+
+typedef void (*transaction_event_func)(const transaction_event *ev, gpointer user_data);
 
 /* Calls FN with the name of each anomaly of EV, in order: the reply's, its
  * pairing's, then the tool's; DETAIL completes it where the decoder says
@@ -60,11 +73,15 @@ typedef struct {
     rs_limits     limits;         /* the server's direction of each flow */
     rs_limits     command_limits; /* the client's */
     sr_config     decoder;
+    /* What all the sessions keep of commands awaiting replies and of
+     * transactions' recipients, together (each at most decoder.max_session_bytes). */
+    gsize         session_pool_bytes;
     const guint8 *server_ports;   /* 65536 booleans: which ports are servers' */
 } flow_config;
 
 #define FLOW_DEFAULT_MAX_FLOWS 4096
 #define FLOW_DEFAULT_IDLE_SECONDS 300
+#define FLOW_DEFAULT_SESSION_POOL (64u * 1024 * 1024)
 
 typedef struct {
     guint64  flows;           /* created */
@@ -82,6 +99,9 @@ typedef struct flow_table flow_table;
 
 void flow_config_init(flow_config *cfg, const guint8 *server_ports);
 flow_table *flow_table_new(const flow_config *cfg, reply_event_func func, gpointer user_data);
+/* Each mail transaction as it ends goes to FUNC too, with the same
+ * USER_DATA (optional). */
+void flow_table_on_transaction(flow_table *t, transaction_event_func func);
 void flow_table_free(flow_table *t);
 /* One TCP segment: packet number FRAME of the input (from 1), captured at
  * TIME_US.  The decoder tells pipelined command groups apart by frame. */

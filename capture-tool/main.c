@@ -22,6 +22,9 @@
 #define PROGRESS_EVERY_US   (G_USEC_PER_SEC / 4)
 #define PROGRESS_CHECK_MASK 1023u                  /* look at the clock every 1024 packets */
 
+/* SMTP relay (25), submission (587) and LMTP (24, RFC 2033). */
+#define SMTPREPLY_DEFAULT_PORTS "24,25,587"
+
 /* Set by SIGINT/SIGTERM; the read loop stops at the next packet or timeout. */
 static volatile sig_atomic_t stop_requested;
 
@@ -32,6 +35,7 @@ typedef struct {
     gint64   count;
     gchar   *ports;
     gboolean json;
+    gboolean transactions;
     gboolean summary;
     gchar   *user;
     gboolean quiet;
@@ -201,6 +205,7 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     summary_init(&st.sum);
     st.limit = (guint64)MAX(opt->count, 0);
     st.quiet = opt->quiet;
+    st.transactions = opt->transactions;
     st.stop = &stop_requested;
     if (!in.live && !opt->quiet && isatty(STDERR_FILENO)) {
         st.progress = progress_update;
@@ -219,6 +224,7 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
         cfg.idle_timeout_us = opt->idle_timeout >= 2 * SR_TIME_LIMIT_US / G_USEC_PER_SEC
                               ? 2 * SR_TIME_LIMIT_US : opt->idle_timeout * G_USEC_PER_SEC;
     flows = flow_table_new(&cfg, run_reply, &st);
+    flow_table_on_transaction(flows, run_transaction);
 
     install_signals();
     pr.start = g_get_monotonic_time();
@@ -301,7 +307,7 @@ dispatch(const options *opt)
     colour = use_colour(opt->colour, &error);
     port_table = g_malloc0(65536);
     port_expr = g_string_new(NULL);
-    if (error || !parse_ports(opt->ports ? opt->ports : "25,587", port_table, port_expr, &error)) {
+    if (error || !parse_ports(opt->ports ? opt->ports : SMTPREPLY_DEFAULT_PORTS, port_table, port_expr, &error)) {
         code = fail(EXIT_USAGE, error->message);
         g_error_free(error);
     } else {
@@ -326,9 +332,12 @@ main(int argc, char **argv)
         { "count", 'c', 0, G_OPTION_ARG_INT64, &opt.count,
           "Stop after N replies", "N" },
         { "port", 0, 0, G_OPTION_ARG_STRING, &opt.ports,
-          "Server ports, e.g. 25,587,2525-2530 (default 25,587)", "LIST" },
+          "Server ports, e.g. 25,587,2525-2530 (default " SMTPREPLY_DEFAULT_PORTS ")", "LIST" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
           "One JSON object per reply, one per line", NULL },
+        { "transactions", 0, 0, G_OPTION_ARG_NONE, &opt.transactions,
+          "Write each mail transaction (sender, each recipient's replies, status, queue id) "
+          "instead of each reply", NULL },
         { "summary", 0, 0, G_OPTION_ARG_NONE, &opt.summary,
           "At the end, print counts by code, class, category, command and anomaly, "
           "and reply times per command", NULL },

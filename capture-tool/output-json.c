@@ -43,9 +43,10 @@ json_uint(GString *out, const char *key, guint64 value)
     decimal_append(out, value);
 }
 
-/* Seconds since the epoch with microseconds, exactly: no float rounding. */
+/* KEY and seconds since the epoch with microseconds, exactly: no float
+ * rounding.  No comma before it: the first key, or after json_key's. */
 static void
-json_time(GString *out, gint64 time_us)
+json_time(GString *out, const char *key, gint64 time_us)
 {
     gint64 sec = time_us / G_USEC_PER_SEC, frac = time_us % G_USEC_PER_SEC;
 
@@ -53,7 +54,8 @@ json_time(GString *out, gint64 time_us)
         sec--;
         frac += G_USEC_PER_SEC;
     }
-    RAW(out, "\"time\":");
+    json_string(out, key);
+    g_string_append_c(out, ':');
     if (sec < 0) {
         g_string_append_c(out, '-');
         /* -1.5 s is -2 s and 0.5 s: the fraction counts the other way. */
@@ -130,6 +132,119 @@ json_anomalies(GString *out, const reply_event *ev)
     g_string_append_c(out, ']');
 }
 
+/* {"code":..,"enhanced":..,"lines":[..],"frame":..}, or null. */
+static void
+json_tx_reply(GString *out, const char *key, const sr_tx_reply *r)
+{
+    json_key(out, key);
+    if (!r->present) {
+        RAW(out, "null");
+        return;
+    }
+    RAW(out, "{\"code\":");
+    decimal_append(out, r->code);
+    RAW(out, ",\"enhanced\":");
+    json_string(out, r->enhanced[0] ? r->enhanced : NULL);
+    RAW(out, ",\"lines\":[");
+    for (guint i = 0; i < r->line_count && i < SR_TX_REPLY_LINES; i++) {
+        if (i)
+            RAW(out, ",");
+        json_string(out, r->lines[i]);
+    }
+    RAW(out, "]");
+    json_uint(out, "line_count", r->line_count);
+    json_uint(out, "frame", r->frame);
+    RAW(out, "}");
+}
+
+/* Zeek's last_reply: the code and the first line's text. */
+static void
+json_last_reply(GString *out, const sr_tx_reply *r)
+{
+    json_key(out, "last_reply");
+    if (!r->present) {
+        RAW(out, "null");
+        return;
+    }
+    RAW(out, "\"");
+    decimal_append(out, r->code);
+    if (r->lines[0]) {
+        RAW(out, " ");
+        escape_json(out, (const guint8 *)r->lines[0], strlen(r->lines[0]));
+    }
+    RAW(out, "\"");
+}
+
+void
+output_json_transaction(GString *out, const transaction_event *ev)
+{
+    const sr_transaction *tx = ev->tx;
+
+    RAW(out, "{");
+    json_time(out, "time", tx->start_us);
+    json_uint(out, "flow", ev->flow_id);
+    json_key(out, "client");
+    json_string(out, ev->client);
+    json_key(out, "server");
+    json_string(out, ev->server);
+    json_uint(out, "trans_depth", tx->depth);
+    json_key(out, "helo");
+    json_string(out, tx->helo);
+    json_key(out, "mailfrom");
+    json_string(out, tx->mailfrom);
+    json_key(out, "rcptto");
+    RAW(out, "[");
+    for (guint i = 0; i < tx->recipients->len; i++) {
+        if (i)
+            RAW(out, ",");
+        json_string(out, g_array_index(tx->recipients, sr_tx_recipient, i).address);
+    }
+    RAW(out, "]");
+    json_key(out, "recipients");
+    RAW(out, "[");
+    for (guint i = 0; i < tx->recipients->len; i++) {
+        const sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
+
+        g_string_append(out, i ? ",{" : "{");
+        RAW(out, "\"address\":");
+        json_string(out, r->address);
+        json_tx_reply(out, "rcpt", &r->rcpt);
+        json_tx_reply(out, "data", &r->data);
+        RAW(out, "}");
+    }
+    RAW(out, "]");
+    json_uint(out, "recipients_total", tx->rcpt_total);
+    json_uint(out, "recipients_accepted", tx->rcpt_accepted);
+    json_tx_reply(out, "mail", &tx->mail);
+    json_tx_reply(out, "data", &tx->data);
+    json_last_reply(out, &tx->last_reply);
+    json_key(out, "status");
+    json_string(out, sr_tx_status_name(tx->status));
+    json_key(out, "end");
+    json_string(out, sr_tx_end_name(tx->end));
+    json_key(out, "queue_id");
+    json_string(out, tx->queue_id);
+    json_key(out, "queue_id_source");
+    json_string(out, tx->queue_id_source);
+    json_key(out, "size");
+    if (tx->has_size)
+        decimal_append(out, tx->size);
+    else
+        RAW(out, "null");
+    json_key(out, "declared_size");
+    if (tx->has_declared_size)
+        decimal_append(out, tx->declared_size);
+    else
+        RAW(out, "null");
+    json_key(out, "lmtp");
+    g_string_append(out, tx->lmtp ? "true" : "false");
+    json_key(out, "tls");
+    g_string_append(out, tx->tls ? "true" : "false");
+    json_ms(out, "duration_ms", tx->end_us >= tx->start_us && tx->start_us >= 0
+                                    ? tx->end_us - tx->start_us : -1);
+    RAW(out, "}\n");
+}
+
 void
 output_json_reply(GString *out, const reply_event *ev)
 {
@@ -139,7 +254,7 @@ output_json_reply(GString *out, const reply_event *ev)
 
     /* The keys in the schema's order; see json_key() for keys from data. */
     RAW(out, "{");
-    json_time(out, ev->time_us);
+    json_time(out, "time", ev->time_us);
     RAW(out, ",\"flow\":");
     decimal_append(out, ev->flow_id);
     RAW(out, ",\"client\":");
@@ -150,6 +265,18 @@ output_json_reply(GString *out, const reply_event *ev)
     decimal_append(out, r->offset);
     RAW(out, ",\"command\":");
     json_string(out, ev->command);
+    RAW(out, ",\"argument\":");
+    if (ev->request && ev->request->has_argument) {
+        RAW(out, "\"");
+        escape_json(out, (const guint8 *)ev->request->argument, ev->request->argument_len);
+        RAW(out, "\"");
+    } else {
+        RAW(out, "null");
+    }
+    if (ev->recipient) {
+        RAW(out, ",\"recipient\":");
+        json_string(out, ev->recipient);
+    }
     RAW(out, ",\"latency_ms\":");
     if (ev->latency_us < 0)
         RAW(out, "null");
@@ -300,6 +427,18 @@ output_json_summary(GString *out, const summary *s)
     json_key(out, "commands");
     g_string_append_c(out, '{');
     summary_foreach_command(s, json_command, out);
+    g_string_append_c(out, '}');
+    json_key(out, "transactions");
+    g_string_append_c(out, '{');
+    for (guint k = 0; k < SR_TX_STATUS_COUNT; k++)
+        json_uint(out, sr_tx_status_name((sr_tx_status)k), s->transactions[k]);
+    g_string_append_c(out, '}');
+    json_key(out, "recipients");
+    g_string_append_c(out, '{');
+    json_uint(out, "refused", s->rcpt_refused);
+    json_uint(out, "delivered", s->rcpt_delivered);
+    json_uint(out, "refused_later", s->rcpt_refused_later);
+    json_uint(out, "undecided", s->rcpt_undecided);
     g_string_append_c(out, '}');
     json_key(out, "anomalies");
     g_string_append_c(out, '{');

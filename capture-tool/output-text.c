@@ -211,28 +211,44 @@ append_anomalies(GString *out, const reply_event *ev, gboolean colour)
     }
 }
 
+/* A block's first words: "<time>  flow N  client A -> server B", bold. */
+static void
+append_head(GString *out, gint64 time_us, guint flow_id, const char *client, const char *server,
+            gboolean colour)
+{
+    if (colour)
+        textbuf_append_str(out, SGR_BOLD);
+    append_time(out, time_us);
+    TEXTBUF_LITERAL(out, "  flow ");
+    decimal_append(out, flow_id);
+    TEXTBUF_LITERAL(out, "  client ");
+    textbuf_append_str(out, client);
+    TEXTBUF_LITERAL(out, " -> server ");
+    textbuf_append_str(out, server);
+    if (colour)
+        textbuf_append_str(out, SGR_RESET);
+}
+
 void
 output_text_reply(GString *out, const reply_event *ev, gboolean colour)
 {
     const sr_reply *r = ev->reply;
 
-    if (colour)
-        textbuf_append_str(out, SGR_BOLD);
-    append_time(out, ev->time_us);
-    TEXTBUF_LITERAL(out, "  flow ");
-    decimal_append(out, ev->flow_id);
-    TEXTBUF_LITERAL(out, "  client ");
-    textbuf_append_str(out, ev->client);
-    TEXTBUF_LITERAL(out, " -> server ");
-    textbuf_append_str(out, ev->server);
-    if (colour)
-        textbuf_append_str(out, SGR_RESET);
+    append_head(out, ev->time_us, ev->flow_id, ev->client, ev->server, colour);
     TEXTBUF_LITERAL(out, "  offset ");
     decimal_append(out, r->offset);
     if (ev->command) {
         /* An empty command line has the empty name: quoted, so it is seen. */
         TEXTBUF_LITERAL(out, "  answers ");
         textbuf_append_str(out, ev->command[0] ? ev->command : "\"\"");
+        if (ev->request && ev->request->has_argument) {
+            g_string_append_c(out, ' ');
+            escape_text(out, (const guint8 *)ev->request->argument, ev->request->argument_len);
+        }
+        if (ev->recipient) {
+            TEXTBUF_LITERAL(out, " for ");
+            escape_text(out, (const guint8 *)ev->recipient, strlen(ev->recipient));
+        }
         if (ev->latency_us >= 0) {
             TEXTBUF_LITERAL(out, " in ");
             latency_append_ms(out, ev->latency_us);
@@ -248,6 +264,95 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour)
     append_capabilities(out, ev->capabilities);
     append_anomalies(out, ev, colour);
     g_string_append_c(out, '\n');
+}
+
+/* "550 5.1.1 text" of a reply a transaction kept (first line only). */
+static void
+append_tx_reply(GString *out, const sr_tx_reply *r)
+{
+    if (!r->present) {
+        TEXTBUF_LITERAL(out, "(no reply)");
+        return;
+    }
+    decimal_append(out, r->code);
+    if (r->enhanced[0] && !(r->lines[0] && g_str_has_prefix(r->lines[0], r->enhanced))) {
+        g_string_append_c(out, ' ');
+        textbuf_append_str(out, r->enhanced);
+    }
+    if (r->lines[0] && r->lines[0][0]) {
+        g_string_append_c(out, ' ');
+        escape_text(out, (const guint8 *)r->lines[0], strlen(r->lines[0]));
+    }
+    if (r->line_count > 1)
+        g_string_append_printf(out, " (+%u lines)", r->line_count - 1);
+}
+
+static void
+append_escaped(GString *out, const char *s)
+{
+    escape_text(out, (const guint8 *)s, strlen(s));
+}
+
+void
+output_text_transaction(GString *out, const transaction_event *ev, gboolean colour)
+{
+    const sr_transaction *tx = ev->tx;
+
+    append_head(out, tx->start_us, ev->flow_id, ev->client, ev->server, colour);
+    g_string_append_printf(out, "  %s transaction %u: %s\n", tx->lmtp ? "LMTP" : "mail", tx->depth,
+                           sr_tx_status_name(tx->status));
+    if (tx->helo) {
+        TEXTBUF_LITERAL(out, "  helo          ");
+        append_escaped(out, tx->helo);
+        g_string_append_c(out, '\n');
+    }
+    TEXTBUF_LITERAL(out, "  from          <");
+    append_escaped(out, tx->mailfrom ? tx->mailfrom : "");
+    TEXTBUF_LITERAL(out, ">  ");
+    append_tx_reply(out, &tx->mail);
+    g_string_append_c(out, '\n');
+    for (guint i = 0; i < tx->recipients->len; i++) {
+        const sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
+
+        TEXTBUF_LITERAL(out, "  to            <");
+        append_escaped(out, r->address);
+        TEXTBUF_LITERAL(out, ">  ");
+        append_tx_reply(out, &r->rcpt);
+        if (r->data.present) {
+            TEXTBUF_LITERAL(out, "\n                then ");
+            append_tx_reply(out, &r->data);
+        }
+        g_string_append_c(out, '\n');
+    }
+    if (tx->rcpt_total > tx->recipients->len)
+        g_string_append_printf(out, "  to            %u more recipients, not kept (%u of all %u accepted)\n",
+                               tx->rcpt_total - tx->recipients->len, tx->rcpt_accepted, tx->rcpt_total);
+    if (tx->data.present) {
+        TEXTBUF_LITERAL(out, "  data          ");
+        append_tx_reply(out, &tx->data);
+        g_string_append_c(out, '\n');
+    }
+    if (tx->has_size || tx->has_declared_size) {
+        TEXTBUF_LITERAL(out, "  size          ");
+        if (tx->has_size)
+            g_string_append_printf(out, "%" G_GUINT64_FORMAT " bytes", tx->size);
+        if (tx->has_declared_size)
+            g_string_append_printf(out, "%s(declared %" G_GUINT64_FORMAT ")", tx->has_size ? " " : "",
+                                   tx->declared_size);
+        g_string_append_c(out, '\n');
+    }
+    if (tx->queue_id) {
+        TEXTBUF_LITERAL(out, "  queue id      ");
+        append_escaped(out, tx->queue_id);
+        g_string_append_printf(out, " (%s)\n", tx->queue_id_source);
+    }
+    g_string_append_printf(out, "  ended by      %s", sr_tx_end_name(tx->end));
+    if (tx->end_us >= 0 && tx->start_us >= 0 && tx->end_us >= tx->start_us) {
+        TEXTBUF_LITERAL(out, " after ");
+        latency_append_ms(out, tx->end_us - tx->start_us);
+        TEXTBUF_LITERAL(out, " ms");
+    }
+    TEXTBUF_LITERAL(out, "\n\n");
 }
 
 /* "name count, name count" for the non-zero counts of a table. */
@@ -296,6 +401,12 @@ static void
 anomaly_label(GString *out, guint i)
 {
     g_string_append(out, sr_anomaly_name((sr_anomaly_kind)i));
+}
+
+static void
+status_label(GString *out, guint i)
+{
+    g_string_append(out, sr_tx_status_name((sr_tx_status)i));
 }
 
 static void
@@ -417,6 +528,11 @@ output_text_summary(GString *out, const summary *s, gboolean colour)
                   category_label);
     append_counts(out, "by code", s->by_code, SUMMARY_CODES, code_label);
     append_commands(out, s);
+    append_counts(out, "transactions", s->transactions, SR_TX_STATUS_COUNT, status_label);
+    g_string_append_printf(out, "  %-15srefused %" G_GUINT64_FORMAT ", delivered %" G_GUINT64_FORMAT
+                           ", refused later %" G_GUINT64_FORMAT ", undecided %" G_GUINT64_FORMAT "\n",
+                           "recipients", s->rcpt_refused, s->rcpt_delivered, s->rcpt_refused_later,
+                           s->rcpt_undecided);
     append_counts(out, "anomalies", s->anomalies, SR_ANOM_COUNT, anomaly_label);
     append_counts(out, "tcp anomalies", s->tool_anomalies, TOOL_ANOM_COUNT, tool_anomaly_label);
     if (s->have_drops)

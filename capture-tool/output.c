@@ -68,6 +68,16 @@ output_reply(output *o, const reply_event *ev)
 }
 
 void
+output_transaction(output *o, const transaction_event *ev)
+{
+    if (o->format == OUTPUT_JSON)
+        output_json_transaction(o->buf, ev);
+    else
+        output_text_transaction(o->buf, ev, o->colour);
+    write_out(o);
+}
+
+void
 output_summary(output *o, const summary *s)
 {
     if (o->format == OUTPUT_JSON)

@@ -24,6 +24,7 @@ typedef struct output output;
 /* FLUSH: write each reply through at once (live capture into a pipe). */
 output *output_new(output_format format, FILE *stream, gboolean colour, gboolean flush);
 void output_reply(output *o, const reply_event *ev);
+void output_transaction(output *o, const transaction_event *ev);
 void output_summary(output *o, const summary *s);
 /* Writes out the replies held back (see output.c) and flushes the stream. */
 void output_flush(output *o);
@@ -35,6 +36,8 @@ void output_free(output *o);
 void output_text_reply(GString *out, const reply_event *ev, gboolean colour);
 void output_text_summary(GString *out, const summary *s, gboolean colour);
 void output_json_reply(GString *out, const reply_event *ev);
+void output_text_transaction(GString *out, const transaction_event *ev, gboolean colour);
+void output_json_transaction(GString *out, const transaction_event *ev);
 void output_json_summary(GString *out, const summary *s);
 
 #endif /* OUTPUT_H */

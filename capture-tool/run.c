@@ -3,6 +3,16 @@
 
 #include "packet.h"
 
+static void
+emitted(run_state *st)
+{
+    st->emitted++;
+    /* -c reached, or the output failed: a reader that went away (EPIPE)
+     * or a full disk; run() tells which. */
+    if ((st->limit && st->emitted >= st->limit) || output_error(st->out))
+        st->done = TRUE;
+}
+
 void
 run_reply(const reply_event *ev, gpointer user_data)
 {
@@ -11,13 +21,26 @@ run_reply(const reply_event *ev, gpointer user_data)
     if (st->done)
         return;
     summary_reply(&st->sum, ev);
+    if (st->transactions)
+        return;
     if (!st->quiet)
         output_reply(st->out, ev);
-    st->emitted++;
-    /* -c reached, or the output failed: a reader that went away (EPIPE)
-     * or a full disk; run() tells which. */
-    if ((st->limit && st->emitted >= st->limit) || output_error(st->out))
-        st->done = TRUE;
+    emitted(st);
+}
+
+void
+run_transaction(const transaction_event *ev, gpointer user_data)
+{
+    run_state *st = user_data;
+
+    if (st->done)
+        return;
+    summary_transaction(&st->sum, ev->tx);
+    if (!st->transactions)
+        return;
+    if (!st->quiet)
+        output_transaction(st->out, ev);
+    emitted(st);
 }
 
 /* libpcap before 1.10.5 sign-extends a classic file's 32-bit time fields

@@ -26,6 +26,7 @@ typedef struct {
     guint64  limit;      /* -c: stop after this many replies; 0 none */
     guint64  emitted;
     gboolean quiet;
+    gboolean transactions; /* write transactions, not replies */
     gboolean done;       /* -c reached: later replies are not shown or counted */
     const volatile sig_atomic_t *stop;   /* set by a signal handler; NULL: never */
     run_progress_func progress;          /* NULL: none */
@@ -36,8 +37,10 @@ typedef struct {
  * 32-bit second always unsigned, whatever the libpcap release. */
 gint64 run_packet_time_us(const struct timeval *ts);
 
-/* The flow table's reply callback; USER_DATA is the run_state. */
+/* The flow table's reply and transaction callbacks; USER_DATA is the
+ * run_state.  -c counts what is written: replies, or transactions. */
 void run_reply(const reply_event *ev, gpointer user_data);
+void run_transaction(const transaction_event *ev, gpointer user_data);
 
 /* Reads until the end, a stop, -c or an error; returns the exit code and,
  * on an error, its one-line message in ERROR_MESSAGE. */

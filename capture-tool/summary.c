@@ -111,3 +111,15 @@ summary_foreach_command(const summary *s,
             fn(&s->commands[i], user_data);
     }
 }
+
+void
+summary_transaction(summary *s, const sr_transaction *tx)
+{
+    guint decided = tx->delivered + tx->refused_later;
+
+    s->transactions[tx->status]++;
+    s->rcpt_refused += tx->rcpt_total - tx->rcpt_accepted;
+    s->rcpt_delivered += tx->delivered;
+    s->rcpt_refused_later += tx->refused_later;
+    s->rcpt_undecided += tx->rcpt_accepted > decided ? tx->rcpt_accepted - decided : 0;
+}

@@ -40,6 +40,12 @@ typedef struct {
     /* In the order first seen; commands[SUMMARY_COMMANDS] is SUMMARY_OTHER. */
     summary_command commands[SUMMARY_COMMANDS + 1];
     guint      n_commands;
+    guint64    transactions[SR_TX_STATUS_COUNT]; /* by status */
+    /* Recipients of those transactions, by what became of them. */
+    guint64    rcpt_refused;               /* RCPT not answered 2yz */
+    guint64    rcpt_delivered;             /* accepted, then the message too */
+    guint64    rcpt_refused_later;         /* accepted, then the message refused */
+    guint64    rcpt_undecided;             /* accepted, no reply about the message */
     guint64    anomalies[SR_ANOM_COUNT];
     guint64    tool_anomalies[TOOL_ANOM_COUNT];
     flow_stats flows;                      /* copied in at the end */
@@ -53,6 +59,7 @@ void summary_init(summary *s);
 void summary_clear(summary *s);
 void summary_packet(summary *s, packet_status status, gsize caplen, gsize wirelen);
 void summary_reply(summary *s, const reply_event *ev);
+void summary_transaction(summary *s, const sr_transaction *tx);
 /* A reply to command NAME (NULL: none was waiting), LATENCY_US < 0 when
  * its time is unknown.  summary_reply calls it; tests call it alone. */
 void summary_command_reply(summary *s, const char *name, gint64 latency_us);

@@ -161,7 +161,8 @@ check("JSON: ASCII escapes, UTF-8 kept, invalid bytes as \\u00XX", lines[1].ends
 first = json_lines(out)[0]
 check("JSON: every documented field", first == {
     "time": 1700000000.004, "flow": 0, "client": "192.0.2.10:41000",
-    "server": "192.0.2.25:25", "offset": 0, "command": "<greeting>", "latency_ms": None,
+    "server": "192.0.2.25:25", "offset": 0, "command": "<greeting>", "argument": None,
+    "latency_ms": None,
     "code": 220, "class": "Positive Completion",
     "category": "Connections", "meaning": "<domain> Service ready", "enhanced": None,
     "multiline": False, "complete": True, "lines": ["esc \x1b[31m red"],
@@ -175,18 +176,20 @@ check("JSON: capabilities escaped", '"latency_ms":2.000,' in lines[1] and
 # make-captures.py sends each reply 2 ms after the command it answers.
 rc, out, err = run("-r", cap("link-vlan.pcap"), "--json")
 replies = json_lines(out)
-check("JSON: latency_ms after command, null for the greeting",
-      [(r["command"], r["latency_ms"]) for r in replies] ==
-      [("<greeting>", None), ("EHLO", 2.0), ("MAIL", 2.0), ("RCPT", 2.0), ("RCPT", 2.0),
-       ("DATA", 2.0), ("<end-of-data>", 2.0), ("QUIT", 2.0)]
-      and list(replies[1])[5:8] == ["command", "latency_ms", "code"], out)
+check("JSON: argument and latency_ms after command, null for the greeting",
+      [(r["command"], r["argument"], r["latency_ms"]) for r in replies] ==
+      [("<greeting>", None, None), ("EHLO", "client.example.test", 2.0),
+       ("MAIL", "FROM:<a@example.test>", 2.0), ("RCPT", "TO:<nobody@example.test>", 2.0),
+       ("RCPT", "TO:<b@example.test>", 2.0), ("DATA", None, 2.0), ("<end-of-data>", None, 2.0),
+       ("QUIT", None, 2.0)]
+      and list(replies[1])[5:9] == ["command", "argument", "latency_ms", "code"], out)
 check("JSON: the EHLO reply's capabilities, SIZE's value, none elsewhere",
       replies[1].get("capabilities") == [
           {"keyword": "PIPELINING", "params": ""},
           {"keyword": "SIZE", "params": "10240000", "size": 10240000},
           {"keyword": "ENHANCEDSTATUSCODES", "params": ""},
           {"keyword": "8BITMIME", "params": ""}]
-      and list(replies[1])[11:13] == ["enhanced", "capabilities"]
+      and list(replies[1])[12:14] == ["enhanced", "capabilities"]
       and not any("capabilities" in r for r in replies[:1] + replies[2:]), out)
 rc, out, err = run("-r", cap("link-sll2-ipv6.pcap"), "--json")
 r = json_lines(out)[3]
@@ -204,7 +207,7 @@ check("text: the exact blocks", out == (
     "  | 220 esc \\x1b[31m red\n"
     "  anomalies: control-byte\n\n"
     "2023-11-14 22:13:20.008000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 19  answers EHLO in 2.000 ms\n"
+    "192.0.2.25:25  offset 19  answers EHLO x in 2.000 ms\n"
     "  250  2yz Positive Completion, x5z Mail system: Requested mail action okay, "
     "completed\n"
     "  | 250-café utf8\n"
@@ -223,13 +226,13 @@ check("text: enhanced code and its meaning",
       "  enhanced 5.1.1  Permanent Failure, Addressing Status: Bad destination mailbox "
       "address\n" in out, out)
 check("text: the reply time beside the command, the EHLO reply's capabilities",
-      "  offset 142  answers RCPT in 2.000 ms\n" in out
+      "  offset 142  answers RCPT TO:<nobody@example.test> in 2.000 ms\n" in out
       and "  | 250 8BITMIME\n  capabilities: PIPELINING, SIZE 10240000, ENHANCEDSTATUSCODES, "
       "8BITMIME\n\n" in out and out.count("  capabilities: ") == 1
       and "  answers <greeting>\n" in out, out)
 rc, out, err = run("-r", cap("gap.pcap"), "--color=never")
 check("text: incomplete reply marked, anomalies named",
-      "offset 33  answers EHLO in 2.000 ms  (incomplete)\n" in out
+      "offset 33  answers EHLO x in 2.000 ms  (incomplete)\n" in out
       and "  anomalies: gap, incomplete-reply\n" in out, out)
 
 

@@ -38,10 +38,12 @@ import sys
 # (capture-tool/flows.c).
 NOT_IN_SAMPLES = {"tcp-overlap-conflict", "snaplen-truncated", "flow-evicted", "idle-timeout"}
 
-# In the documented order; "capabilities" only on an EHLO's 250.
+# In the documented order; "recipient" only on an LMTP delivery reply,
+# "capabilities" only on an EHLO's 250.
 NUMBER, NULL = (int, float), type(None)
 REPLY_KEYS = {"time": NUMBER, "flow": int, "client": str, "server": str,
-              "offset": int, "command": (str, NULL), "latency_ms": NUMBER + (NULL,),
+              "offset": int, "command": (str, NULL), "argument": (str, NULL),
+              "recipient": str, "latency_ms": NUMBER + (NULL,),
               "code": (int, NULL), "class": (str, NULL),
               "category": (str, NULL), "meaning": (str, NULL),
               "enhanced": (str, NULL), "capabilities": list, "multiline": bool,
@@ -183,7 +185,7 @@ def nearest_rank(values, percent):
 
 def check_reply_json(n, obj, errors):
     """Key order and types, the reply time, and where capabilities appear."""
-    want_keys = [k for k in REPLY_KEYS if k != "capabilities" or "capabilities" in obj]
+    want_keys = [k for k in REPLY_KEYS if k not in ("capabilities", "recipient") or k in obj]
     if list(obj) != want_keys:
         errors.append("reply %d: keys %s, expected %s" % (n, list(obj), want_keys))
     for k, types in REPLY_KEYS.items():
@@ -202,7 +204,7 @@ def check_reply_json(n, obj, errors):
             or abs(latency * 1000 - round(latency * 1000)) > 1e-6:
         errors.append("reply %d (%s): latency_ms %r, expected whole microseconds >= 0"
                       % (n, command, latency))
-    is_ehlo_250 = command == "EHLO" and obj.get("code") == 250
+    is_ehlo_250 = command in ("EHLO", "LHLO") and obj.get("code") == 250
     if is_ehlo_250 != ("capabilities" in obj):
         errors.append("reply %d: %s %s %s capabilities" % (
             n, command, obj.get("code"), "without" if is_ehlo_250 else "with"))
@@ -275,6 +277,10 @@ def check_text(got, summary, out, errors):
         head = "  offset %d" % g["offset"]
         if g["command"] is not None:
             head += "  answers " + (g["command"] or '""')
+            if g["argument"] is not None:
+                head += " " + text_escape(g["argument"].encode("utf-8", "surrogateescape"))
+            if "recipient" in g:
+                head += " for " + text_escape(g["recipient"].encode())
             if g["latency_ms"] is not None:
                 head += " in %s ms" % ms(g["latency_ms"])
         if not g["complete"]:
@@ -321,7 +327,7 @@ def compare(tool, capture, expected_path, decoder_only):
         summary = {"commands": {}, "without_command": 0}
     for n, obj in enumerate(got):
         check_reply_json(n, obj, errors)
-    if any(k not in obj for obj in got for k in REPLY_KEYS if k != "capabilities"):
+    if any(k not in obj for obj in got for k in REPLY_KEYS if k not in ("capabilities", "recipient")):
         return errors, len(got)
     if len(got) != len(expected):
         errors.append("%d replies, expected %d" % (len(got), len(expected)))
