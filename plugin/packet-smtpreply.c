@@ -15,6 +15,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/strutil.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
 
@@ -22,7 +23,8 @@
 #include "sr_decoder.h"
 #include "ws-compat.h"
 
-#define SMTPREPLY_PORTS "25,587"
+/* SMTP relay (25), submission (587) and LMTP (24, RFC 2033). */
+#define SMTPREPLY_PORTS "24,25,587"
 
 /* Keys for p_add_proto_data().  File-scope data is keyed by the order of
  * our calls within a frame, which TCP repeats identically on every pass. */
@@ -56,6 +58,20 @@ static int hf_smtpreply_enhanced_detail = -1;
 static int hf_smtpreply_enhanced_meaning = -1;
 static int hf_smtpreply_anomaly = -1;
 static int hf_smtpreply_command = -1;
+static int hf_smtpreply_argument = -1;
+static int hf_smtpreply_recipient = -1;
+static int hf_smtpreply_tx = -1;
+static int hf_smtpreply_tx_depth = -1;
+static int hf_smtpreply_tx_mailfrom = -1;
+static int hf_smtpreply_tx_rcpt = -1;
+static int hf_smtpreply_tx_rcpt_code = -1;
+static int hf_smtpreply_tx_rcpt_frame = -1;
+static int hf_smtpreply_tx_rcpt_delivery = -1;
+static int hf_smtpreply_tx_rcpt_delivery_frame = -1;
+static int hf_smtpreply_tx_status = -1;
+static int hf_smtpreply_tx_end = -1;
+static int hf_smtpreply_tx_queue_id = -1;
+static int hf_smtpreply_tx_size = -1;
 static int hf_smtpreply_request_in = -1;
 static int hf_smtpreply_response_in = -1;
 static int hf_smtpreply_time = -1;
@@ -70,6 +86,8 @@ static gint ett_smtpreply_code = -1;
 static gint ett_smtpreply_line = -1;
 static gint ett_smtpreply_enhanced = -1;
 static gint ett_smtpreply_capability = -1;
+static gint ett_smtpreply_tx = -1;
+static gint ett_smtpreply_tx_rcpt = -1;
 
 static expert_field ei_smtpreply_anomaly[SR_ANOM_COUNT];
 static expert_field ei_smtpreply_transient = EI_INIT;
@@ -98,10 +116,34 @@ typedef struct {
     const char        *params;
 } capability_record;
 
+/* One recipient of a transaction, as kept for later passes. */
+typedef struct {
+    const char *address;
+    guint16     rcpt_code;
+    guint32     rcpt_frame;
+    guint16     delivery_code;   /* 0: none came */
+    guint32     delivery_frame;
+} tx_recipient_record;
+
+/* A mail transaction, kept with the reply that ended it. */
+typedef struct {
+    guint         depth;
+    const char   *mailfrom;      /* NULL: MAIL named no path */
+    const char   *status;        /* the decoder's names: static */
+    const char   *end;
+    const char   *queue_id;
+    gboolean      has_size;
+    guint64       size;
+    wmem_array_t *recipients;    /* tx_recipient_record */
+} tx_record;
+
 /* What pairing found for one reply on the first pass.  Kept for the whole
  * capture, so only what is there is allocated. */
 typedef struct {
     const char    *command;      /* the verb it answers, or NULL */
+    const char    *argument;     /* its argument, made printable, or NULL */
+    const char    *recipient;    /* LMTP: whose delivery it decides, or NULL */
+    tx_record     *tx;           /* the transaction it ended, or NULL */
     guint32        request_in;   /* frame of that command */
     gboolean       has_latency;
     nstime_t       latency;
@@ -127,6 +169,7 @@ typedef struct {
     /* Where the call in progress puts what it reads, and its frame. */
     wmem_array_t *records;
     guint32       frame;
+    gboolean      reading_client;  /* the call in progress reads client bytes */
 } smtpreply_conv;
 
 /* What one reply callback needs to add to the tree. */
@@ -203,7 +246,11 @@ on_command(const sr_command *command, gpointer user_data)
     command_record *rec = wmem_new0(wmem_file_scope(), command_record);
 
     rec->verb = wmem_strdup(wmem_file_scope(), sr_command_name(command));
-    add_record(conv, rec);
+    /* Bytes held after DATA are read when DATA's reply comes, in a server
+     * frame's call: those commands link to their replies, but their own
+     * frame was shown already and gets no tree item. */
+    if (conv->reading_client)
+        add_record(conv, rec);
     g_hash_table_insert(conv->open_commands, g_memdup2(&command->offset, sizeof command->offset), rec);
 }
 
@@ -221,6 +268,12 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
         command_record *cmd = g_hash_table_lookup(conv->open_commands, &ex->command.offset);
 
         rec->command = wmem_strdup(wmem_file_scope(), sr_command_name(&ex->command));
+        /* A void pointer: format_text() took guchar before 4.2, char since. */
+        if (ex->command.has_argument)
+            rec->argument = format_text(wmem_file_scope(), (const void *)ex->command.argument,
+                                        ex->command.argument_len);
+        if (ex->recipient)
+            rec->recipient = wmem_strdup(wmem_file_scope(), ex->recipient);
         if (cmd && ex->command.offset != SR_NOT_READ) {
             cmd->response_in = conv->frame;
             rec->request_in = (guint32)ex->command.frame;
@@ -255,6 +308,43 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
     add_record(conv, rec);
 }
 
+/* A transaction ended with the reply just recorded: kept with that reply. */
+static void
+on_transaction(const sr_transaction *tx, gpointer user_data)
+{
+    smtpreply_conv *conv = user_data;
+    reply_record *rec;
+    tx_record *kept;
+    guint n = conv->records ? wmem_array_get_count(conv->records) : 0;
+
+    /* Ended by the connection's end, with no reply of this call. */
+    if (n == 0)
+        return;
+    rec = *(reply_record **)wmem_array_index(conv->records, n - 1);
+    kept = wmem_new0(wmem_file_scope(), tx_record);
+    kept->depth = tx->depth;
+    kept->mailfrom = tx->mailfrom ? format_text(wmem_file_scope(), (const void *)tx->mailfrom,
+                                                strlen(tx->mailfrom)) : NULL;
+    kept->status = sr_tx_status_name(tx->status);
+    kept->end = sr_tx_end_name(tx->end);
+    kept->queue_id = tx->queue_id ? wmem_strdup(wmem_file_scope(), tx->queue_id) : NULL;
+    kept->has_size = tx->has_size;
+    kept->size = tx->size;
+    kept->recipients = wmem_array_sized_new(wmem_file_scope(), sizeof(tx_recipient_record),
+                                            tx->recipients->len);
+    for (guint i = 0; i < tx->recipients->len; i++) {
+        const sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
+        tx_recipient_record one = {
+            format_text(wmem_file_scope(), (const void *)r->address, strlen(r->address)),
+            r->rcpt.code, (guint32)r->rcpt.frame,
+            r->data.present ? r->data.code : 0, (guint32)r->data.frame,
+        };
+
+        wmem_array_append_one(kept->recipients, one);
+    }
+    rec->tx = kept;
+}
+
 /* The decoder's state and the open commands, once nothing more is read:
  * at the end of the talk, or when the capture is closed. */
 static void
@@ -279,7 +369,7 @@ free_conv(wmem_allocator_t *allocator, wmem_cb_event_t event, void *user_data)
 static smtpreply_conv *
 get_conv(packet_info *pinfo)
 {
-    static const sr_session_callbacks callbacks = { on_exchange, on_command, NULL };
+    static const sr_session_callbacks callbacks = { on_exchange, on_command, NULL, on_transaction };
     conversation_t *conversation = find_or_create_conversation(pinfo);
     smtpreply_conv *conv = conversation_get_proto_data(conversation, proto_smtpreply);
 
@@ -510,12 +600,76 @@ add_pairing(proto_tree *tree, tvbuff_t *tvb, const reply_record *rec)
         return;
     item = proto_tree_add_string(tree, hf_smtpreply_command, tvb, 0, 0, rec->command);
     proto_item_set_generated(item);
+    if (rec->argument) {
+        item = proto_tree_add_string(tree, hf_smtpreply_argument, tvb, 0, 0, rec->argument);
+        proto_item_set_generated(item);
+    }
+    if (rec->recipient) {
+        item = proto_tree_add_string(tree, hf_smtpreply_recipient, tvb, 0, 0, rec->recipient);
+        proto_item_set_generated(item);
+    }
     if (rec->request_in) {
         item = proto_tree_add_uint(tree, hf_smtpreply_request_in, tvb, 0, 0, rec->request_in);
         proto_item_set_generated(item);
     }
     if (rec->has_latency) {
         item = proto_tree_add_time(tree, hf_smtpreply_time, tvb, 0, 0, &rec->latency);
+        proto_item_set_generated(item);
+    }
+}
+
+/* "Mail transaction 1: partial, from <a>, 3 recipients": what it became. */
+static void
+add_transaction(proto_tree *tree, tvbuff_t *tvb, const tx_record *tx)
+{
+    guint n = wmem_array_get_count(tx->recipients);
+    proto_item *ti, *item;
+    proto_tree *tx_tree;
+
+    ti = proto_tree_add_item(tree, hf_smtpreply_tx, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    proto_item_append_text(ti, " %u: %s, from <%s>, %u recipient%s", tx->depth, tx->status,
+                           tx->mailfrom ? tx->mailfrom : "", n, n == 1 ? "" : "s");
+    tx_tree = proto_item_add_subtree(ti, ett_smtpreply_tx);
+    item = proto_tree_add_uint(tx_tree, hf_smtpreply_tx_depth, tvb, 0, 0, tx->depth);
+    proto_item_set_generated(item);
+    if (tx->mailfrom) {
+        item = proto_tree_add_string(tx_tree, hf_smtpreply_tx_mailfrom, tvb, 0, 0, tx->mailfrom);
+        proto_item_set_generated(item);
+    }
+    for (guint i = 0; i < n; i++) {
+        const tx_recipient_record *r = wmem_array_index(tx->recipients, i);
+        proto_tree *rcpt_tree;
+
+        item = proto_tree_add_string(tx_tree, hf_smtpreply_tx_rcpt, tvb, 0, 0, r->address);
+        proto_item_set_generated(item);
+        proto_item_append_text(item, ": %03u", r->rcpt_code);
+        if (r->delivery_code)
+            proto_item_append_text(item, ", then %03u", r->delivery_code);
+        rcpt_tree = proto_item_add_subtree(item, ett_smtpreply_tx_rcpt);
+        item = proto_tree_add_uint(rcpt_tree, hf_smtpreply_tx_rcpt_code, tvb, 0, 0, r->rcpt_code);
+        proto_item_set_generated(item);
+        item = proto_tree_add_uint(rcpt_tree, hf_smtpreply_tx_rcpt_frame, tvb, 0, 0, r->rcpt_frame);
+        proto_item_set_generated(item);
+        if (r->delivery_code) {
+            item = proto_tree_add_uint(rcpt_tree, hf_smtpreply_tx_rcpt_delivery, tvb, 0, 0,
+                                       r->delivery_code);
+            proto_item_set_generated(item);
+            item = proto_tree_add_uint(rcpt_tree, hf_smtpreply_tx_rcpt_delivery_frame, tvb, 0, 0,
+                                       r->delivery_frame);
+            proto_item_set_generated(item);
+        }
+    }
+    item = proto_tree_add_string(tx_tree, hf_smtpreply_tx_status, tvb, 0, 0, tx->status);
+    proto_item_set_generated(item);
+    item = proto_tree_add_string(tx_tree, hf_smtpreply_tx_end, tvb, 0, 0, tx->end);
+    proto_item_set_generated(item);
+    if (tx->queue_id) {
+        item = proto_tree_add_string(tx_tree, hf_smtpreply_tx_queue_id, tvb, 0, 0, tx->queue_id);
+        proto_item_set_generated(item);
+    }
+    if (tx->has_size) {
+        item = proto_tree_add_uint64(tx_tree, hf_smtpreply_tx_size, tvb, 0, 0, tx->size);
         proto_item_set_generated(item);
     }
 }
@@ -527,6 +681,7 @@ queue_tap(packet_info *pinfo, const sr_reply *reply, const reply_record *rec)
 
     info->code = reply->code;
     info->command = rec ? rec->command : NULL;
+    info->tx_status = rec && rec->tx ? rec->tx->status : NULL;
     if (rec && rec->has_latency) {
         info->has_latency = TRUE;
         info->latency_ms = nstime_to_msec(&rec->latency);
@@ -576,7 +731,7 @@ add_reply(const sr_reply *reply, gpointer user_data)
         nstime_t when = reply->offset == 0 && ctx->first_spans ? ctx->first_time
                                                                : ctx->pinfo->abs_ts;
 
-        sr_session_pair(&ctx->conv->session, reply, nstime_to_us(&when));
+        sr_session_pair(&ctx->conv->session, reply, nstime_to_us(&when), ctx->pinfo->num);
         ctx->records = ctx->conv->records;
     }
     if (ctx->records && ctx->replies < wmem_array_get_count(ctx->records))
@@ -631,6 +786,8 @@ add_reply(const sr_reply *reply, gpointer user_data)
 
     if (rec && rec->capabilities)
         add_capabilities(reply_tree, ctx->pinfo, tvb, reply, rec);
+    if (rec && rec->tx)
+        add_transaction(reply_tree, tvb, rec->tx);
     add_anomalies(reply_tree, ctx->pinfo, tvb, (const sr_anomaly *)(void *)reply->anomalies->data,
                   reply->anomalies->len);
     if (rec && rec->anomalies)
@@ -842,9 +999,12 @@ dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         guint used = pinfo->desegment_len && (guint)pinfo->desegment_offset < len
                          ? (guint)pinfo->desegment_offset : len;
 
-        if (used > 0)
+        if (used > 0) {
+            conv->reading_client = TRUE;
             sr_session_client(&conv->session, tvb_get_ptr(tvb, 0, (gint)used), used,
                               nstime_to_us(&pinfo->abs_ts), pinfo->num);
+            conv->reading_client = FALSE;
+        }
         records = keep_records(pinfo, conv, KEY_COMMANDS_BASE + call);
     }
     add_commands(tree, pinfo, tvb, records);
@@ -963,6 +1123,50 @@ proto_register_smtpreply(void)
           { "Answers command", "smtpreply.command", FT_STRING, BASE_NONE, NULL, 0x0,
             "The command this reply answers (<greeting>, <end-of-data> and "
             "<auth-response> are not sent as commands)", HFILL } },
+        { &hf_smtpreply_argument,
+          { "Argument", "smtpreply.argument", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The command line after the verb and one space, as sent; "
+            "for AUTH the mechanism only", HFILL } },
+        { &hf_smtpreply_recipient,
+          { "For recipient", "smtpreply.recipient", FT_STRING, BASE_NONE, NULL, 0x0,
+            "LMTP: the accepted recipient whose delivery this reply decides (RFC 2033 4.2)",
+            HFILL } },
+        { &hf_smtpreply_tx,
+          { "Mail transaction", "smtpreply.tx", FT_NONE, BASE_NONE, NULL, 0x0,
+            "The mail transaction this reply ended: sender, recipients, status", HFILL } },
+        { &hf_smtpreply_tx_depth,
+          { "Transaction number", "smtpreply.tx.depth", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "1 for the session's first MAIL, 2 for the next, ...", HFILL } },
+        { &hf_smtpreply_tx_mailfrom,
+          { "Sender", "smtpreply.tx.mailfrom", FT_STRING, BASE_NONE, NULL, 0x0,
+            "MAIL's reverse-path, without angle brackets", HFILL } },
+        { &hf_smtpreply_tx_rcpt,
+          { "Recipient", "smtpreply.tx.rcpt", FT_STRING, BASE_NONE, NULL, 0x0,
+            "RCPT's forward-path, without angle brackets", HFILL } },
+        { &hf_smtpreply_tx_rcpt_code,
+          { "RCPT reply", "smtpreply.tx.rcpt.code", FT_UINT16, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_smtpreply_tx_rcpt_frame,
+          { "RCPT reply in frame", "smtpreply.tx.rcpt.frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, NULL, HFILL } },
+        { &hf_smtpreply_tx_rcpt_delivery,
+          { "Delivery reply", "smtpreply.tx.rcpt.delivery", FT_UINT16, BASE_DEC, NULL, 0x0,
+            "The reply that decided its delivery: to the end of the data, or LMTP's own",
+            HFILL } },
+        { &hf_smtpreply_tx_rcpt_delivery_frame,
+          { "Delivery reply in frame", "smtpreply.tx.rcpt.delivery_frame", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, NULL, HFILL } },
+        { &hf_smtpreply_tx_status,
+          { "Status", "smtpreply.tx.status", FT_STRING, BASE_NONE, NULL, 0x0,
+            "accepted, partial, rejected, deferred, aborted or unfinished", HFILL } },
+        { &hf_smtpreply_tx_end,
+          { "Ended by", "smtpreply.tx.end", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_smtpreply_tx_queue_id,
+          { "Queue id", "smtpreply.tx.queue_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            "As the accepting reply names it", HFILL } },
+        { &hf_smtpreply_tx_size,
+          { "Message size", "smtpreply.tx.size", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "Bytes of the message sent: the DATA body up to the dot, or the BDAT chunks",
+            HFILL } },
         { &hf_smtpreply_request_in,
           { "Command in frame", "smtpreply.request_in", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, NULL, HFILL } },
@@ -994,6 +1198,8 @@ proto_register_smtpreply(void)
         &ett_smtpreply_line,
         &ett_smtpreply_enhanced,
         &ett_smtpreply_capability,
+        &ett_smtpreply_tx,
+        &ett_smtpreply_tx_rcpt,
     };
     module_t *module;
 

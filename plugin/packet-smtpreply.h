@@ -10,6 +10,7 @@ typedef struct {
     const char *command;      /* the verb it answers, or NULL */
     gboolean    has_latency;
     double      latency_ms;
+    const char *tx_status;    /* the status of the transaction it ended, or NULL */
 } smtpreply_tap_info;
 
 void proto_register_smtpreply(void);

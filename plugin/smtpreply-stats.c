@@ -15,12 +15,14 @@ static const char st_category[] = "Replies by category";
 static const char st_code[] = "Replies by code";
 static const char st_command[] = "Replies by command";
 static const char st_time[] = "Reply time by command (ms)";
+static const char st_tx[] = "Transactions by status";
 
 static int st_node_class = -1;
 static int st_node_category = -1;
 static int st_node_code = -1;
 static int st_node_command = -1;
 static int st_node_time = -1;
+static int st_node_tx = -1;
 
 static void
 smtpreply_stats_init(stats_tree *st)
@@ -30,6 +32,7 @@ smtpreply_stats_init(stats_tree *st)
     st_node_code = stats_tree_create_node(st, st_code, 0, STAT_DT_INT, TRUE);
     st_node_command = stats_tree_create_node(st, st_command, 0, STAT_DT_INT, TRUE);
     st_node_time = stats_tree_create_node(st, st_time, 0, STAT_DT_FLOAT, TRUE);
+    st_node_tx = stats_tree_create_node(st, st_tx, 0, STAT_DT_INT, TRUE);
 }
 
 static tap_packet_status
@@ -56,6 +59,10 @@ smtpreply_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt, 
     tick_stat_node(st, code, st_node_code, FALSE);
     tick_stat_node(st, st_command, 0, FALSE);
     tick_stat_node(st, command, st_node_command, FALSE);
+    if (info->tx_status) {
+        tick_stat_node(st, st_tx, 0, FALSE);
+        tick_stat_node(st, info->tx_status, st_node_tx, FALSE);
+    }
     if (info->has_latency) {
         avg_stat_node_add_value_float(st, st_time, 0, FALSE, (gfloat)info->latency_ms);
         avg_stat_node_add_value_float(st, command, st_node_time, FALSE, (gfloat)info->latency_ms);
