@@ -8,8 +8,10 @@
 #
 # Root on Debian 12.  Idempotent: it can be run again at any time and
 # overwrites the captures it makes.  All traffic stays on loopback:
-#   Postfix (Debian's package)     127.0.0.1:25, [::1]:25, 127.0.0.1:587 and
-#                                  127.0.0.3:25 (no VRFY, TLS or AUTH there)
+#   Postfix (Debian's package)     127.0.0.1:25, [::1]:25, 127.0.0.1:587,
+#                                  127.0.0.3:25 (no VRFY, TLS or AUTH there) and
+#                                  127.0.0.4:25 (no error limits, any local user)
+#   Dovecot LMTP (Debian's)        127.0.0.1:24, only when lmtp.pcap is made
 #   scripted server (tools/)       127.0.0.2:25
 # Clients bind fixed source ports (40001 and up) so that each capture holds
 # only its own connections even when other programs use the loopback.
@@ -23,11 +25,14 @@ TOOLS=$SAMPLES/tools
 PY=/usr/bin/python3
 CONF=/etc/postfix
 OWN=$CONF/smtpreply          # maps, certificate and SASL db of the samples
+DOVE=/etc/dovecot/smtpreply  # the Dovecot instance's own config and users
+DOVE_CONF=$DOVE/dovecot.conf
+DOVE_MAIL=/var/lib/smtpreply-dovecot  # its mailboxes: scratch, emptied each run
 WANT=("$@")
 
 die() { echo "make-samples: $*" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || die "must run as root (installs packages, runs Postfix, captures on lo)"
+[ "$(id -u)" = 0 ] || die "must run as root (installs packages, runs Postfix and Dovecot, captures on lo)"
 
 wanted() {
     [ ${#WANT[@]} -eq 0 ] && return 0
@@ -42,7 +47,8 @@ install_packages() {
     local need=()
     local p
     for p in postfix swaks tcpdump tshark sasl2-bin libsasl2-modules openssl \
-             python3 libnet-ssleay-perl libio-socket-inet6-perl; do
+             python3 libnet-ssleay-perl libio-socket-inet6-perl \
+             dovecot-core dovecot-lmtpd; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
     done
     [ ${#need[@]} -eq 0 ] && return 0
@@ -142,6 +148,20 @@ submission inet  n       -       n       -       -       smtpd
   -o disable_vrfy_command=yes
   -o smtpd_tls_security_level=none
   -o smtpd_sasl_auth_enable=no
+# pipelined-burst.pcap: 10,000 RCPTs in one go.  Past the five recipients of
+# smtpd_recipient_limit each RCPT gets 452 4.5.3; past 1,000 such excess
+# recipients (smtpd_recipient_overshoot_limit) each also counts as an error,
+# and at smtpd_hard_error_limit Postfix hangs up (it did with 1,300 RCPTs on
+# 127.0.0.1).  Here neither limit is reached, nor the soft limit's error
+# sleep.  Any name at example.test is a local user here (no recipient
+# map), so the first five are accepted and the rest meet the limit.
+127.0.0.4:smtp inet n   -       n       -       -       smtpd
+  -o syslog_name=postfix/burst
+  -o local_recipient_maps=
+  -o smtpd_soft_error_limit=20000
+  -o smtpd_hard_error_limit=20000
+  -o smtpd_recipient_overshoot_limit=20000
+  -o smtpd_error_sleep_time=0
 pickup     unix  n       -       n       60      1       pickup
 cleanup    unix  n       -       n       -       0       cleanup
 qmgr       unix  n       -       n       300     1       qmgr
@@ -177,20 +197,111 @@ start_postfix() {
     postfix stop >/dev/null 2>&1 || true
     sleep 1
     local ap
-    for ap in 127.0.0.1:25 127.0.0.1:587 '[::1]:25' 127.0.0.3:25; do
+    for ap in 127.0.0.1:25 127.0.0.1:587 '[::1]:25' 127.0.0.3:25 127.0.0.4:25; do
         port_busy "${ap%:*}" "${ap##*:}" && die "$ap is already in use; stop whatever listens there first"
     done
     postfix start
     local i
     for i in $(seq 50); do
         port_busy 127.0.0.1 25 && port_busy 127.0.0.1 587 && port_busy '[::1]' 25 \
-            && port_busy 127.0.0.3 25 && return 0
+            && port_busy 127.0.0.3 25 && port_busy 127.0.0.4 25 && return 0
         sleep 0.2
     done
     die "Postfix did not start listening (see /var/log/postfix-smtpreply.log)"
 }
 
 stop_postfix() { postfix stop >/dev/null 2>&1 || true; }
+
+# ---------------------------------------------------------------- Dovecot
+
+# A Dovecot instance of its own: its own config (no /etc/dovecot/conf.d),
+# base_dir, log and mailboxes, so that it neither needs nor disturbs the
+# package's default instance.  Only LMTP, on TCP 127.0.0.1:24.
+configure_dovecot() {
+    mkdir -p "$DOVE"
+
+    # passwd-file users (no passwords: LMTP only looks users up).  carol's
+    # quota, 100 bytes, is smaller than any message lmtp_client.py sends, so
+    # every delivery to her fails with "Quota exceeded" after the message.
+    printf '%s\n' "alice:::::::" "bob:::::::" "dave:::::::" \
+        "carol:::::::userdb_quota_rule=*:storage=100B" > "$DOVE/users"
+
+    # Fresh mailboxes on every run: the replies (quota above all) do not
+    # depend on what earlier runs delivered.
+    rm -rf "$DOVE_MAIL"
+    mkdir -p "$DOVE_MAIL"
+    chown mail:mail "$DOVE_MAIL"
+
+    cat > "$DOVE_CONF" <<EOF
+# Written by smtpreply samples/make-samples.sh: a loopback-only Dovecot whose
+# only purpose is to produce sample LMTP replies.
+instance_name = smtpreply
+base_dir = /run/dovecot-smtpreply
+log_path = /var/log/dovecot-smtpreply.log
+protocols = lmtp
+ssl = no
+hostname = mail.example.test
+# Mail is stored as the system user "mail" (uid 8), so no user is created.
+first_valid_uid = 8
+last_valid_uid = 8
+mail_uid = mail
+mail_gid = mail
+mail_location = maildir:$DOVE_MAIL/%n/Maildir
+mail_plugins = quota
+# Quota is checked when the message is saved, not at RCPT: the over-quota
+# recipient is accepted at RCPT and refused in the replies after the message
+# (552 5.2.2, permanent, as quota_full_tempfail = no).
+lmtp_rcpt_check_quota = no
+quota_full_tempfail = no
+# Recipients are user@example.test; the file holds the local part.  The
+# auth process will not start without a passdb, although nothing here logs
+# in (no login service, no passwords in the file).
+passdb {
+  driver = passwd-file
+  args = username_format=%n $DOVE/users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%n $DOVE/users
+  default_fields = home=$DOVE_MAIL/%n
+}
+plugin {
+  quota = count:User quota
+  quota_vsizes = yes
+  quota_rule = *:storage=1M
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = 24
+  }
+}
+EOF
+    dovecot -c "$DOVE_CONF" -n >/dev/null
+}
+
+start_dovecot() {
+    stop_dovecot
+    port_busy 127.0.0.1 24 && die "127.0.0.1:24 is already in use; stop whatever listens there first"
+    dovecot -c "$DOVE_CONF"
+    local i
+    for i in $(seq 50); do
+        port_busy 127.0.0.1 24 && return 0
+        sleep 0.2
+    done
+    die "Dovecot did not start listening (see /var/log/dovecot-smtpreply.log)"
+}
+
+stop_dovecot() {
+    [ -f "$DOVE_CONF" ] || return 0
+    dovecot -c "$DOVE_CONF" stop >/dev/null 2>&1 || true
+    # Until the listener is gone, so that a next start finds the port free.
+    local i
+    for i in $(seq 50); do
+        port_busy 127.0.0.1 24 || return 0
+        sleep 0.2
+    done
+}
 
 # ---------------------------------------------------------------- capturing
 
@@ -243,6 +354,7 @@ capture_stop() {
 cleanup() {
     [ -n "$CAP_PID" ] && kill -INT "$CAP_PID" 2>/dev/null || true
     stop_postfix
+    stop_dovecot
 }
 trap cleanup EXIT
 
@@ -413,6 +525,32 @@ postfix_scenarios() {
         wait "${pids[@]}" || true
         capture_stop
     fi
+
+    if wanted pipelined-burst; then
+        # 127.0.0.4: the listener without error limits (see master.cf above).
+        capture_start "$o/pipelined-burst.pcap" "$(conn 127.0.0.4 25 40024)"
+        $PY "$TOOLS/postfix_client.py" pipelined-burst 127.0.0.4 25 40024
+        capture_stop
+    fi
+
+    if wanted early-body; then
+        capture_start "$o/early-body.pcap" "$(conn 127.0.0.1 25 40025)"
+        $PY "$TOOLS/postfix_client.py" early-body 127.0.0.1 25 40025
+        capture_stop
+    fi
+}
+
+# ---------------------------------------------------------------- Dovecot scenarios
+
+dovecot_scenarios() {
+    # Only lmtp.pcap needs Dovecot: other runs leave port 24 alone.
+    wanted lmtp || return 0
+    configure_dovecot
+    start_dovecot
+    capture_start "$SAMPLES/lmtp.pcap" "$(conn 127.0.0.1 24 40023)"
+    $PY "$TOOLS/lmtp_client.py" 127.0.0.1 24 40023
+    capture_stop
+    stop_dovecot
 }
 
 # ---------------------------------------------------------------- scripted server
@@ -460,6 +598,8 @@ start_postfix
 echo "Postfix scenarios:"
 postfix_scenarios
 stop_postfix
+echo "Dovecot scenarios:"
+dovecot_scenarios
 echo "Scripted server scenarios:"
 scripted_scenarios
 echo "Rewritten captures:"

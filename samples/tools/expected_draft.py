@@ -20,7 +20,7 @@ import re
 import subprocess
 import sys
 
-SERVER_PORTS = {25, 587}
+SERVER_PORTS = {24, 25, 587}
 
 # RFC 5321 and the extensions that define reply codes of their own.
 REGISTERED = {211, 214, 220, 221, 235, 250, 251, 252, 253, 334, 354, 355,

@@ -6,12 +6,15 @@
 
 Every reply in the captures this makes is Postfix's own: this client only
 sends commands (syntax errors, commands out of sequence, VRFY/EXPN/HELP,
-BDAT) and waits for each reply before the next command.  It binds
-CLIENT_PORT so the capture filter can select this one connection.
+BDAT) and waits for each reply before the next command, except in the two
+scenarios whose point is not to wait (pipelined-burst, early-body).  It
+binds CLIENT_PORT so the capture filter can select this one connection.
 """
 
+import collections
 import socket
 import sys
+import threading
 import time
 
 HELO = "client.example.test"
@@ -27,6 +30,7 @@ class Session:
         self.sock.settimeout(20)
         self.sock.connect((server, port))
         self.buf = b""
+        self.lines = []  # the lines of the last reply
         self.reply()  # greeting
 
     def line(self):
@@ -38,11 +42,14 @@ class Session:
         line, self.buf = self.buf.split(b"\r\n", 1)
         return line
 
-    def reply(self):
-        """Reads one whole reply; returns its code."""
+    def reply(self, echo=True):
+        """Reads one whole reply; returns its code (its lines in self.lines)."""
+        self.lines = []
         while True:
             line = self.line()
-            sys.stderr.write("S: %r\n" % line)
+            self.lines.append(line)
+            if echo:
+                sys.stderr.write("S: %r\n" % line)
             if len(line) < 4 or line[3:4] != b"-":
                 return int(line[:3])
 
@@ -64,6 +71,13 @@ class Session:
 
     def close(self):
         self.cmd("QUIT")
+        self.sock.close()
+
+    def wait_close(self):
+        """After 221: reads until the server closes, so that the server's
+        FIN comes first and the capture ends in an orderly close."""
+        while self.sock.recv(65536):
+            pass
         self.sock.close()
 
 
@@ -175,6 +189,59 @@ def large_message(s):
     s.close()
 
 
+def pipelined_burst(s):
+    s.cmd("EHLO " + HELO)
+    # After EHLO (so PIPELINING is announced), MAIL, 10,000 RCPTs, RSET, NOOP
+    # and QUIT in one sendall(): 328,944 bytes that TCP cuts into segments
+    # of up to 64 KB.  Postfix answers all 10,004 commands (250 for the first
+    # five recipients, 452 4.5.3 for the rest), writing its replies while
+    # the burst still arrives.  The burst is written from a second thread
+    # so that this one reads the replies meanwhile: with nobody reading,
+    # both sides could block on full socket buffers.
+    burst = [b"MAIL FROM:<alice@example.test>\r\n"]
+    burst += [b"RCPT TO:<user%d@example.test>\r\n" % i for i in range(1, 10001)]
+    burst += [b"RSET\r\n", b"NOOP\r\n", b"QUIT\r\n"]
+    sys.stderr.write("C: %d commands, %d bytes, in one write\n" % (len(burst), len(b"".join(burst))))
+    writer = threading.Thread(target=s.sock.sendall, args=(b"".join(burst),))
+    writer.start()
+    codes = collections.Counter()
+    while True:
+        code = s.reply(echo=False)
+        codes[code] += 1
+        if code == 221 or code == 421:
+            break
+    writer.join()
+    s.wait_close()
+    sys.stderr.write("S: %d replies: %s\n" % (sum(codes.values()), ", ".join(
+        "%d x%d" % (c, n) for c, n in sorted(codes.items()))))
+    # A 421 (too many errors) or a missing reply means the listener's limits
+    # are wrong for this capture: fail rather than record it.
+    if sum(codes.values()) != len(burst) or 421 in codes:
+        sys.exit("pipelined-burst: expected %d replies" % len(burst))
+
+
+def early_body(s):
+    s.cmd("EHLO " + HELO)
+    s.cmd("MAIL FROM:<alice@example.test>")
+    s.cmd("RCPT TO:<bob@example.test>")
+    # DATA, the message, its final dot and QUIT in one write, without
+    # waiting for the 354: the body reaches Postfix before the 354 leaves.
+    # RFC 2920 wants a client to wait; Postfix 3.7 only logs "improper
+    # command pipelining after DATA", answers 354 and reads the body already
+    # in its input buffer (with smtpd_forbid_unauth_pipelining = yes, the
+    # default from Postfix 3.9, it would hang up instead).  Postfix flushes
+    # its replies when its input runs dry, so 354, 250 and 221 leave in one
+    # segment.
+    body = (b"From: alice@example.test\r\nTo: bob@example.test\r\n"
+            b"Subject: smtpreply sample (early body)\r\n\r\n"
+            b"This body was sent in the same write as DATA, before the 354.\r\n")
+    s.send(b"DATA\r\n" + body + b".\r\nQUIT\r\n")
+    codes = [s.reply(), s.reply(), s.reply()]
+    s.wait_close()
+    if codes != [354, 250, 221]:
+        sys.exit("early-body: expected 354, 250, 221, got %r" % codes)
+
+
 SCENARIOS = {
     "syntax-errors": syntax_errors,
     "disabled-commands": disabled_commands,
@@ -185,6 +252,8 @@ SCENARIOS = {
     "too-large-size": too_large_size,
     "too-large-body": too_large_body,
     "large-message": large_message,
+    "pipelined-burst": pipelined_burst,
+    "early-body": early_body,
 }
 
 
