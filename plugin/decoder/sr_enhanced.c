@@ -189,7 +189,26 @@ sr_enhanced_lookup(guint subject, guint detail)
 void
 sr_enhanced_format(const sr_enhanced *enh, char *buf, gsize size)
 {
-    g_snprintf(buf, size, "%u.%u.%u", enh->klass, enh->subject, enh->detail);
+    /* Not g_snprintf(): formatting was a tenth of the tool's time once
+     * every reply a transaction keeps had its code written out. */
+    const guint parts[3] = { enh->klass, enh->subject, enh->detail };
+    char text[3 * 10 + 3];
+    gsize n = 0;
+
+    for (gsize i = 0; i < 3; i++) {
+        char digits[10];
+        gsize d = 0;
+        guint v = parts[i];
+
+        do {
+            digits[d++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        while (d)
+            text[n++] = digits[--d];
+        text[n++] = i < 2 ? '.' : '\0';
+    }
+    g_strlcpy(buf, text, size);
 }
 
 gboolean

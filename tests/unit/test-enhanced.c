@@ -35,6 +35,17 @@ test_valid(void)
     g_assert_cmpint(e.status, ==, SR_ENH_VALID);
     g_assert_cmpuint(e.detail, ==, 123);
     g_assert_cmpuint(e.length, ==, 7);
+    sr_enhanced_format(&e, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "4.7.123");
+    e = parse("2.0.0");
+    sr_enhanced_format(&e, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "2.0.0");
+    e = parse("5.999.999");
+    sr_enhanced_format(&e, buf, sizeof buf);
+    g_assert_cmpstr(buf, ==, "5.999.999");
+    /* Cut to the buffer, always terminated. */
+    sr_enhanced_format(&e, buf, 4);
+    g_assert_cmpstr(buf, ==, "5.9");
 }
 
 static void
