@@ -159,18 +159,18 @@ json_tx_reply(GString *out, const char *key, const sr_tx_reply *r)
 
 /* Zeek's last_reply: the code and the first line's text. */
 static void
-json_last_reply(GString *out, const sr_tx_reply *r)
+json_last_reply(GString *out, const sr_transaction *tx)
 {
     json_key(out, "last_reply");
-    if (!r->present) {
+    if (!tx->last_code) {
         RAW(out, "null");
         return;
     }
     RAW(out, "\"");
-    decimal_append(out, r->code);
-    if (r->lines[0]) {
+    decimal_append(out, tx->last_code);
+    if (tx->last_text[0]) {
         RAW(out, " ");
-        escape_json(out, (const guint8 *)r->lines[0], strlen(r->lines[0]));
+        escape_json(out, (const guint8 *)tx->last_text, strlen(tx->last_text));
     }
     RAW(out, "\"");
 }
@@ -217,7 +217,7 @@ output_json_transaction(GString *out, const transaction_event *ev)
     json_uint(out, "recipients_accepted", tx->rcpt_accepted);
     json_tx_reply(out, "mail", &tx->mail);
     json_tx_reply(out, "data", &tx->data);
-    json_last_reply(out, &tx->last_reply);
+    json_last_reply(out, tx);
     json_key(out, "status");
     json_string(out, sr_tx_status_name(tx->status));
     json_key(out, "end");

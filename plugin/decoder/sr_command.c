@@ -159,8 +159,10 @@ keep_argument(sr_command *cmd, const sr_raw_line *line)
     if (len == 0)
         return;
     n = MIN(len, (gsize)SR_ARGUMENT_MAX);
-    for (gsize i = 0; i < n; i++)
-        cmd->argument[i] = p[i] ? (char)p[i] : '?';
+    memcpy(cmd->argument, p, n);
+    /* A NUL would end the string early: shown as "?", as in verbs. */
+    for (char *nul = memchr(cmd->argument, '\0', n); nul; nul = memchr(nul, '\0', n - (gsize)(nul - cmd->argument)))
+        *nul = '?';
     cmd->argument[n] = '\0';
     cmd->argument_len = (guint16)n;
     /* Cut by us, or by the line cap before us (AUTH's mechanism never is). */

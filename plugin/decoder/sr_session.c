@@ -181,7 +181,10 @@ hand_over_transaction(sr_session *s)
         return;
     if (s->cb.transaction)
         s->cb.transaction(&s->tx_done, s->user_data);
-    sr_transaction_clear(&s->tx_done);
+    if (s->tx_spare.recipients)
+        sr_transaction_clear(&s->tx_done);
+    else
+        s->tx_spare = sr_transaction_release(&s->tx_done);
     s->tx_done_ready = FALSE;
 }
 
@@ -210,9 +213,9 @@ track_transaction(sr_session *s, const sr_command *cmd, const sr_reply *reply)
         if (!sr_path_parse(cmd, &path))
             path.address = NULL;
         sr_transaction_begin(&s->tx, ++s->tx_depth, s->helo, s->lmtp, s->tls, path.address,
-                             path.address_len, cmd->time_us);
+                             path.address_len, cmd->time_us, &s->tx_spare);
         s->tx_open = TRUE;
-        sr_transaction_reply(&s->tx.mail, reply, ex->reply_time_us, ex->reply_frame);
+        sr_transaction_reply(&s->tx, &s->tx.mail, reply, ex->reply_time_us, ex->reply_frame);
         if (sr_mail_size(cmd, &size)) {
             s->tx.has_declared_size = TRUE;
             s->tx.declared_size = size;
@@ -221,19 +224,22 @@ track_transaction(sr_session *s, const sr_command *cmd, const sr_reply *reply)
     case SR_CMD_RCPT:
         if (!s->tx_open)
             break;
-        sr_transaction_reply(&r, reply, ex->reply_time_us, ex->reply_frame);
         keep = s->tx.recipients->len < SR_TX_MAX_RECIPIENTS && charge(s, SR_TX_RECIPIENT_BYTES);
         s->tx_kept += keep;
+        /* Only what is kept takes room: the rest is counted by its code. */
+        if (keep)
+            sr_transaction_reply(&s->tx, &r, reply, ex->reply_time_us, ex->reply_frame);
+        else
+            r.code = reply->code;
         if (sr_path_parse(cmd, &path))
             sr_transaction_add_recipient(&s->tx, path.address, path.address_len, &r, keep);
         else
             sr_transaction_add_recipient(&s->tx, cmd->argument, cmd->argument_len, &r, keep);
-        sr_tx_reply_clear(&r);
         break;
     case SR_CMD_DATA:
         if (!s->tx_open)
             break;
-        sr_transaction_reply(&s->tx.data, reply, ex->reply_time_us, ex->reply_frame);
+        sr_transaction_reply(&s->tx, &s->tx.data, reply, ex->reply_time_us, ex->reply_frame);
         s->data_body_start = cmd->offset + cmd->length;
         break;
     case SR_CMD_BDAT:
@@ -252,13 +258,12 @@ track_transaction(sr_session *s, const sr_command *cmd, const sr_reply *reply)
         if (!ends_data(cmd)) {
             /* A chunk refused is the message refused (RFC 3030 4.2). */
             if (reply->code / 100 != 2)
-                sr_transaction_reply(&s->tx.data, reply, ex->reply_time_us, ex->reply_frame);
+                sr_transaction_reply(&s->tx, &s->tx.data, reply, ex->reply_time_us, ex->reply_frame);
             break;
         }
-        sr_transaction_reply(&r, reply, ex->reply_time_us, ex->reply_frame);
+        sr_transaction_reply(&s->tx, &r, reply, ex->reply_time_us, ex->reply_frame);
         sr_transaction_delivery(&s->tx, s->lmtp ? (gint)s->lmtp_current : -1, &r, reply);
-        sr_tx_reply_clear(&r);
-        sr_transaction_reply(&s->tx.last_reply, reply, ex->reply_time_us, ex->reply_frame);
+        sr_transaction_last(&s->tx, reply);
         if (!s->lmtp || s->lmtp_left == 0)
             close_transaction(s, SR_TX_END_DATA);
         return;
@@ -266,7 +271,7 @@ track_transaction(sr_session *s, const sr_command *cmd, const sr_reply *reply)
         break;
     }
     if (s->tx_open)
-        sr_transaction_reply(&s->tx.last_reply, reply, ex->reply_time_us, ex->reply_frame);
+        sr_transaction_last(&s->tx, reply);
     switch (cmd->kind) {
     case SR_CMD_RSET:
         close_transaction(s, SR_TX_END_RSET);
@@ -580,6 +585,7 @@ sr_session_reset(sr_session *s, gpointer user_data)
     *s = (sr_session){ 0 };
     s->max_session_bytes = kept.max_session_bytes;
     s->pool = kept.pool;
+    s->tx_spare = kept.tx_spare;
     s->cb = kept.cb;
     s->user_data = user_data;
     g_queue_init(&s->pending);
@@ -605,6 +611,7 @@ sr_session_clear(sr_session *s)
     s->helo = NULL;
     sr_transaction_clear(&s->tx);
     sr_transaction_clear(&s->tx_done);
+    sr_tx_storage_free(&s->tx_spare);
     if (s->exchange.anomalies)
         g_array_free(s->exchange.anomalies, TRUE);
     if (s->capabilities.list)

@@ -125,6 +125,7 @@ typedef struct {
     guint64          data_body_start; /* client offset where the DATA body begins */
     gboolean         tx_done_ready;   /* tx_done ended with the reply being paired */
     sr_transaction   tx_done;
+    sr_tx_storage    tx_spare;        /* a finished transaction's storage, to reuse */
     guint64          server_frame;    /* the feed in progress */
     sr_session_callbacks cb;
     gpointer         user_data;

@@ -24,29 +24,20 @@ sr_tx_end_name(sr_tx_end end)
     return (guint)end < SR_TX_END_COUNT ? end_names[end] : "<invalid>";
 }
 
-void
-sr_tx_reply_clear(sr_tx_reply *r)
+/* A copy of LEN bytes at TEXT in TX's strings, NUL-terminated. */
+static gchar *
+keep_string(sr_transaction *tx, const char *text, gsize len)
 {
-    for (guint i = 0; i < SR_TX_REPLY_LINES; i++)
-        g_free(r->lines[i]);
-    memset(r, 0, sizeof *r);
-}
-
-static void
-reply_copy(sr_tx_reply *dst, const sr_tx_reply *src)
-{
-    sr_tx_reply_clear(dst);
-    *dst = *src;
-    for (guint i = 0; i < SR_TX_REPLY_LINES; i++)
-        dst->lines[i] = g_strdup(src->lines[i]);
+    return g_string_chunk_insert_len(tx->strings, text, (gssize)len);
 }
 
 void
-sr_transaction_reply(sr_tx_reply *out, const sr_reply *reply, gint64 time_us, guint64 frame)
+sr_transaction_reply(sr_transaction *tx, sr_tx_reply *out, const sr_reply *reply, gint64 time_us,
+                     guint64 frame)
 {
     const sr_enhanced *enh = sr_reply_enhanced(reply);
 
-    sr_tx_reply_clear(out);
+    memset(out, 0, sizeof *out);
     out->present = TRUE;
     out->code = reply->code;
     if (enh)
@@ -56,7 +47,7 @@ sr_transaction_reply(sr_tx_reply *out, const sr_reply *reply, gint64 time_us, gu
         gsize len;
         const guint8 *text = sr_reply_line_text(reply, i, &len);
 
-        out->lines[i] = g_strndup((const char *)text, MIN(len, (gsize)SR_TX_LINE_MAX));
+        out->lines[i] = keep_string(tx, (const char *)text, MIN(len, (gsize)SR_TX_LINE_MAX));
     }
     out->time_us = time_us;
     out->frame = frame;
@@ -64,15 +55,23 @@ sr_transaction_reply(sr_tx_reply *out, const sr_reply *reply, gint64 time_us, gu
 
 void
 sr_transaction_begin(sr_transaction *tx, guint depth, const char *helo, gboolean lmtp,
-                     gboolean tls, const char *mailfrom, gsize mailfrom_len, gint64 start_us)
+                     gboolean tls, const char *mailfrom, gsize mailfrom_len, gint64 start_us,
+                     sr_tx_storage *spare)
 {
     memset(tx, 0, sizeof *tx);
     tx->depth = depth;
     tx->lmtp = lmtp;
     tx->tls = tls;
-    tx->helo = g_strdup(helo);
-    tx->mailfrom = mailfrom ? g_strndup(mailfrom, mailfrom_len) : NULL;
-    tx->recipients = g_array_new(FALSE, TRUE, sizeof(sr_tx_recipient));
+    if (spare && spare->recipients) {
+        tx->recipients = spare->recipients;
+        tx->strings = spare->strings;
+        memset(spare, 0, sizeof *spare);
+    } else {
+        tx->recipients = g_array_new(FALSE, TRUE, sizeof(sr_tx_recipient));
+        tx->strings = g_string_chunk_new(1024);
+    }
+    tx->helo = helo ? keep_string(tx, helo, strlen(helo)) : NULL;
+    tx->mailfrom = mailfrom ? keep_string(tx, mailfrom, mailfrom_len) : NULL;
     tx->start_us = start_us;
     tx->end_us = -1;
     tx->status = SR_TX_UNFINISHED;
@@ -86,11 +85,26 @@ sr_transaction_add_recipient(sr_transaction *tx, const char *address, gsize len,
     if (rcpt->code / 100 == 2)
         tx->rcpt_accepted++;
     if (keep) {
-        sr_tx_recipient r = { .address = g_strndup(address ? address : "", address ? len : 0) };
+        sr_tx_recipient r = {
+            .address = keep_string(tx, address ? address : "", address ? len : 0),
+            .rcpt = *rcpt,
+        };
 
-        reply_copy(&r.rcpt, rcpt);
         g_array_append_val(tx->recipients, r);
     }
+}
+
+void
+sr_transaction_last(sr_transaction *tx, const sr_reply *reply)
+{
+    gsize len = 0;
+    const guint8 *text = reply->lines->len ? sr_reply_line_text(reply, 0, &len) : NULL;
+
+    len = MIN(len, (gsize)SR_TX_LINE_MAX);
+    tx->last_code = reply->code;
+    if (text)
+        memcpy(tx->last_text, text, len);
+    tx->last_text[len] = '\0';
 }
 
 /* The accepted recipient of that rank among the kept ones, or NULL. */
@@ -119,7 +133,7 @@ take_queue_id(sr_transaction *tx, const sr_reply *whole)
         const char *source = sr_queue_id_find(text, len, id);
 
         if (source) {
-            tx->queue_id = g_strdup(id);
+            tx->queue_id = keep_string(tx, id, strlen(id));
             tx->queue_id_source = source;
             return;
         }
@@ -137,13 +151,13 @@ sr_transaction_delivery(sr_transaction *tx, gint index, const sr_tx_reply *reply
             sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
 
             if (r->rcpt.code / 100 == 2)
-                reply_copy(&r->data, reply);
+                r->data = *reply;
         }
     } else {
         sr_tx_recipient *r = accepted_recipient(tx, (guint)index);
 
         if (r)
-            reply_copy(&r->data, reply);
+            r->data = *reply;
     }
     if (reply->code / 100 == 2)
         tx->delivered += decided;
@@ -173,7 +187,7 @@ sr_transaction_close(sr_transaction *tx, sr_tx_end end, gint64 end_us)
         else if (tx->delivered > 0)
             tx->status = SR_TX_PARTIAL;
         else
-            tx->status = refused(tx->last_reply.code);
+            tx->status = refused(tx->last_code);
         /* An LMTP session that closed before every recipient's reply. */
         if (tx->delivered + tx->refused_later < tx->rcpt_accepted && end != SR_TX_END_DATA
                 && tx->status == SR_TX_ACCEPTED)
@@ -196,24 +210,33 @@ sr_transaction_close(sr_transaction *tx, sr_tx_end end, gint64 end_us)
     }
 }
 
+sr_tx_storage
+sr_transaction_release(sr_transaction *tx)
+{
+    sr_tx_storage kept = { tx->recipients, tx->strings };
+
+    if (kept.recipients)
+        g_array_set_size(kept.recipients, 0);
+    if (kept.strings)
+        g_string_chunk_clear(kept.strings);
+    memset(tx, 0, sizeof *tx);
+    return kept;
+}
+
+void
+sr_tx_storage_free(sr_tx_storage *storage)
+{
+    if (storage->recipients)
+        g_array_free(storage->recipients, TRUE);
+    if (storage->strings)
+        g_string_chunk_free(storage->strings);
+    memset(storage, 0, sizeof *storage);
+}
+
 void
 sr_transaction_clear(sr_transaction *tx)
 {
-    if (tx->recipients) {
-        for (guint i = 0; i < tx->recipients->len; i++) {
-            sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
+    sr_tx_storage kept = sr_transaction_release(tx);
 
-            g_free(r->address);
-            sr_tx_reply_clear(&r->rcpt);
-            sr_tx_reply_clear(&r->data);
-        }
-        g_array_free(tx->recipients, TRUE);
-    }
-    g_free(tx->helo);
-    g_free(tx->mailfrom);
-    g_free(tx->queue_id);
-    sr_tx_reply_clear(&tx->mail);
-    sr_tx_reply_clear(&tx->data);
-    sr_tx_reply_clear(&tx->last_reply);
-    memset(tx, 0, sizeof *tx);
+    sr_tx_storage_free(&kept);
 }

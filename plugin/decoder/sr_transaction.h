@@ -47,7 +47,8 @@ typedef enum { SR_TX_STATUS_LIST(SR_TX_ENUM_STATUS) SR_TX_STATUS_COUNT } sr_tx_s
 typedef enum { SR_TX_END_LIST(SR_TX_ENUM_END) SR_TX_END_COUNT } sr_tx_end;
 #undef SR_TX_ENUM_END
 
-/* One reply as a transaction keeps it. */
+/* One reply as a transaction keeps it; its lines live in the
+ * transaction's string chunk, so copies of it share them. */
 typedef struct {
     gboolean present;
     guint16  code;
@@ -77,12 +78,16 @@ typedef struct {
     guint        delivered;     /* accepted recipients whose delivery reply was 2yz */
     guint        refused_later; /* ... 4yz or 5yz */
     sr_tx_reply  data;          /* the reply to DATA (354, or a refusal) */
-    sr_tx_reply  last_reply;    /* the last reply of the transaction */
+    /* The last reply of the transaction, as Zeek's last_reply: its code
+     * (0: none yet) and its first line, cut at SR_TX_LINE_MAX. */
+    guint16      last_code;
+    char         last_text[SR_TX_LINE_MAX + 1];
     gboolean     has_size;
     guint64      size;          /* message bytes sent (DATA body up to the dot, or BDAT chunks) */
     gboolean     has_declared_size;
     guint64      declared_size; /* MAIL's SIZE parameter */
     gchar       *queue_id;      /* named by the accepting reply, or NULL */
+    GStringChunk *strings;      /* every string above and in the replies */
     const char  *queue_id_source; /* whose wording named it ("Postfix", ...) */
     sr_tx_status status;
     sr_tx_end    end;
@@ -94,11 +99,23 @@ const char *sr_tx_status_name(sr_tx_status status);
 const char *sr_tx_end_name(sr_tx_end end);
 
 /* The calls sr_session makes, in this order. */
+/* Storage a finished transaction leaves for the next one of its session. */
+typedef struct {
+    GArray       *recipients;   /* empty */
+    GStringChunk *strings;      /* cleared */
+} sr_tx_storage;
+
+/* SPARE: storage from sr_transaction_release() to reuse (taken), or NULL. */
 void sr_transaction_begin(sr_transaction *tx, guint depth, const char *helo, gboolean lmtp,
                           gboolean tls, const char *mailfrom, gsize mailfrom_len,
-                          gint64 start_us);
-void sr_transaction_reply(sr_tx_reply *out, const sr_reply *reply, gint64 time_us, guint64 frame);
-/* A RCPT answered: counted, and listed when KEEP (the session's budget). */
+                          gint64 start_us, sr_tx_storage *spare);
+/* REPLY as OUT keeps it, its lines copied into TX's strings. */
+void sr_transaction_reply(sr_transaction *tx, sr_tx_reply *out, const sr_reply *reply,
+                          gint64 time_us, guint64 frame);
+/* REPLY is the transaction's last so far. */
+void sr_transaction_last(sr_transaction *tx, const sr_reply *reply);
+/* A RCPT answered, with its reply: counted, and listed when KEEP (the
+ * session's budget). */
 void sr_transaction_add_recipient(sr_transaction *tx, const char *address, gsize len,
                                   const sr_tx_reply *rcpt, gboolean keep);
 /* The delivery reply for accepted recipient INDEX (0, 1, ... among the
@@ -108,6 +125,9 @@ void sr_transaction_delivery(sr_transaction *tx, gint index, const sr_tx_reply *
 /* Decides the status; END says what ended it. */
 void sr_transaction_close(sr_transaction *tx, sr_tx_end end, gint64 end_us);
 void sr_transaction_clear(sr_transaction *tx);
-void sr_tx_reply_clear(sr_tx_reply *r);
+/* As sr_transaction_clear(), but its storage is handed back, emptied, for
+ * the next transaction: a session has many, each with a dozen strings. */
+sr_tx_storage sr_transaction_release(sr_transaction *tx);
+void sr_tx_storage_free(sr_tx_storage *storage);
 
 #endif /* SR_TRANSACTION_H */
