@@ -148,6 +148,8 @@ pop_pending(sr_session *s)
 {
     g_free(g_queue_pop_head(&s->pending));
     refund(s, SR_PENDING_COMMAND_BYTES);
+    /* While LMTP replies were due, the head was their end of data. */
+    s->lmtp_left = 0;
 }
 
 static void
@@ -163,7 +165,8 @@ close_transaction(sr_session *s, sr_tx_end end)
 {
     if (!s->tx_open)
         return;
-    sr_transaction_close(&s->tx, end, s->exchange.reply_time_us);
+    sr_transaction_close(&s->tx, end, s->exchange.reply_time_us,
+                         s->exchange.reply_time_us < 0 ? 0 : s->exchange.reply_frame);
     refund(s, s->tx_kept * SR_TX_RECIPIENT_BYTES);
     s->tx_kept = 0;
     if (s->tx_done_ready)
@@ -691,6 +694,9 @@ sr_session_finish(sr_session *s)
     if (s->cut_pending && s->cut_from_queue)
         pop_pending(s);
     s->cut_pending = FALSE;
+    /* An LMTP end of data that had some of its replies was answered. */
+    if (s->lmtp_left > 0)
+        pop_pending(s);
     if (s->tx_open) {
         s->exchange.reply_time_us = -1;
         close_transaction(s, SR_TX_END_CONNECTION);

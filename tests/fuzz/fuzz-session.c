@@ -308,7 +308,15 @@ check_pairing(run_state *st, const sr_reply *reply, const sr_exchange *ex)
     gboolean queued = ex->has_command && ex->command.offset != SR_NOT_READ;
     guint64 at = ex->command.offset;
 
-    if (queued && !(st->prev_cut && at == st->prev_offset)) {
+    /* The rest of a cut reply, and LMTP's replies after the first to one
+     * end of data (one per accepted recipient), answer the same command. */
+    gboolean again = at == st->prev_offset
+                     && (st->prev_cut
+                         || (st->session->lmtp && (ex->command.kind == SR_CMD_END_OF_DATA
+                                                   || (ex->command.kind == SR_CMD_BDAT
+                                                       && ex->command.bdat_last))));
+
+    if (queued && !again) {
         guint i = st->head;
 
         while (i < st->issued->len && g_array_index(st->issued, guint64, i) != at)

@@ -162,6 +162,38 @@ def capability_caps():
     return s.finish().client(b"ignored after the end\r\n")
 
 
+def lmtp():
+    """LMTP (RFC 2033): a reply per accepted recipient after the dot and
+    after BDAT LAST, one recipient refused at RCPT, one over quota."""
+    s = Script().server(b"220 lmtp.example.test Dovecot ready.\r\n")
+    s.client(b"LHLO c.example.test\r\n").wait(10)
+    s.server(b"250-lmtp.example.test\r\n250-CHUNKING\r\n250-ENHANCEDSTATUSCODES\r\n"
+             b"250 PIPELINING\r\n")
+    s.client(b"MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<n@x>\r\nRCPT TO:<c@x>\r\nDATA\r\n")
+    s.wait(10).server(b"250 2.1.0 OK\r\n250 2.1.5 OK\r\n550 5.1.1 <n@x> User doesn't exist\r\n"
+                      b"250 2.1.5 OK\r\n354 OK\r\n")
+    s.client(b"Subject: x\r\n\r\nhi\r\n.\r\n").wait(10)
+    s.server(b"250 2.0.0 <b@x> id1 Saved\r\n552 5.2.2 <c@x> Quota exceeded\r\n")
+    s.client(b"MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<c@x>\r\nBDAT 3 LAST\r\nabc")
+    s.wait(10).server(b"250 2.1.0 OK\r\n250 2.1.5 OK\r\n250 2.1.5 OK\r\n"
+                      b"250 2.0.0 <b@x> id1:T2 Saved\r\n452 4.2.2 <c@x> Quota exceeded\r\n")
+    s.client(b"QUIT\r\n").wait(10).server(b"221 2.0.0 Bye\r\n")
+    return s.finish()
+
+
+def early_body():
+    """The message sent with DATA, before the 354 (Postfix reads it); then
+    DATA refused with bytes after it, which are commands."""
+    s = ehlo(Script(), b"PIPELINING")
+    s.client(b"MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n").wait(10)
+    s.server(b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n")
+    s.client(b"DATA\r\nFROM: x\r\nRSET this is body\r\n.\r\nMAIL FROM:<a@x>\r\n")
+    s.wait(10).server(b"354 go\r\n250 2.0.0 Ok: queued as ABC123\r\n250 2.1.0 Ok\r\n")
+    s.client(b"DATA\r\nRSET\r\nNOOP\r\n").wait(10)
+    s.server(b"554 5.5.1 Error: no valid recipients\r\n250 2.0.0 Ok\r\n250 2.0.0 Ok\r\n")
+    return s.finish()
+
+
 SEEDS = {
     "pipelining": pipelining,
     "bdat": bdat,
@@ -171,6 +203,8 @@ SEEDS = {
     "midstream": midstream,
     "pending-cap": pending_cap,
     "capability-caps": capability_caps,
+    "lmtp": lmtp,
+    "early-body": early_body,
 }
 
 if __name__ == "__main__":
