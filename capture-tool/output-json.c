@@ -242,6 +242,11 @@ output_json_transaction(GString *out, const transaction_event *ev)
     g_string_append(out, tx->tls ? "true" : "false");
     json_ms(out, "duration_ms", tx->end_us >= tx->start_us && tx->start_us >= 0
                                     ? tx->end_us - tx->start_us : -1);
+    json_key(out, "end_frame");
+    if (tx->end_frame)
+        decimal_append(out, tx->end_frame);
+    else
+        RAW(out, "null");
     RAW(out, "}\n");
 }
 

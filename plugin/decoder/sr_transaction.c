@@ -174,10 +174,11 @@ refused(guint code)
 }
 
 void
-sr_transaction_close(sr_transaction *tx, sr_tx_end end, gint64 end_us)
+sr_transaction_close(sr_transaction *tx, sr_tx_end end, gint64 end_us, guint64 end_frame)
 {
     tx->end = end;
     tx->end_us = end_us;
+    tx->end_frame = end_frame;
     if (tx->mail.present && tx->mail.code / 100 != 2) {
         tx->status = refused(tx->mail.code);
     } else if (tx->delivered + tx->refused_later > 0) {

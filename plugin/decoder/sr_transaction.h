@@ -93,6 +93,7 @@ typedef struct {
     sr_tx_end    end;
     gint64       start_us;      /* the MAIL command's first byte */
     gint64       end_us;        /* the first byte of the reply that ended it; -1 if none did */
+    guint64      end_frame;     /* the caller's id of the packet that completed it; 0 if none */
 } sr_transaction;
 
 const char *sr_tx_status_name(sr_tx_status status);
@@ -122,8 +123,9 @@ void sr_transaction_add_recipient(sr_transaction *tx, const char *address, gsize
  * accepted ones), or for every accepted recipient when INDEX is -1. */
 void sr_transaction_delivery(sr_transaction *tx, gint index, const sr_tx_reply *reply,
                              const sr_reply *whole);
-/* Decides the status; END says what ended it. */
-void sr_transaction_close(sr_transaction *tx, sr_tx_end end, gint64 end_us);
+/* Decides the status; END says what ended it, and when (END_FRAME: 0 when
+ * no reply did). */
+void sr_transaction_close(sr_transaction *tx, sr_tx_end end, gint64 end_us, guint64 end_frame);
 void sr_transaction_clear(sr_transaction *tx);
 /* As sr_transaction_clear(), but its storage is handed back, emptied, for
  * the next transaction: a session has many, each with a dozen strings. */

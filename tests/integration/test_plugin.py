@@ -8,7 +8,11 @@
   test_plugin.py PLUGIN_DIR SAMPLES_DIR nodesegment NAME
 """
 import collections
+import glob
+import json
+import os
 import re
+import subprocess
 import sys
 
 import expected
@@ -273,6 +277,46 @@ def case_transactions(ts, samples, args):
                                                         rows.get(frame), want))
     print("%s: arguments and transactions in %d frames as expected, one pass and two"
           % (name, len(TX_EXPECTED[name])))
+
+
+def case_transactions_agree(ts, samples, args):
+    """On every sample, the plugin's Mail transaction trees say what the
+    tool's --transactions says, transaction for transaction (the tool's
+    end_frame is where the plugin shows it)."""
+    tool = args[0]
+    total = 0
+    for exp in sorted(glob.glob(os.path.join(samples, "expected", "*.jsonl"))):
+        name = os.path.basename(exp)[:-len(".jsonl")]
+        cap, _ = find_sample(samples, name)
+        out = subprocess.run([tool, "-r", cap, "--transactions", "--json"], check=True,
+                             capture_output=True).stdout.decode()
+        want = {}
+        for line in out.splitlines():
+            t = json.loads(line)
+            if t["end_frame"] is None:
+                continue     # ended by the connection's end: no reply to show it on
+            rcpts = t["recipients"]
+            want.setdefault(str(t["end_frame"]), []).append([
+                t["status"], t["end"], t["mailfrom"] or "",
+                ",".join(r["address"] for r in rcpts),
+                ",".join(str(r["rcpt"]["code"]) for r in rcpts),
+                ",".join(str(r["data"]["code"]) for r in rcpts if r["data"]),
+                t["queue_id"] or "", "" if t["size"] is None else str(t["size"])])
+        fields = ["smtpreply.tx.status", "smtpreply.tx.end", "smtpreply.tx.mailfrom",
+                  "smtpreply.tx.rcpt", "smtpreply.tx.rcpt.code", "smtpreply.tx.rcpt.delivery",
+                  "smtpreply.tx.queue_id", "smtpreply.tx.size"]
+        got = {r[0]: [v.replace("\x1f", ",") for v in r[1:]]
+               for r in ts.fields(cap, fields) if any(r[1:])}
+        # One frame may end two transactions (a 421 after a refused MAIL, say):
+        # the plugin's occurrences then join them.
+        joined = {f: [",".join(x for x in col if x != "") if len(ts_) > 1 else col[0]
+                      for col in zip(*ts_)] for f, ts_ in want.items()}
+        if got != joined:
+            fail("%s: the plugin's transactions %s\n  the tool's %s" % (name, got, joined))
+        total += sum(len(v) for v in want.values())
+    if total < 20:
+        fail("only %d transactions in all the samples: the samples changed?" % total)
+    print("plugin and tool agree on %d transactions in the samples" % total)
 
 
 def case_stats(ts, samples, args):
