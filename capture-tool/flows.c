@@ -180,6 +180,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_da
         .request = exchange->has_command ? &exchange->command : NULL,
         .recipient = exchange->recipient,
         .latency_us = exchange->has_command ? exchange->latency_us : -1,
+        .greeting_wait_us = exchange->greeting_wait_us,
         .capabilities = exchange->capabilities,
         .exchange_anomalies = exchange->anomalies,
         .tool_anomalies = f->pending,
@@ -556,6 +557,9 @@ flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us, guint64 
     if (f->closed)
         return;
 
+    /* The client's SYN: the greeting's wait counts from it. */
+    if (dir == TO_SERVER && (pkt->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && f->session)
+        sr_session_connected(f->session, t->now);
     if (pkt->flags & TCP_ACK)
         rs_stream_ack(&f->stream[dir == TO_SERVER ? TO_CLIENT : TO_SERVER], pkt->ack);
     rs_stream_segment(&f->stream[dir], pkt->seq, pkt->flags, pkt->payload,

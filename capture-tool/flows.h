@@ -42,6 +42,7 @@ typedef struct {
     const sr_command *request;      /* that command, with its argument, or NULL */
     const char     *recipient;      /* LMTP: the recipient whose delivery it decides, or NULL */
     gint64          latency_us;     /* command first byte to reply first byte, capture times; < 0 unknown */
+    gint64          greeting_wait_us; /* the greeting: client's SYN to its first byte; < 0 unknown */
     const sr_capabilities *capabilities; /* an EHLO's 250: what it offers; else NULL */
     const GArray   *exchange_anomalies; /* sr_anomaly from pairing, or NULL */
     guint           tool_anomalies; /* 1 << tool_anomaly_kind */

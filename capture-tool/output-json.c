@@ -287,6 +287,10 @@ output_json_reply(GString *out, const reply_event *ev)
         RAW(out, "null");
     else
         latency_append_ms(out, ev->latency_us);
+    if (ev->greeting_wait_us >= 0) {
+        RAW(out, ",\"greeting_ms\":");
+        latency_append_ms(out, ev->greeting_wait_us);
+    }
     RAW(out, ",\"code\":");
     if (ev->has_code)
         decimal_append(out, r->code);

@@ -254,6 +254,11 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour)
             latency_append_ms(out, ev->latency_us);
             TEXTBUF_LITERAL(out, " ms");
         }
+        if (ev->greeting_wait_us >= 0) {
+            TEXTBUF_LITERAL(out, " ");
+            latency_append_ms(out, ev->greeting_wait_us);
+            TEXTBUF_LITERAL(out, " ms after the SYN");
+        }
     }
     if (!r->complete)
         TEXTBUF_LITERAL(out, "  (incomplete)");

@@ -59,6 +59,7 @@ static int hf_smtpreply_enhanced_meaning = -1;
 static int hf_smtpreply_anomaly = -1;
 static int hf_smtpreply_command = -1;
 static int hf_smtpreply_argument = -1;
+static int hf_smtpreply_greeting_time = -1;
 static int hf_smtpreply_recipient = -1;
 static int hf_smtpreply_tx = -1;
 static int hf_smtpreply_tx_depth = -1;
@@ -144,6 +145,8 @@ typedef struct {
     const char    *argument;     /* its argument, made printable, or NULL */
     const char    *recipient;    /* LMTP: whose delivery it decides, or NULL */
     tx_record     *tx;           /* the transaction it ended, or NULL */
+    gboolean       has_greeting_wait;
+    nstime_t       greeting_wait; /* the greeting: from the client's SYN */
     guint32        request_in;   /* frame of that command */
     gboolean       has_latency;
     nstime_t       latency;
@@ -284,6 +287,11 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
             rec->latency.secs = (time_t)(ex->latency_us / 1000000);
             rec->latency.nsecs = (int)(ex->latency_us % 1000000) * 1000;
         }
+        if (ex->greeting_wait_us >= 0) {
+            rec->has_greeting_wait = TRUE;
+            rec->greeting_wait.secs = (time_t)(ex->greeting_wait_us / 1000000);
+            rec->greeting_wait.nsecs = (int)(ex->greeting_wait_us % 1000000) * 1000;
+        }
     }
     if (ex->capabilities) {
         guint n = ex->capabilities->list->len;
@@ -366,6 +374,12 @@ free_conv(wmem_allocator_t *allocator, wmem_cb_event_t event, void *user_data)
     return FALSE;
 }
 
+static gint64
+nstime_to_us(const nstime_t *t)
+{
+    return sr_time_us((gint64)t->secs, t->nsecs / 1000);
+}
+
 static smtpreply_conv *
 get_conv(packet_info *pinfo)
 {
@@ -375,6 +389,7 @@ get_conv(packet_info *pinfo)
 
     if (!conv) {
         sr_config cfg;
+        struct tcp_analysis *tcpd;
 
         conv = wmem_new0(wmem_file_scope(), smtpreply_conv);
         conv->pending_frames = wmem_array_sized_new(wmem_file_scope(), sizeof(guint32), 4);
@@ -385,6 +400,11 @@ get_conv(packet_info *pinfo)
         conv->open_commands = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
         wmem_register_callback(wmem_file_scope(), free_conv, conv);
         conversation_add_proto_data(conversation, proto_smtpreply, conv);
+        /* TCP saw the client's SYN (its last, if repeated): the greeting's
+         * wait counts from it. */
+        tcpd = get_tcp_conversation_data(conversation, pinfo);
+        if (tcpd && !nstime_is_zero(&tcpd->ts_mru_syn))
+            sr_session_connected(&conv->session, nstime_to_us(&tcpd->ts_mru_syn));
     }
     return conv;
 }
@@ -408,12 +428,6 @@ keep_records(packet_info *pinfo, smtpreply_conv *conv, guint32 key)
     if (!PINFO_FD_VISITED(pinfo) && conv->records)
         p_add_proto_data(wmem_file_scope(), pinfo, proto_smtpreply, key, conv->records);
     return conv->records;
-}
-
-static gint64
-nstime_to_us(const nstime_t *t)
-{
-    return sr_time_us((gint64)t->secs, t->nsecs / 1000);
 }
 
 static guint
@@ -614,6 +628,10 @@ add_pairing(proto_tree *tree, tvbuff_t *tvb, const reply_record *rec)
     }
     if (rec->has_latency) {
         item = proto_tree_add_time(tree, hf_smtpreply_time, tvb, 0, 0, &rec->latency);
+        proto_item_set_generated(item);
+    }
+    if (rec->has_greeting_wait) {
+        item = proto_tree_add_time(tree, hf_smtpreply_greeting_time, tvb, 0, 0, &rec->greeting_wait);
         proto_item_set_generated(item);
     }
 }
@@ -1127,6 +1145,10 @@ proto_register_smtpreply(void)
           { "Argument", "smtpreply.argument", FT_STRING, BASE_NONE, NULL, 0x0,
             "The command line after the verb and one space, as sent; "
             "for AUTH the mechanism only", HFILL } },
+        { &hf_smtpreply_greeting_time,
+          { "Greeting after the SYN", "smtpreply.greeting_time", FT_RELATIVE_TIME, BASE_NONE, NULL,
+            0x0, "From the client's SYN to the greeting's first byte (tarpits, slow banners)",
+            HFILL } },
         { &hf_smtpreply_recipient,
           { "For recipient", "smtpreply.recipient", FT_STRING, BASE_NONE, NULL, 0x0,
             "LMTP: the accepted recipient whose delivery this reply decides (RFC 2033 4.2)",

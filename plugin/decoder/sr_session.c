@@ -464,6 +464,7 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us, guin
     ex->latency_us = -1;
     ex->capabilities = NULL;
     ex->recipient = NULL;
+    ex->greeting_wait_us = -1;
     s->answers_dropped = FALSE;
     g_array_set_size(ex->anomalies, 0);
 
@@ -482,6 +483,9 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us, guin
         add_anomaly(s, SR_ANOM_UNEXPECTED_REPLY, reply, NULL);
     s->greeted = TRUE;
 
+    if (ex->has_command && ex->command.kind == SR_CMD_GREETING && s->connect_us >= 0
+            && reply_time_us >= s->connect_us)
+        ex->greeting_wait_us = reply_time_us - s->connect_us;
     if (ex->has_command) {
         if (reply->code && !sr_command_allows(ex->command.kind, reply->code))
             add_anomaly(s, SR_ANOM_CODE_NOT_ALLOWED, reply,
@@ -570,6 +574,7 @@ sr_session_init(sr_session *s, const sr_config *cfg, const sr_session_callbacks 
     s->max_session_bytes = s->server.config.max_session_bytes ? s->server.config.max_session_bytes
                                                               : SR_DEFAULT_MAX_SESSION_BYTES;
     s->pool = s->server.config.pool;
+    s->connect_us = -1;
     s->exchange.anomalies = g_array_new(FALSE, TRUE, sizeof(sr_anomaly));
     s->capabilities.list = g_array_sized_new(FALSE, TRUE, sizeof(sr_capability), 12);
 }
@@ -589,6 +594,7 @@ sr_session_reset(sr_session *s, gpointer user_data)
     s->max_session_bytes = kept.max_session_bytes;
     s->pool = kept.pool;
     s->tx_spare = kept.tx_spare;
+    s->connect_us = -1;
     s->cb = kept.cb;
     s->user_data = user_data;
     g_queue_init(&s->pending);
@@ -673,6 +679,12 @@ sr_session_server_gap(sr_session *s, guint64 missing)
         return;
     sr_parser_gap(&s->server, missing);
     s->after_gap = TRUE;
+}
+
+void
+sr_session_connected(sr_session *s, gint64 time_us)
+{
+    s->connect_us = time_us;
 }
 
 void

@@ -65,6 +65,9 @@ typedef struct {
     gint64     reply_time_us;  /* when its first byte came */
     gint64     latency_us;     /* reply_time_us - command time; -1 unknown */
     guint64    reply_frame;    /* the caller's id of the packet that completed it */
+    /* The greeting: from the client's SYN to its first byte (tarpits,
+     * slow banners); -1 when not the greeting or no SYN was seen. */
+    gint64     greeting_wait_us;
     /* LMTP: the accepted recipient whose delivery this reply decides
      * (RFC 2033 4.2); else NULL. */
     const char *recipient;
@@ -127,6 +130,7 @@ typedef struct {
     sr_transaction   tx_done;
     sr_tx_storage    tx_spare;        /* a finished transaction's storage, to reuse */
     guint64          server_frame;    /* the feed in progress */
+    gint64           connect_us;      /* when the client's SYN was captured; -1 unknown */
     sr_session_callbacks cb;
     gpointer         user_data;
 } sr_session;
@@ -156,6 +160,8 @@ void sr_session_client_gap(sr_session *s, guint64 missing);
  * all the same, so pairing can skip what the lost replies answered. */
 void sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame);
 void sr_session_server_gap(sr_session *s, guint64 missing);
+/* The client's SYN was captured at TIME_US: the greeting's wait counts from it. */
+void sr_session_connected(sr_session *s, gint64 time_us);
 /* The capture began mid-conversation: read on at the next line. */
 void sr_session_resync(sr_session *s);
 /* Pairs a reply the caller framed itself (the Wireshark plugin does). */

@@ -282,12 +282,24 @@ def case_transactions(ts, samples, args):
 def case_transactions_agree(ts, samples, args):
     """On every sample, the plugin's Mail transaction trees say what the
     tool's --transactions says, transaction for transaction (the tool's
-    end_frame is where the plugin shows it)."""
+    end_frame is where the plugin shows it), and the greetings' waits after
+    the SYN are the same."""
     tool = args[0]
-    total = 0
+    total = greetings = 0
     for exp in sorted(glob.glob(os.path.join(samples, "expected", "*.jsonl"))):
         name = os.path.basename(exp)[:-len(".jsonl")]
         cap, _ = find_sample(samples, name)
+        # The greetings' waits after the SYN, in microseconds, as a multiset.
+        replies = subprocess.run([tool, "-r", cap, "--json"], check=True,
+                                 capture_output=True).stdout.decode()
+        tool_waits = sorted(round(json.loads(l)["greeting_ms"] * 1000) for l in replies.splitlines()
+                            if "greeting_ms" in json.loads(l))
+        plugin_waits = sorted(round(float(r[1]) * 1000000)
+                              for r in ts.fields(cap, ["smtpreply.greeting_time"]) if r[1])
+        if tool_waits != plugin_waits:
+            fail("%s: greetings after the SYN: plugin %s us, tool %s us"
+                 % (name, plugin_waits, tool_waits))
+        greetings += len(tool_waits)
         out = subprocess.run([tool, "-r", cap, "--transactions", "--json"], check=True,
                              capture_output=True).stdout.decode()
         want = {}
@@ -314,9 +326,11 @@ def case_transactions_agree(ts, samples, args):
         if got != joined:
             fail("%s: the plugin's transactions %s\n  the tool's %s" % (name, got, joined))
         total += sum(len(v) for v in want.values())
-    if total < 20:
-        fail("only %d transactions in all the samples: the samples changed?" % total)
-    print("plugin and tool agree on %d transactions in the samples" % total)
+    if total < 20 or greetings < 30:
+        fail("only %d transactions and %d greetings in all the samples: the samples changed?"
+             % (total, greetings))
+    print("plugin and tool agree on %d transactions and %d greetings' waits in the samples"
+          % (total, greetings))
 
 
 def case_stats(ts, samples, args):

@@ -162,7 +162,7 @@ first = json_lines(out)[0]
 check("JSON: every documented field", first == {
     "time": 1700000000.004, "flow": 0, "client": "192.0.2.10:41000",
     "server": "192.0.2.25:25", "offset": 0, "command": "<greeting>", "argument": None,
-    "latency_ms": None,
+    "latency_ms": None, "greeting_ms": 3.0,
     "code": 220, "class": "Positive Completion",
     "category": "Connections", "meaning": "<domain> Service ready", "enhanced": None,
     "multiline": False, "complete": True, "lines": ["esc \x1b[31m red"],
@@ -202,7 +202,7 @@ check("JSON: IPv6 endpoints in brackets, enhanced code",
 rc, out, err = run("-r", cap("escapes.pcap"), "--color=never")
 check("text: the exact blocks", out == (
     "2023-11-14 22:13:20.004000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 0  answers <greeting>\n"
+    "192.0.2.25:25  offset 0  answers <greeting> 3.000 ms after the SYN\n"
     "  220  2yz Positive Completion, x2z Connections: <domain> Service ready\n"
     "  | 220 esc \\x1b[31m red\n"
     "  anomalies: control-byte\n\n"
@@ -229,7 +229,7 @@ check("text: the reply time beside the command, the EHLO reply's capabilities",
       "  offset 142  answers RCPT TO:<nobody@example.test> in 2.000 ms\n" in out
       and "  | 250 8BITMIME\n  capabilities: PIPELINING, SIZE 10240000, ENHANCEDSTATUSCODES, "
       "8BITMIME\n\n" in out and out.count("  capabilities: ") == 1
-      and "  answers <greeting>\n" in out, out)
+      and "  answers <greeting> 3.000 ms after the SYN\n" in out, out)
 rc, out, err = run("-r", cap("gap.pcap"), "--color=never")
 check("text: incomplete reply marked, anomalies named",
       "offset 33  answers EHLO x in 2.000 ms  (incomplete)\n" in out

@@ -39,15 +39,17 @@ import sys
 NOT_IN_SAMPLES = {"tcp-overlap-conflict", "snaplen-truncated", "flow-evicted", "idle-timeout"}
 
 # In the documented order; "recipient" only on an LMTP delivery reply,
+# "greeting_ms" only on a greeting whose connection's SYN was captured,
 # "capabilities" only on an EHLO's 250.
 NUMBER, NULL = (int, float), type(None)
 REPLY_KEYS = {"time": NUMBER, "flow": int, "client": str, "server": str,
               "offset": int, "command": (str, NULL), "argument": (str, NULL),
-              "recipient": str, "latency_ms": NUMBER + (NULL,),
+              "recipient": str, "latency_ms": NUMBER + (NULL,), "greeting_ms": NUMBER,
               "code": (int, NULL), "class": (str, NULL),
               "category": (str, NULL), "meaning": (str, NULL),
               "enhanced": (str, NULL), "capabilities": list, "multiline": bool,
               "complete": bool, "lines": list, "anomalies": list}
+OPTIONAL_KEYS = ("capabilities", "recipient", "greeting_ms")
 PERCENTILES = ("min", "p50", "p90", "p99", "max")
 # The summary counts this many command names apart, in the order first
 # answered, and pools the rest under OTHER.
@@ -185,7 +187,7 @@ def nearest_rank(values, percent):
 
 def check_reply_json(n, obj, errors):
     """Key order and types, the reply time, and where capabilities appear."""
-    want_keys = [k for k in REPLY_KEYS if k not in ("capabilities", "recipient") or k in obj]
+    want_keys = [k for k in REPLY_KEYS if k not in OPTIONAL_KEYS or k in obj]
     if list(obj) != want_keys:
         errors.append("reply %d: keys %s, expected %s" % (n, list(obj), want_keys))
     for k, types in REPLY_KEYS.items():
@@ -283,6 +285,8 @@ def check_text(got, summary, out, errors):
                 head += " for " + text_escape(g["recipient"].encode())
             if g["latency_ms"] is not None:
                 head += " in %s ms" % ms(g["latency_ms"])
+            if "greeting_ms" in g:
+                head += " %s ms after the SYN" % ms(g["greeting_ms"])
         if not g["complete"]:
             head += "  (incomplete)"
         if not b["header"].endswith(head):
@@ -327,7 +331,7 @@ def compare(tool, capture, expected_path, decoder_only):
         summary = {"commands": {}, "without_command": 0}
     for n, obj in enumerate(got):
         check_reply_json(n, obj, errors)
-    if any(k not in obj for obj in got for k in REPLY_KEYS if k not in ("capabilities", "recipient")):
+    if any(k not in obj for obj in got for k in REPLY_KEYS if k not in OPTIONAL_KEYS):
         return errors, len(got)
     if len(got) != len(expected):
         errors.append("%d replies, expected %d" % (len(got), len(expected)))
@@ -408,7 +412,7 @@ TIMED = [
     ("scripted-split.pcap", "QUIT", 221, b"QUIT\r\n", 0),
     ("scripted-multiline-frames.pcap", "HELP", 214, b"HELP\r\n", 0),
 ]
-SERVER_PORTS = {"25", "587"}
+SERVER_PORTS = {"24", "25", "587"}
 
 
 def tshark_streams(tshark, capture):
@@ -474,8 +478,54 @@ def check_times(tool, samples, tshark):
               % ("ok" if ok else "not ok", name, have, sent[1], sent[0], answered[1],
                  answered[0], want.normalize()))
         failed += not ok
-    print("%d passed, %d failed" % (len(TIMED) - failed, failed))
+    greeted, bad = check_greetings(tool, samples, tshark)
+    failed += bad
+    print("%d passed, %d failed" % (len(TIMED) + greeted - failed, failed))
     return 1 if failed else 0
+
+
+def check_greetings(tool, samples, tshark):
+    """Every greeting of a connection whose SYN was captured says how long
+    after the SYN it began (greeting_ms): tshark's SYN frame to the frame of
+    the greeting's first byte.  Returns (greetings checked, failures)."""
+    checked = failed = 0
+    for capture in sorted(os.listdir(samples)):
+        if not capture.endswith((".pcap", ".pcapng")):
+            continue
+        path = os.path.join(samples, capture)
+        status, out, err = run(tool, path, "--json")
+        p = subprocess.run([tshark, "-r", path, "-n", "-Y", "tcp.flags.syn==1 && tcp.flags.ack==0",
+                            "-T", "fields", "-e", "tcp.stream", "-e", "frame.time_epoch"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+        syns = {}
+        for row in p.stdout.decode().splitlines():
+            stream, when = row.split("\t")
+            syns.setdefault(int(stream), decimal.Decimal(when))
+        streams = None
+        for line in out.decode().splitlines():
+            r = json.loads(line, parse_float=decimal.Decimal)
+            if r["command"] != "<greeting>":
+                continue
+            name = "%s flow %d greeting" % (capture, r["flow"])
+            if r["flow"] not in syns:
+                ok = "greeting_ms" not in r
+                print("%s %s: no SYN captured, greeting_ms %s" % ("ok" if ok else "not ok", name,
+                                                                 r.get("greeting_ms", "absent")))
+            else:
+                streams = streams or tshark_streams(tshark, path)
+                first = first_frame(streams[(r["flow"], True)], r["offset"])
+                want = (first[0] - syns[r["flow"]]) * 1000
+                have = r.get("greeting_ms")
+                ok = have is not None and abs(have - want) < decimal.Decimal("0.001")
+                print("%s %s: greeting_ms %s; tshark: SYN at %s, frame %d at %s: %s ms"
+                      % ("ok" if ok else "not ok", name, have, syns[r["flow"]], first[1], first[0],
+                         want.normalize()))
+            checked += 1
+            failed += not ok
+    if checked < 30:
+        print("not ok: only %d greetings in the samples" % checked)
+        failed += 1
+    return checked, failed
 
 
 def main():
