@@ -79,19 +79,12 @@ json_ms(GString *out, const char *key, gint64 us)
 }
 
 /* [{"keyword":..,"params":..}, ...] in the order offered.  SIZE's value
- * goes with the entry the decoder read it from: the last SIZE whose
- * parameter starts with a digit, as it overwrites with each. */
+ * goes with the entry the decoder read it from. */
 static void
 json_capabilities(GString *out, const sr_capabilities *caps)
 {
-    guint size_entry = G_MAXUINT;
+    guint size_entry = caps->has_size ? caps->size_index : G_MAXUINT;
 
-    for (guint i = 0; caps->has_size && i < caps->list->len; i++) {
-        const sr_capability *cap = &g_array_index(caps->list, sr_capability, i);
-
-        if (cap->kind == SR_CAP_SIZE && g_ascii_isdigit(cap->params[0]))
-            size_entry = i;
-    }
     json_key(out, "capabilities");
     g_string_append_c(out, '[');
     for (guint i = 0; i < caps->list->len; i++) {

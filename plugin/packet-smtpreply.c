@@ -95,6 +95,7 @@ static expert_field ei_smtpreply_transient = EI_INIT;
 static expert_field ei_smtpreply_permanent = EI_INIT;
 
 static dissector_handle_t smtpreply_handle;
+static dissector_table_t tcp_port_table;
 static dissector_handle_t smtp_handle;
 static int smtpreply_tap = -1;
 
@@ -263,6 +264,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
     smtpreply_conv *conv = user_data;
     reply_record *rec = wmem_new0(wmem_file_scope(), reply_record);
 
+    (void)reply;   /* what the plugin shows of it, it reads from the tvb */
     if (ex->anomalies->len) {
         rec->anomalies = wmem_array_sized_new(wmem_file_scope(), sizeof(sr_anomaly), ex->anomalies->len);
         wmem_array_append(rec->anomalies, ex->anomalies->data, ex->anomalies->len);
@@ -309,9 +311,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
         rec->has_size = ex->capabilities->has_size;
         rec->size = ex->capabilities->size;
     }
-    if (!conv->done_frame && (sr_session_in_tls(&conv->session) || reply->code == 421
-                              || (ex->has_command && ex->command.kind == SR_CMD_QUIT
-                                  && reply->code == 221)))
+    if (!conv->done_frame && sr_session_ended(&conv->session))
         conv->done_frame = conv->frame;
     add_record(conv, rec);
 }
@@ -1029,6 +1029,28 @@ dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     return ret;
 }
 
+/* A port this dissector is on: its preference, or Decode As. */
+static gboolean
+is_server_port(guint32 port)
+{
+    return dissector_get_uint_handle(tcp_port_table, port) == smtpreply_handle;
+}
+
+/* Which end is the server, by the decoder's rule: the port TCP saw the
+ * SYN go to, else our ports, else this segment's SYN, else the lower port.
+ * Not pinfo->match_uint, which is the client's port when both are ours. */
+static sr_server_side
+server_side(packet_info *pinfo, const struct tcpinfo *tcp)
+{
+    struct tcp_analysis *tcpd = get_tcp_conversation_data(NULL, pinfo);
+    guint16 flags = tcp ? tcp->flags : 0;
+
+    return sr_server_side_of((guint16)pinfo->srcport, (guint16)pinfo->destport,
+                             is_server_port(pinfo->srcport), is_server_port(pinfo->destport),
+                             tcpd ? (guint16)tcpd->server_port : 0, (flags & TH_SYN) != 0,
+                             (flags & TH_ACK) != 0);
+}
+
 static int
 dissect_smtpreply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
@@ -1038,7 +1060,7 @@ dissect_smtpreply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
      * on; after QUIT nothing more is SMTP. */
     if (conv->done_frame && pinfo->num > conv->done_frame)
         return smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
-    if (pinfo->match_uint == pinfo->destport)
+    if (server_side(pinfo, data) == SR_SERVER_DESTINATION)
         return dissect_client(tvb, pinfo, tree, data);
     return dissect_server(tvb, pinfo, tree, data);
 }
@@ -1264,6 +1286,7 @@ void
 proto_reg_handoff_smtpreply(void)
 {
     smtp_handle = find_dissector_add_dependency("smtp", proto_smtpreply);
+    tcp_port_table = find_dissector_table("tcp.port");
     dissector_add_uint_range_with_preference("tcp.port", SMTPREPLY_PORTS, smtpreply_handle);
     register_smtpreply_stats();
 }

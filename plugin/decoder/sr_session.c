@@ -107,6 +107,7 @@ read_capabilities(sr_session *s, const sr_reply *reply)
         if (cap.kind == SR_CAP_SIZE && g_ascii_isdigit(cap.params[0])) {
             caps->has_size = TRUE;
             caps->size = g_ascii_strtoull(cap.params, NULL, 10);
+            caps->size_index = caps->list->len;
         }
         g_array_append_val(caps->list, cap);
     }
@@ -351,8 +352,13 @@ follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
     case SR_CMD_STARTTLS:
         if (code == 220) {
             s->tls = TRUE;
+            s->ended = TRUE;
             sr_client_set_mode(&s->client, SR_CLIENT_TLS);
         }
+        break;
+    case SR_CMD_QUIT:
+        if (code == 221)
+            s->ended = TRUE;
         break;
     default:
         break;
@@ -482,6 +488,9 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us, guin
     } else if (!ex->has_command && (!s->midstream || s->seen_command))
         add_anomaly(s, SR_ANOM_UNEXPECTED_REPLY, reply, NULL);
     s->greeted = TRUE;
+    /* Answering anything, or nothing: the server closes (RFC 5321 3.8). */
+    if (reply->code == 421)
+        s->ended = TRUE;
 
     if (ex->has_command && ex->command.kind == SR_CMD_GREETING && s->connect_us >= 0
             && reply_time_us >= s->connect_us)
@@ -726,4 +735,25 @@ gboolean
 sr_session_in_tls(const sr_session *s)
 {
     return s->tls;
+}
+
+gboolean
+sr_session_ended(const sr_session *s)
+{
+    return s->ended;
+}
+
+sr_server_side
+sr_server_side_of(guint16 sport, guint16 dport, gboolean sport_server, gboolean dport_server,
+                  guint16 handshake_port, gboolean syn, gboolean ack)
+{
+    if (handshake_port && handshake_port != sport && handshake_port == dport)
+        return SR_SERVER_DESTINATION;
+    if (handshake_port && handshake_port == sport && handshake_port != dport)
+        return SR_SERVER_SOURCE;
+    if (sport_server != dport_server)
+        return sport_server ? SR_SERVER_SOURCE : SR_SERVER_DESTINATION;
+    if (syn)
+        return ack ? SR_SERVER_SOURCE : SR_SERVER_DESTINATION;
+    return sport < dport ? SR_SERVER_SOURCE : SR_SERVER_DESTINATION;
 }

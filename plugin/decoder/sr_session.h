@@ -56,6 +56,7 @@ typedef struct {
     GArray  *list;       /* sr_capability, in the order offered */
     gboolean has_size;
     guint64  size;       /* SIZE's parameter, when given */
+    guint    size_index; /* the entry of list it was read from, when has_size */
 } sr_capabilities;
 
 /* What pairing found out about one reply. */
@@ -131,6 +132,7 @@ typedef struct {
     sr_tx_storage    tx_spare;        /* a finished transaction's storage, to reuse */
     guint64          server_frame;    /* the feed in progress */
     gint64           connect_us;      /* when the client's SYN was captured; -1 unknown */
+    gboolean         ended;           /* QUIT answered, a 421, or TLS: no more SMTP */
     sr_session_callbacks cb;
     gpointer         user_data;
 } sr_session;
@@ -170,6 +172,24 @@ void sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us,
  * unanswered commands. */
 void sr_session_finish(sr_session *s);
 gboolean sr_session_in_tls(const sr_session *s);
+/* Nothing more in this connection is SMTP: QUIT was answered with 221, the
+ * server said 421 (RFC 5321 3.8), or STARTTLS was accepted. */
+gboolean sr_session_ended(const sr_session *s);
+
+/* Which end of a TCP packet is the SMTP server. */
+typedef enum {
+    SR_SERVER_SOURCE,
+    SR_SERVER_DESTINATION,
+} sr_server_side;
+
+/* Decides it for a packet from SPORT to DPORT: the port that received the
+ * connection's SYN when the handshake was seen (HANDSHAKE_PORT, 0 when
+ * not), else the one end on a server port (SPORT_SERVER, DPORT_SERVER:
+ * the configured ports), else this packet's own SYN or SYN-ACK (SYN, ACK:
+ * its flags), else the lower port. */
+sr_server_side sr_server_side_of(guint16 sport, guint16 dport, gboolean sport_server,
+                                 gboolean dport_server, guint16 handshake_port, gboolean syn,
+                                 gboolean ack);
 
 const char *sr_capability_kind_name(sr_capability_kind kind);
 

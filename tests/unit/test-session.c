@@ -929,6 +929,67 @@ test_time_clamp(void)
     g_assert_cmpint(sr_time_us(G_MININT64, 0), ==, -SR_TIME_LIMIT_US);
 }
 
+/* Which end is the server: the handshake, then the configured ports, then
+ * the packet's own SYN, then the lower port. */
+static void
+test_server_side(void)
+{
+    /* The handshake decides, even against the ports (Decode As on 2525). */
+    g_assert_cmpint(sr_server_side_of(40000, 2525, FALSE, FALSE, 2525, FALSE, TRUE), ==,
+                    SR_SERVER_DESTINATION);
+    g_assert_cmpint(sr_server_side_of(2525, 40000, FALSE, FALSE, 2525, FALSE, TRUE), ==,
+                    SR_SERVER_SOURCE);
+    g_assert_cmpint(sr_server_side_of(25, 587, TRUE, TRUE, 587, FALSE, TRUE), ==,
+                    SR_SERVER_DESTINATION);
+    /* No handshake: the one end on a server port. */
+    g_assert_cmpint(sr_server_side_of(40000, 25, FALSE, TRUE, 0, FALSE, TRUE), ==,
+                    SR_SERVER_DESTINATION);
+    g_assert_cmpint(sr_server_side_of(587, 40000, TRUE, FALSE, 0, FALSE, TRUE), ==,
+                    SR_SERVER_SOURCE);
+    /* Both or neither: this packet's SYN, then the lower port. */
+    g_assert_cmpint(sr_server_side_of(25, 587, TRUE, TRUE, 0, TRUE, FALSE), ==,
+                    SR_SERVER_DESTINATION);
+    g_assert_cmpint(sr_server_side_of(25, 587, TRUE, TRUE, 0, TRUE, TRUE), ==, SR_SERVER_SOURCE);
+    g_assert_cmpint(sr_server_side_of(587, 25, TRUE, TRUE, 0, FALSE, TRUE), ==,
+                    SR_SERVER_DESTINATION);
+    g_assert_cmpint(sr_server_side_of(3000, 4000, FALSE, FALSE, 0, FALSE, TRUE), ==,
+                    SR_SERVER_SOURCE);
+    /* A handshake port on both ends (a port talking to itself) decides nothing. */
+    g_assert_cmpint(sr_server_side_of(25, 25, TRUE, TRUE, 25, FALSE, TRUE), ==,
+                    SR_SERVER_DESTINATION);
+}
+
+/* The session ends at QUIT's 221, at a 421 whatever it answers, and at
+ * STARTTLS's 220; not at a 221 that answers something else. */
+static void
+test_session_ended(void)
+{
+    static const struct {
+        const char *client, *server;
+        gboolean ended;
+    } cases[] = {
+        { "QUIT\r\n", "221 2.0.0 Bye\r\n", TRUE },
+        { "QUIT\r\n", "500 no\r\n", FALSE },
+        { "NOOP\r\n", "221 2.0.0 Bye\r\n", FALSE },
+        { "RCPT TO:<b@x>\r\n", "421 4.7.0 too many errors\r\n", TRUE },
+        { "", "421 4.4.2 timeout exceeded\r\n", TRUE },
+        { "STARTTLS\r\n", "220 2.0.0 Ready\r\n", TRUE },
+        { "STARTTLS\r\n", "454 4.7.0 TLS not available\r\n", FALSE },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        fixture f;
+
+        setup(&f);
+        server(&f, "220 hi\r\n", 0);
+        g_assert_false(sr_session_ended(&f.s));
+        client(&f, cases[i].client, 10);
+        server(&f, cases[i].server, 20);
+        g_assert_cmpint(sr_session_ended(&f.s), ==, cases[i].ended);
+        teardown(&f);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -957,6 +1018,8 @@ main(int argc, char **argv)
     g_test_add_func("/session/pending/budget-with-cut-reply", test_pending_budget_with_cut_reply);
     g_test_add_func("/session/pending/budget-keeps-oldest", test_pending_budget_keeps_oldest);
     g_test_add_func("/session/pending/deep-burst", test_pending_deep_burst);
+    g_test_add_func("/session/server-side", test_server_side);
+    g_test_add_func("/session/ended", test_session_ended);
     g_test_add_func("/session/reply-time-after-skipped-line", test_reply_time_after_skipped_line);
     g_test_add_func("/session/gap-lost-greeting", test_gap_lost_greeting);
     g_test_add_func("/session/reply-cut-at-cap", test_reply_cut_at_cap);
