@@ -36,6 +36,7 @@ typedef struct {
     gchar   *ports;
     gboolean json;
     gboolean transactions;
+    gboolean redact;
     gboolean summary;
     gchar   *user;
     gboolean quiet;
@@ -212,6 +213,7 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
         st.progress_data = &pr;
     }
     st.out = output_new(opt->json ? OUTPUT_JSON : OUTPUT_TEXT, stdout, colour, in.live);
+    output_set_redact(st.out, opt->redact);
     flow_config_init(&cfg, port_table);
     if (opt->max_flows > 0)
         cfg.max_flows = (guint)MIN(opt->max_flows, G_MAXUINT);
@@ -338,6 +340,9 @@ main(int argc, char **argv)
         { "transactions", 0, 0, G_OPTION_ARG_NONE, &opt.transactions,
           "Write each mail transaction (sender, each recipient's replies, status, queue id) "
           "instead of each reply", NULL },
+        { "redact", 0, 0, G_OPTION_ARG_NONE, &opt.redact,
+          "Replace the local part of every mail address with a short stable hash "
+          "(u and 8 hex digits), to share the output", NULL },
         { "summary", 0, 0, G_OPTION_ARG_NONE, &opt.summary,
           "At the end, print counts by code, class, category, command and anomaly, "
           "and reply times per command", NULL },

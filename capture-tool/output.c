@@ -3,12 +3,15 @@
 
 #include <errno.h>
 
+#include "redact.h"
+
 struct output {
     output_format format;
     FILE         *stream;
     gboolean      colour;
     gboolean      flush;
     GString      *buf;
+    GString      *scratch; /* --redact: one record, before it joins buf; else NULL */
     int           error;   /* errno of the first failed write; then nothing more is written */
 };
 
@@ -48,6 +51,32 @@ output_error(const output *o)
     return o->error;
 }
 
+void
+output_set_redact(output *o, gboolean redact)
+{
+    if (redact && !o->scratch)
+        o->scratch = g_string_new(NULL);
+}
+
+/* Where a record is rendered: straight into the buffer, or, to be
+ * redacted, into the scratch string (see end_record). */
+static GString *
+record_buffer(output *o)
+{
+    if (!o->scratch)
+        return o->buf;
+    g_string_truncate(o->scratch, 0);
+    return o->scratch;
+}
+
+/* Our own words hold no "@": every address in a record is wire text. */
+static void
+end_record(output *o)
+{
+    if (o->scratch)
+        redact_text(o->buf, (const guint8 *)o->scratch->str, o->scratch->len);
+}
+
 static void
 write_out(output *o)
 {
@@ -61,9 +90,10 @@ void
 output_reply(output *o, const reply_event *ev)
 {
     if (o->format == OUTPUT_JSON)
-        output_json_reply(o->buf, ev);
+        output_json_reply(record_buffer(o), ev);
     else
-        output_text_reply(o->buf, ev, o->colour);
+        output_text_reply(record_buffer(o), ev, o->colour);
+    end_record(o);
     write_out(o);
 }
 
@@ -71,9 +101,10 @@ void
 output_transaction(output *o, const transaction_event *ev)
 {
     if (o->format == OUTPUT_JSON)
-        output_json_transaction(o->buf, ev);
+        output_json_transaction(record_buffer(o), ev);
     else
-        output_text_transaction(o->buf, ev, o->colour);
+        output_text_transaction(record_buffer(o), ev, o->colour);
+    end_record(o);
     write_out(o);
 }
 
@@ -94,5 +125,7 @@ output_free(output *o)
         return;
     output_flush(o);
     g_string_free(o->buf, TRUE);
+    if (o->scratch)
+        g_string_free(o->scratch, TRUE);
     g_free(o);
 }

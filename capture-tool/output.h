@@ -23,6 +23,8 @@ typedef struct output output;
 
 /* FLUSH: write each reply through at once (live capture into a pipe). */
 output *output_new(output_format format, FILE *stream, gboolean colour, gboolean flush);
+/* --redact: each address's local part hashed in what is written (redact.h). */
+void output_set_redact(output *o, gboolean redact);
 void output_reply(output *o, const reply_event *ev);
 void output_transaction(output *o, const transaction_event *ev);
 void output_summary(output *o, const summary *s);

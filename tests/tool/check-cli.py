@@ -9,6 +9,7 @@ usage: check-cli.py SMTPREPLY CAPTURES_DIR   (the dir make-captures.py wrote)
 import json
 import os
 import pty
+import re
 import shutil
 import signal
 import subprocess
@@ -197,6 +198,25 @@ check("JSON: IPv6 endpoints in brackets, enhanced code",
       (r["client"], r["server"], r["code"], r["enhanced"], r["class"], r["category"])
       == ("[2001:db8::10]:41000", "[2001:db8::25]:587", 550, "5.1.1", "Permanent Negative",
           "Mail system"), repr(r))
+
+# --- --redact ----------------------------------------------------------------
+# link-vlan.pcap holds a@, nobody@ and b@example.test, in commands and in a
+# reply text; no local part may be left in any form of output.
+hashed = {"a": "uca978112@example.test", "nobody": "u6382b3cc@example.test",
+          "b": "u3e23e816@example.test"}
+for args in (["--color=never"], ["--json"], ["--transactions"], ["--transactions", "--json"]):
+    rc, out, err = run("-r", cap("link-vlan.pcap"), "--redact", *args)
+    left = [w for w in hashed if re.search(r"[<\"\s]%s@example" % w, out)]
+    check("--redact %s: local parts hashed, none left" % " ".join(args),
+          rc == 0 and not left and all(h in out for h in hashed.values()), out)
+    if "--json" in args:
+        check("--redact %s: still JSON" % " ".join(args),
+              all(isinstance(json.loads(line), dict) for line in out.splitlines()), out)
+rc, out, err = run("-r", cap("link-vlan.pcap"), "--redact", "--json")
+r = json_lines(out)[3]
+check("--redact: the argument and the reply text hashed alike",
+      r["argument"] == "TO:<u6382b3cc@example.test>"
+      and r["lines"] == ["5.1.1 <u6382b3cc@example.test>: Recipient address rejected"], repr(r))
 
 # --- text ------------------------------------------------------------------
 rc, out, err = run("-r", cap("escapes.pcap"), "--color=never")
