@@ -470,17 +470,17 @@ make_key(const flow_table *t, const packet_tcp *pkt, flow_key *key, direction *d
     if (!src_server && !dst_server)
         return FALSE;
     if (src_server && dst_server) {
-        /* Both look like servers: a known flow decides, then the rule below. */
+        /* Both look like servers: a known flow decides, then the rule. */
         build_key(pkt, TRUE, key, dir);
         if (g_hash_table_contains(t->flows, key))
             return TRUE;
         build_key(pkt, FALSE, key, dir);
         if (g_hash_table_contains(t->flows, key))
             return TRUE;
+        /* The decoder's rule, as the plugin's: then the SYN, then the lower port. */
+        src_server = sr_server_side_of(pkt->sport, pkt->dport, TRUE, TRUE, 0, (syn & TCP_SYN) != 0,
+                                       (syn & TCP_ACK) != 0) == SR_SERVER_SOURCE;
     }
-    /* The decoder's rule, as the plugin's: ports, then SYN, then the lower. */
-    src_server = sr_server_side_of(pkt->sport, pkt->dport, src_server, dst_server, 0,
-                                   (syn & TCP_SYN) != 0, (syn & TCP_ACK) != 0) == SR_SERVER_SOURCE;
     build_key(pkt, src_server, key, dir);
     return TRUE;
 }

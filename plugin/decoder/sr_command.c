@@ -185,6 +185,7 @@ on_command_line(sr_client *c, const sr_raw_line *line)
 {
     sr_command cmd = { 0 };
     gsize n = 0;
+    gboolean partial = FALSE;   /* its verb may have been lost: no argument kept */
 
     while (n < line->stored && n < SR_VERB_MAX && line->data[n] != ' ') {
         guint8 ch = line->data[n];
@@ -198,12 +199,14 @@ on_command_line(sr_client *c, const sr_raw_line *line)
         c->resync = FALSE;
         /* Most likely the end of a command sent before the capture began:
          * still a command, whose reply may follow, but of no known verb. */
-        if (cmd.kind == SR_CMD_UNKNOWN)
+        if (cmd.kind == SR_CMD_UNKNOWN) {
             g_strlcpy(cmd.verb, "<partial>", sizeof cmd.verb);
+            partial = TRUE;
+        }
     }
     if (cmd.kind == SR_CMD_BDAT && !parse_bdat(line->data + n, line->stored - n, &cmd))
         cmd.kind = SR_CMD_UNKNOWN;
-    if (strcmp(cmd.verb, "<partial>") != 0)
+    if (!partial)
         keep_argument(&cmd, line);
     emit(c, &cmd, line);
     if (cmd.kind == SR_CMD_DATA)
