@@ -43,6 +43,17 @@ json_uint(GString *out, const char *key, guint64 value)
     decimal_append(out, value);
 }
 
+/* KEY and VALUE, or null when there is none. */
+static void
+json_uint_or_null(GString *out, const char *key, gboolean has, guint64 value)
+{
+    json_key(out, key);
+    if (has)
+        decimal_append(out, value);
+    else
+        RAW(out, "null");
+}
+
 /* KEY and seconds since the epoch with microseconds, exactly: no float
  * rounding.  No comma before it: the first key, or after json_key's. */
 static void
@@ -219,27 +230,15 @@ output_json_transaction(GString *out, const transaction_event *ev)
     json_string(out, tx->queue_id);
     json_key(out, "queue_id_source");
     json_string(out, tx->queue_id_source);
-    json_key(out, "size");
-    if (tx->has_size)
-        decimal_append(out, tx->size);
-    else
-        RAW(out, "null");
-    json_key(out, "declared_size");
-    if (tx->has_declared_size)
-        decimal_append(out, tx->declared_size);
-    else
-        RAW(out, "null");
+    json_uint_or_null(out, "size", tx->has_size, tx->size);
+    json_uint_or_null(out, "declared_size", tx->has_declared_size, tx->declared_size);
     json_key(out, "lmtp");
     g_string_append(out, tx->lmtp ? "true" : "false");
     json_key(out, "tls");
     g_string_append(out, tx->tls ? "true" : "false");
     json_ms(out, "duration_ms", tx->end_us >= tx->start_us && tx->start_us >= 0
                                     ? tx->end_us - tx->start_us : -1);
-    json_key(out, "end_frame");
-    if (tx->end_frame)
-        decimal_append(out, tx->end_frame);
-    else
-        RAW(out, "null");
+    json_uint_or_null(out, "end_frame", tx->end_frame != 0, tx->end_frame);
     RAW(out, "}\n");
 }
 
