@@ -146,7 +146,10 @@ json_tx_reply(GString *out, const char *key, const sr_tx_reply *r)
         return;
     }
     RAW(out, "{\"code\":");
-    decimal_append(out, r->code);
+    if (r->has_code)
+        decimal_append(out, r->code);
+    else
+        RAW(out, "null");
     RAW(out, ",\"enhanced\":");
     json_string(out, r->enhanced[0] ? r->enhanced : NULL);
     RAW(out, ",\"lines\":[");

@@ -279,7 +279,10 @@ append_tx_reply(GString *out, const sr_tx_reply *r)
         TEXTBUF_LITERAL(out, "(no reply)");
         return;
     }
-    decimal_append(out, r->code);
+    if (r->has_code)
+        decimal_append(out, r->code);
+    else
+        TEXTBUF_LITERAL(out, "(no code)");
     if (r->enhanced[0] && !(r->lines[0] && g_str_has_prefix(r->lines[0], r->enhanced))) {
         g_string_append_c(out, ' ');
         textbuf_append_str(out, r->enhanced);
@@ -319,9 +322,13 @@ output_text_transaction(GString *out, const transaction_event *ev, gboolean colo
     for (guint i = 0; i < tx->recipients->len; i++) {
         const sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
 
-        TEXTBUF_LITERAL(out, "  to            <");
-        append_escaped(out, r->address);
-        TEXTBUF_LITERAL(out, ">  ");
+        if (r->address) {
+            TEXTBUF_LITERAL(out, "  to            <");
+            append_escaped(out, r->address);
+            TEXTBUF_LITERAL(out, ">  ");
+        } else {
+            TEXTBUF_LITERAL(out, "  to            (no address)  ");
+        }
         append_tx_reply(out, &r->rcpt);
         if (r->data.present) {
             TEXTBUF_LITERAL(out, "\n                then ");

@@ -120,7 +120,8 @@ typedef struct {
 
 /* One recipient of a transaction, as kept for later passes. */
 typedef struct {
-    const char *address;
+    const char *address;         /* NULL: a bare RCPT */
+    gboolean    rcpt_has_code;   /* FALSE: the reply had no reply line */
     guint16     rcpt_code;
     guint32     rcpt_frame;
     guint16     delivery_code;   /* 0: none came */
@@ -343,8 +344,9 @@ on_transaction(const sr_transaction *tx, gpointer user_data)
     for (guint i = 0; i < tx->recipients->len; i++) {
         const sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
         tx_recipient_record one = {
-            format_text(wmem_file_scope(), (const void *)r->address, strlen(r->address)),
-            r->rcpt.code, (guint32)r->rcpt.frame,
+            r->address ? format_text(wmem_file_scope(), (const void *)r->address,
+                                     strlen(r->address)) : NULL,
+            r->rcpt.has_code, r->rcpt.code, (guint32)r->rcpt.frame,
             r->data.present ? r->data.code : 0, (guint32)r->data.frame,
         };
 
@@ -659,14 +661,24 @@ add_transaction(proto_tree *tree, tvbuff_t *tvb, const tx_record *tx)
         const tx_recipient_record *r = wmem_array_index(tx->recipients, i);
         proto_tree *rcpt_tree;
 
-        item = proto_tree_add_string(tx_tree, hf_smtpreply_tx_rcpt, tvb, 0, 0, r->address);
+        if (r->address)
+            item = proto_tree_add_string(tx_tree, hf_smtpreply_tx_rcpt, tvb, 0, 0, r->address);
+        else
+            item = proto_tree_add_string_format_value(tx_tree, hf_smtpreply_tx_rcpt, tvb, 0, 0,
+                                                      "", "(no address)");
         proto_item_set_generated(item);
-        proto_item_append_text(item, ": %03u", r->rcpt_code);
+        if (r->rcpt_has_code)
+            proto_item_append_text(item, ": %03u", r->rcpt_code);
+        else
+            proto_item_append_text(item, ": no reply code");
         if (r->delivery_code)
             proto_item_append_text(item, ", then %03u", r->delivery_code);
         rcpt_tree = proto_item_add_subtree(item, ett_smtpreply_tx_rcpt);
-        item = proto_tree_add_uint(rcpt_tree, hf_smtpreply_tx_rcpt_code, tvb, 0, 0, r->rcpt_code);
-        proto_item_set_generated(item);
+        if (r->rcpt_has_code) {
+            item = proto_tree_add_uint(rcpt_tree, hf_smtpreply_tx_rcpt_code, tvb, 0, 0,
+                                       r->rcpt_code);
+            proto_item_set_generated(item);
+        }
         item = proto_tree_add_uint(rcpt_tree, hf_smtpreply_tx_rcpt_frame, tvb, 0, 0, r->rcpt_frame);
         proto_item_set_generated(item);
         if (r->delivery_code) {

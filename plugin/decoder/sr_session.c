@@ -198,47 +198,91 @@ ends_data(const sr_command *cmd)
     return cmd->kind == SR_CMD_END_OF_DATA || (cmd->kind == SR_CMD_BDAT && cmd->bdat_last);
 }
 
+/* RSET, QUIT and a new hello end the transaction, whatever their reply. */
+static void
+end_by_command(sr_session *s, const sr_command *cmd)
+{
+    switch (cmd->kind) {
+    case SR_CMD_RSET:
+        close_transaction(s, SR_TX_END_RSET);
+        break;
+    case SR_CMD_QUIT:
+        close_transaction(s, SR_TX_END_QUIT);
+        break;
+    case SR_CMD_HELO:
+    case SR_CMD_EHLO:
+    case SR_CMD_LHLO:
+        close_transaction(s, SR_TX_END_HELLO);
+        break;
+    default:
+        break;
+    }
+}
+
+/* MAIL begins a transaction, whatever its REPLY (NULL: a gap took it). */
+static void
+begin_transaction(sr_session *s, const sr_command *cmd, const sr_reply *reply)
+{
+    sr_path path;
+    guint64 size;
+
+    close_transaction(s, SR_TX_END_MAIL);
+    if (!sr_path_parse(cmd, &path))
+        path.address = NULL;
+    sr_transaction_begin(&s->tx, ++s->tx_depth, s->helo, s->lmtp, s->tls, path.address,
+                         path.address_len, cmd->time_us, &s->tx_spare);
+    s->tx_open = TRUE;
+    if (reply)
+        sr_transaction_reply(&s->tx, &s->tx.mail, reply, s->exchange.reply_time_us,
+                             s->exchange.reply_frame);
+    if (sr_mail_size(cmd, &size)) {
+        s->tx.has_declared_size = TRUE;
+        s->tx.declared_size = size;
+    }
+}
+
+/* RCPT names a recipient, with its REPLY (NULL: a gap took it). */
+static void
+add_recipient(sr_session *s, const sr_command *cmd, const sr_reply *reply)
+{
+    sr_tx_reply r = { 0 };
+    sr_path path;
+    gboolean keep;
+
+    if (!s->tx_open)
+        return;
+    keep = s->tx.recipients->len < SR_TX_MAX_RECIPIENTS && charge(s, SR_TX_RECIPIENT_BYTES);
+    s->tx_kept += keep;
+    /* Only what is kept takes room: the rest is counted by its code. */
+    if (keep && reply)
+        sr_transaction_reply(&s->tx, &r, reply, s->exchange.reply_time_us,
+                             s->exchange.reply_frame);
+    else if (reply)
+        r.code = reply->code;
+    if (sr_path_parse(cmd, &path))
+        sr_transaction_add_recipient(&s->tx, path.address, path.address_len, &r, keep);
+    else if (cmd->argument_len)
+        sr_transaction_add_recipient(&s->tx, cmd->argument, cmd->argument_len, &r, keep);
+    else    /* a bare RCPT: no address at all, not the null path */
+        sr_transaction_add_recipient(&s->tx, NULL, 0, &r, keep);
+}
+
 /* What a reply does to the mail transaction (RFC 5321 3.3, RFC 2033 4.2). */
 static void
 track_transaction(sr_session *s, const sr_command *cmd, const sr_reply *reply)
 {
     const sr_exchange *ex = &s->exchange;
     sr_tx_reply r = { 0 };
-    sr_path path;
-    guint64 size;
-    gboolean keep;
 
     /* The rest of a cut reply was counted with its first part. */
     if (s->pairing_rest)
         return;
     switch (cmd->kind) {
     case SR_CMD_MAIL:
-        close_transaction(s, SR_TX_END_MAIL);
-        if (!sr_path_parse(cmd, &path))
-            path.address = NULL;
-        sr_transaction_begin(&s->tx, ++s->tx_depth, s->helo, s->lmtp, s->tls, path.address,
-                             path.address_len, cmd->time_us, &s->tx_spare);
-        s->tx_open = TRUE;
-        sr_transaction_reply(&s->tx, &s->tx.mail, reply, ex->reply_time_us, ex->reply_frame);
-        if (sr_mail_size(cmd, &size)) {
-            s->tx.has_declared_size = TRUE;
-            s->tx.declared_size = size;
-        }
+        begin_transaction(s, cmd, reply);
         break;
     case SR_CMD_RCPT:
-        if (!s->tx_open)
-            break;
-        keep = s->tx.recipients->len < SR_TX_MAX_RECIPIENTS && charge(s, SR_TX_RECIPIENT_BYTES);
-        s->tx_kept += keep;
-        /* Only what is kept takes room: the rest is counted by its code. */
-        if (keep)
-            sr_transaction_reply(&s->tx, &r, reply, ex->reply_time_us, ex->reply_frame);
-        else
-            r.code = reply->code;
-        if (sr_path_parse(cmd, &path))
-            sr_transaction_add_recipient(&s->tx, path.address, path.address_len, &r, keep);
-        else
-            sr_transaction_add_recipient(&s->tx, cmd->argument, cmd->argument_len, &r, keep);
+        add_recipient(s, cmd, reply);
         break;
     case SR_CMD_DATA:
         if (!s->tx_open)
@@ -276,25 +320,10 @@ track_transaction(sr_session *s, const sr_command *cmd, const sr_reply *reply)
     }
     if (s->tx_open)
         sr_transaction_last(&s->tx, reply);
-    switch (cmd->kind) {
-    case SR_CMD_RSET:
-        close_transaction(s, SR_TX_END_RSET);
-        break;
-    case SR_CMD_QUIT:
-        close_transaction(s, SR_TX_END_QUIT);
-        break;
-    case SR_CMD_HELO:
-    case SR_CMD_EHLO:
-    case SR_CMD_LHLO:
-        close_transaction(s, SR_TX_END_HELLO);
-        break;
-    case SR_CMD_STARTTLS:
-        if (reply->code == 220)
-            close_transaction(s, SR_TX_END_STARTTLS);
-        break;
-    default:
-        break;
-    }
+    if (cmd->kind == SR_CMD_STARTTLS && reply->code == 220)
+        close_transaction(s, SR_TX_END_STARTTLS);
+    else
+        end_by_command(s, cmd);
     /* A server may close with 421 at any time (RFC 5321 3.8). */
     if (reply->code == 421)
         close_transaction(s, SR_TX_END_CLOSED);
@@ -366,6 +395,31 @@ follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
 }
 
 /*
+ * A command whose reply a gap took still did its part in the transaction,
+ * as far as the command alone tells: MAIL began one (its reply unknown),
+ * RCPT named a recipient (its reply unknown, so not counted as accepted),
+ * and RSET, QUIT and a new hello ended it.  What the end of the data
+ * decided is not known, so a lost reply to it decides nothing.
+ */
+static void
+track_lost(sr_session *s, const sr_command *cmd)
+{
+    switch (cmd->kind) {
+    case SR_CMD_MAIL:
+        begin_transaction(s, cmd, NULL);
+        break;
+    case SR_CMD_RCPT:
+        add_recipient(s, cmd, NULL);
+        break;
+    default:
+        end_by_command(s, cmd);
+        break;
+    }
+    /* Two transactions may end in one gap: each is handed over. */
+    hand_over_transaction(s);
+}
+
+/*
  * Replies were lost in a gap: the commands they answered are still pending.
  * A client waits for a reply before it sends more, except within a
  * pipelined group (RFC 2920), which leaves in one segment: so every group
@@ -377,8 +431,10 @@ drop_answered_in_gap(sr_session *s)
     sr_command *newest = g_queue_peek_tail(&s->pending);
     sr_command *oldest;
 
-    while ((oldest = g_queue_peek_head(&s->pending)) && oldest->frame != newest->frame)
+    while ((oldest = g_queue_peek_head(&s->pending)) && oldest->frame != newest->frame) {
+        track_lost(s, oldest);
         pop_pending(s);
+    }
 }
 
 /*

@@ -40,6 +40,8 @@ sr_transaction_reply(sr_transaction *tx, sr_tx_reply *out, const sr_reply *reply
     memset(out, 0, sizeof *out);
     out->present = TRUE;
     out->code = reply->code;
+    for (guint i = 0; i < reply->lines->len && !out->has_code; i++)
+        out->has_code = sr_reply_line_get(reply, i)->valid;
     if (enh)
         sr_enhanced_format(enh, out->enhanced, sizeof out->enhanced);
     out->line_count = reply->lines->len;
@@ -86,7 +88,7 @@ sr_transaction_add_recipient(sr_transaction *tx, const char *address, gsize len,
         tx->rcpt_accepted++;
     if (keep) {
         sr_tx_recipient r = {
-            .address = keep_string(tx, address ? address : "", address ? len : 0),
+            .address = address ? keep_string(tx, address, len) : NULL,
             .rcpt = *rcpt,
         };
 

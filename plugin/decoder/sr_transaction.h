@@ -51,6 +51,7 @@ typedef enum { SR_TX_END_LIST(SR_TX_ENUM_END) SR_TX_END_COUNT } sr_tx_end;
  * transaction's string chunk, so copies of it share them. */
 typedef struct {
     gboolean present;
+    gboolean has_code;          /* some line is a reply line; else code is 0 and means nothing */
     guint16  code;
     char     enhanced[16];      /* "5.1.1", or "" */
     guint    line_count;        /* all its lines; the first SR_TX_REPLY_LINES are kept */
@@ -60,7 +61,7 @@ typedef struct {
 } sr_tx_reply;
 
 typedef struct {
-    gchar      *address;        /* the forward-path, without angle brackets */
+    gchar      *address;        /* the forward-path, without angle brackets; NULL for a bare RCPT */
     sr_tx_reply rcpt;           /* the reply to its RCPT */
     sr_tx_reply data;           /* if accepted: the reply that decided its delivery */
 } sr_tx_recipient;

@@ -196,6 +196,7 @@ typedef struct {
     sr_session s;
     GString   *replies;       /* "VERB code" per reply, LMTP recipient after "for" */
     GString   *transactions;  /* one line per transaction */
+    guint64    frame;         /* each text comes in a packet of its own */
 } fixture;
 
 static void
@@ -213,8 +214,10 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
 static void
 append_reply(GString *out, const sr_tx_reply *r)
 {
-    if (r->present)
+    if (r->present && r->has_code)
         g_string_append_printf(out, "%03u", r->code);
+    else if (r->present)
+        g_string_append_c(out, '?');
     else
         g_string_append_c(out, '-');
 }
@@ -231,7 +234,7 @@ on_transaction(const sr_transaction *tx, gpointer user_data)
     for (guint i = 0; i < tx->recipients->len; i++) {
         const sr_tx_recipient *r = &g_array_index(tx->recipients, sr_tx_recipient, i);
 
-        g_string_append_printf(out, " %s:", r->address);
+        g_string_append_printf(out, " %s:", r->address ? r->address : "(none)");
         append_reply(out, &r->rcpt);
         if (r->data.present) {
             g_string_append_c(out, '>');
@@ -256,6 +259,7 @@ setup(fixture *f)
 {
     static const sr_session_callbacks cb = { on_exchange, NULL, NULL, on_transaction };
 
+    f->frame = 0;
     f->replies = g_string_new(NULL);
     f->transactions = g_string_new(NULL);
     sr_session_init(&f->s, NULL, &cb, f);
@@ -272,13 +276,13 @@ teardown(fixture *f)
 static void
 client(fixture *f, const char *text)
 {
-    sr_session_client(&f->s, (const guint8 *)text, strlen(text), 0, 1);
+    sr_session_client(&f->s, (const guint8 *)text, strlen(text), 0, ++f->frame);
 }
 
 static void
 server(fixture *f, const char *text)
 {
-    sr_session_server(&f->s, (const guint8 *)text, strlen(text), 0, 2);
+    sr_session_server(&f->s, (const guint8 *)text, strlen(text), 0, ++f->frame);
 }
 
 /* A talk as alternating client and server texts, then its transactions. */
@@ -366,8 +370,53 @@ test_transaction_ends(void)
          "id=1rAbCd-000F3x-2Q(Exim) helo=c.test\n",
          EHLO, "MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nBDAT 5\r\nhello", "250 Ok\r\n250 Ok\r\n250 5\r\n",
          "BDAT 3 LAST\r\nabc", "250 OK id=1rAbCd-000F3x-2Q\r\n");
+    /* A bare RCPT names no address, not the null path; a reply that is
+     * no reply line has no code, and is no acceptance. */
+    TALK("#1 deferred/quit <a@x> (none):501 b@x:? helo=c.test\n",
+         EHLO, "MAIL FROM:<a@x>\r\nRCPT\r\nRCPT TO:<b@x>\r\n",
+         "250 Ok\r\n501 5.5.4 Syntax: RCPT TO:<address>\r\n250Recipient ok\r\n",
+         "QUIT\r\n", "221 Bye\r\n");
     /* No MAIL, no transaction. */
     TALK("", EHLO, "RCPT TO:<b@x>\r\n", "503 5.5.1 need MAIL\r\n", "DATA\r\n", "503 no\r\n");
+}
+
+/*
+ * Replies a gap took: the commands still did their part.  A MAIL whose
+ * reply was lost begins the transaction (its reply unknown); an RSET whose
+ * reply was lost ends one; the later replies pair as ever.
+ */
+static void
+test_lost_in_gap(void)
+{
+    fixture f;
+
+    setup(&f);
+    server(&f, "220 mx.example.test ESMTP\r\n");
+    client(&f, "EHLO c.test\r\n");
+    server(&f, "250 mx.example.test\r\n");
+    client(&f, "MAIL FROM:<a@x>\r\n");
+    sr_session_server_gap(&f.s, 14);                /* "250 2.1.0 Ok\r\n" */
+    client(&f, "RCPT TO:<b@x>\r\n");
+    server(&f, "250 2.1.5 Ok\r\n");
+    client(&f, "DATA\r\n");
+    server(&f, "354 go\r\n");
+    client(&f, "x\r\n.\r\n");
+    server(&f, "250 2.0.0 Ok: queued as 9F29B108415\r\n");
+    client(&f, "MAIL FROM:<c@x>\r\n");
+    server(&f, "250 Ok\r\n");
+    client(&f, "RSET\r\n");
+    sr_session_server_gap(&f.s, 8);                 /* "250 Ok\r\n" */
+    client(&f, "NOOP\r\n");
+    server(&f, "250 Ok\r\n");
+    sr_session_finish(&f.s);
+    g_assert_cmpstr(f.transactions->str, ==,
+                    "#1 accepted/end-of-data <a@x> b@x:250>250 size=3 "
+                    "id=9F29B108415(Postfix) helo=c.test\n"
+                    "#2 aborted/rset <c@x> helo=c.test\n");
+    g_assert_cmpstr(f.replies->str, ==,
+                    "<greeting> 220\nEHLO 250\nRCPT 250\nDATA 354\n<end-of-data> 250\n"
+                    "MAIL 250\nNOOP 250\n");
+    teardown(&f);
 }
 
 /* LMTP (RFC 2033 4.2): one reply per accepted recipient after the data,
@@ -489,6 +538,7 @@ main(int argc, char **argv)
     g_test_add_func("/argument/kept", test_argument_kept);
     g_test_add_func("/transaction/queue-ids", test_queue_ids);
     g_test_add_func("/transaction/ends", test_transaction_ends);
+    g_test_add_func("/transaction/lost-in-gap", test_lost_in_gap);
     g_test_add_func("/transaction/lmtp", test_lmtp);
     g_test_add_func("/transaction/early-body", test_early_body);
     g_test_add_func("/transaction/early-bytes-after-refusal", test_early_bytes_after_refusal);
