@@ -397,6 +397,54 @@ def compare(tool, capture, expected_path, decoder_only):
     return errors, len(got)
 
 
+# What samples/expected/transactions/*.jsonl lists of a transaction, and
+# where the tool's --transactions --json record has it.
+TX_KEYS = ("trans_depth", "helo", "mailfrom", "recipients_total", "status", "end",
+           "queue_id", "size", "declared_size", "lmtp", "end_frame")
+
+
+def tx_code(reply):
+    return reply["code"] if reply else None
+
+
+def compare_transactions(tool, capture, expected_path):
+    """The tool's transactions against the hand-checked file: every key,
+    every listed recipient and its replies' codes and frames.  A frame the
+    file gives as null (a reply held behind a gap) is not compared."""
+    with open(expected_path, encoding="utf-8") as f:
+        expected = [json.loads(l) for l in f if l.strip()]
+    errors = []
+    status, out, err = run(tool, capture, "--json", "--transactions")
+    if status != 0:
+        errors.append("transactions: exit status %d (%s)" % (status, err.strip()))
+    got = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+    # Written as each ends, so flows interleave; the file lists them by stream.
+    got.sort(key=lambda t: (t["flow"], t["trans_depth"]))
+    if len(got) != len(expected):
+        errors.append("%d transactions, expected %d" % (len(got), len(expected)))
+    for e, g in zip(expected, got):
+        where = "stream %d transaction %d" % (e["stream"], e["trans_depth"])
+        pairs = [("flow", e["stream"], g["flow"]), ("mail", e["mail"], tx_code(g["mail"]))]
+        pairs += [(k, e[k], g[k]) for k in TX_KEYS]
+        pairs.append(("recipients listed", len(e["recipients"]), len(g["recipients"])))
+        pairs.append(("rcptto", [r["address"] for r in e["recipients"]], g["rcptto"]))
+        for n, (er, gr) in enumerate(zip(e["recipients"], g["recipients"])):
+            pairs += [("recipient %d address" % n, er["address"], gr["address"]),
+                      ("recipient %d rcpt" % n, er["rcpt"], tx_code(gr["rcpt"])),
+                      ("recipient %d data" % n, er["data"], tx_code(gr["data"]))]
+            for key, frame in (("rcpt", er["rcpt_frame"]), ("data", er["data_frame"])):
+                if frame is not None:
+                    pairs.append(("recipient %d %s frame" % (n, key), frame,
+                                  gr[key]["frame"] if gr[key] else None))
+        accepted = sum(1 for r in e["recipients"] if r["rcpt"] is not None and r["rcpt"] // 100 == 2)
+        if e["recipients_total"] == len(e["recipients"]):
+            pairs.append(("recipients_accepted", accepted, g["recipients_accepted"]))
+        for key, want, have in pairs:
+            if want != have:
+                errors.append("%s: %s %r, expected %r" % (where, key, have, want))
+    return errors, len(got)
+
+
 # Reply times measured here from tshark's frame times, never from the tool:
 # (capture, the reply's command and code, the client bytes its command's
 # line starts at or after, how far into them it starts).  The tool measures
@@ -568,13 +616,22 @@ def main():
             continue
         errors, n = compare(args.tool, cap, exp, decoder_only=bool(args.samples))
         name = os.path.basename(cap)
+        tx_note = ""
+        if args.samples:
+            tx_exp = os.path.join(os.path.dirname(exp), "transactions", os.path.basename(exp))
+            if os.path.isfile(tx_exp):
+                tx_errors, n_tx = compare_transactions(args.tool, cap, tx_exp)
+                errors += tx_errors
+                tx_note = ", %d transactions" % n_tx
+            else:
+                errors.append("no %s" % tx_exp)
         if errors:
             failed += 1
             print("not ok %s" % name)
             for e in errors[:20]:
                 print("    " + e)
         else:
-            print("ok %s: %d replies" % (name, n))
+            print("ok %s: %d replies%s" % (name, n, tx_note))
     print("%d passed, %d failed" % (len(pairs) - failed, failed))
     return 1 if failed else 0
 
