@@ -53,10 +53,19 @@ typedef enum {
     SR_GROUP_SEQUENCE,            /* the stream itself: gaps, resyncs, order */
 } sr_anomaly_group;
 
+/*
+ * How much an anomaly matters to someone reading the conversation:
+ * - a violation can make a client, or this decoder, misread the reply
+ *   (a malformed line, a code mismatch, a bare LF, bytes missing);
+ * - a deviation departs from the RFCs' text in a way real servers commonly
+ *   do and clients cope with (554 to RCPT, enhanced codes after HELO);
+ * - an observation is worth knowing but is nobody's fault.
+ */
 typedef enum {
-    SR_SEVERITY_NOTE,
-    SR_SEVERITY_WARN,
-    SR_SEVERITY_ERROR,
+    SR_SEVERITY_VIOLATION,
+    SR_SEVERITY_DEVIATION,
+    SR_SEVERITY_OBSERVATION,
+    SR_SEVERITY_COUNT
 } sr_anomaly_severity;
 
 typedef struct {
@@ -80,5 +89,7 @@ const sr_anomaly_info *sr_anomaly_info_get(sr_anomaly_kind kind);
 const char *sr_anomaly_name(sr_anomaly_kind kind);
 /* Kind whose name is NAME, or SR_ANOM_COUNT. */
 sr_anomaly_kind sr_anomaly_from_name(const char *name);
+/* "violation", "deviation" or "observation". */
+const char *sr_severity_name(sr_anomaly_severity severity);
 
 #endif /* SR_ANOMALY_H */

@@ -15,7 +15,8 @@ typedef struct {
 
 /*
  * Codes each command may get besides 421, 500 and 501, which any command
- * may (RFC 5321 4.3.2).  530 is RFC 4954's "authentication required", for
+ * may (RFC 5321 4.3.2), and 521, which a host that accepts no mail gives
+ * at the greeting and to every command but QUIT (RFC 7504 3).  530 is RFC 4954's "authentication required", for
  * every command but AUTH, EHLO, HELO, NOOP, RSET and QUIT.  Extension
  * commands also allow 502 (not implemented) and 503 (bad sequence).
  */
@@ -36,34 +37,34 @@ static const guint16 ok_auth[] = { 235, 334, 432, 454, 502, 503, 504, 534, 535, 
 static const guint16 ok_auth_response[] = { 235, 334, 432, 454, 534, 535, 538, 0 };
 static const guint16 ok_etrn[] = { 250, 251, 252, 253, 458, 459, 502, 530, 0 };
 
-/* Indexed by sr_command_kind.  allowed_text lists allowed, then 421/500/501;
+/* Indexed by sr_command_kind.  allowed_text lists allowed, then 421/500/501/521;
  * a unit test holds the two together. */
 static const command_info command_table[SR_CMD_COUNT] = {
-    [SR_CMD_GREETING] = { "<greeting>", ok_greeting, "220, 554, 421" },
-    [SR_CMD_HELO] = { "HELO", ok_hello, "250, 502, 504, 550, 421, 500, 501" },
-    [SR_CMD_EHLO] = { "EHLO", ok_hello, "250, 502, 504, 550, 421, 500, 501" },
-    [SR_CMD_LHLO] = { "LHLO", ok_hello, "250, 502, 504, 550, 421, 500, 501" },
+    [SR_CMD_GREETING] = { "<greeting>", ok_greeting, "220, 554, 421, 521" },
+    [SR_CMD_HELO] = { "HELO", ok_hello, "250, 502, 504, 550, 421, 500, 501, 521" },
+    [SR_CMD_EHLO] = { "EHLO", ok_hello, "250, 502, 504, 550, 421, 500, 501, 521" },
+    [SR_CMD_LHLO] = { "LHLO", ok_hello, "250, 502, 504, 550, 421, 500, 501, 521" },
     [SR_CMD_MAIL] = { "MAIL", ok_mail,
-        "250, 451, 452, 455, 503, 530, 550, 552, 553, 555, 421, 500, 501" },
+        "250, 451, 452, 455, 503, 530, 550, 552, 553, 555, 421, 500, 501, 521" },
     [SR_CMD_RCPT] = { "RCPT", ok_rcpt,
-        "250, 251, 450, 451, 452, 455, 503, 530, 550, 551, 552, 553, 555, 421, 500, 501" },
-    [SR_CMD_DATA] = { "DATA", ok_data, "354, 450, 503, 530, 550, 554, 421, 500, 501" },
+        "250, 251, 450, 451, 452, 455, 503, 530, 550, 551, 552, 553, 555, 421, 500, 501, 521" },
+    [SR_CMD_DATA] = { "DATA", ok_data, "354, 450, 503, 530, 550, 554, 421, 500, 501, 521" },
     [SR_CMD_END_OF_DATA] = { "<end-of-data>", ok_end_of_data,
-        "250, 450, 451, 452, 550, 552, 554, 421, 500, 501" },
+        "250, 450, 451, 452, 550, 552, 554, 421, 500, 501, 521" },
     [SR_CMD_BDAT] = { "BDAT", ok_bdat,
-        "250, 450, 451, 452, 502, 503, 530, 550, 552, 554, 421, 500, 501" },
-    [SR_CMD_RSET] = { "RSET", ok_250, "250, 421, 500, 501" },
-    [SR_CMD_VRFY] = { "VRFY", ok_vrfy, "250, 251, 252, 502, 504, 530, 550, 551, 553, 421, 500, 501" },
-    [SR_CMD_EXPN] = { "EXPN", ok_expn, "250, 252, 502, 504, 530, 550, 421, 500, 501" },
-    [SR_CMD_HELP] = { "HELP", ok_help, "211, 214, 502, 504, 530, 421, 500, 501" },
-    [SR_CMD_NOOP] = { "NOOP", ok_250, "250, 421, 500, 501" },
+        "250, 450, 451, 452, 502, 503, 530, 550, 552, 554, 421, 500, 501, 521" },
+    [SR_CMD_RSET] = { "RSET", ok_250, "250, 421, 500, 501, 521" },
+    [SR_CMD_VRFY] = { "VRFY", ok_vrfy, "250, 251, 252, 502, 504, 530, 550, 551, 553, 421, 500, 501, 521" },
+    [SR_CMD_EXPN] = { "EXPN", ok_expn, "250, 252, 502, 504, 530, 550, 421, 500, 501, 521" },
+    [SR_CMD_HELP] = { "HELP", ok_help, "211, 214, 502, 504, 530, 421, 500, 501, 521" },
+    [SR_CMD_NOOP] = { "NOOP", ok_250, "250, 421, 500, 501, 521" },
     [SR_CMD_QUIT] = { "QUIT", ok_quit, "221, 421, 500, 501" },
-    [SR_CMD_STARTTLS] = { "STARTTLS", ok_starttls, "220, 454, 502, 503, 421, 500, 501" },
+    [SR_CMD_STARTTLS] = { "STARTTLS", ok_starttls, "220, 454, 502, 503, 421, 500, 501, 521" },
     [SR_CMD_AUTH] = { "AUTH", ok_auth,
-        "235, 334, 432, 454, 502, 503, 504, 534, 535, 538, 421, 500, 501" },
+        "235, 334, 432, 454, 502, 503, 504, 534, 535, 538, 421, 500, 501, 521" },
     [SR_CMD_AUTH_RESPONSE] = { "<auth-response>", ok_auth_response,
-        "235, 334, 432, 454, 534, 535, 538, 421, 500, 501" },
-    [SR_CMD_ETRN] = { "ETRN", ok_etrn, "250, 251, 252, 253, 458, 459, 502, 530, 421, 500, 501" },
+        "235, 334, 432, 454, 534, 535, 538, 421, 500, 501, 521" },
+    [SR_CMD_ETRN] = { "ETRN", ok_etrn, "250, 251, 252, 253, 458, 459, 502, 530, 421, 500, 501, 521" },
     [SR_CMD_UNKNOWN] = { "<unknown>", NULL, NULL },
 };
 
@@ -93,6 +94,8 @@ sr_command_allows(sr_command_kind kind, guint code)
     if ((guint)kind >= SR_CMD_COUNT || !command_table[kind].allowed)
         return TRUE;
     if (code == 421 || (kind != SR_CMD_GREETING && (code == 500 || code == 501)))
+        return TRUE;
+    if (code == 521 && kind != SR_CMD_QUIT)
         return TRUE;
     for (ok = command_table[kind].allowed; *ok; ok++) {
         if (*ok == code)
