@@ -11,6 +11,7 @@
 #include "sr_line.h"
 #include "sr_reply.h"
 #include "sr_queue_id.h"
+#include "sr_reason.h"
 #include "sr_session.h"
 #include "sr_transaction.h"
 

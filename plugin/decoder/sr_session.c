@@ -533,6 +533,7 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us, guin
     /* Even a malformed line, where a reply is due, is the server's answer:
      * pairing it keeps the replies after it with their own commands. */
     ex->has_command = find_command(s, reply, &ex->command);
+    ex->reason = sr_reason_find(reply, ex->has_command ? ex->command.kind : SR_CMD_COUNT);
     /* A reply whose first bytes came before its command was sent has no
      * latency to speak of: unknown, not negative. */
     if (ex->has_command && ex->command.time_us >= 0 && reply_time_us >= ex->command.time_us)
@@ -541,12 +542,20 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us, guin
         if (!s->overflow_told)
             add_anomaly(s, SR_ANOM_PIPELINE_OVERFLOW, reply, NULL);
         s->overflow_told = TRUE;
-    } else if (!ex->has_command && (!s->midstream || s->seen_command))
+    } else if (!ex->has_command && (!s->midstream || s->seen_command) && reply->code != 421)
+        /* Not a 421: a server may close with it at any time (RFC 5321 3.8). */
         add_anomaly(s, SR_ANOM_UNEXPECTED_REPLY, reply, NULL);
     s->greeted = TRUE;
     /* Answering anything, or nothing: the server closes (RFC 5321 3.8). */
-    if (reply->code == 421)
+    if (reply->code == 421) {
         s->ended = TRUE;
+        /* Unsolicited, it still ends the transaction (a 421 answering a
+         * command does so in track_transaction). */
+        if (!ex->has_command && s->tx_open) {
+            sr_transaction_last(&s->tx, reply);
+            close_transaction(s, SR_TX_END_CLOSED);
+        }
+    }
 
     if (ex->has_command && ex->command.kind == SR_CMD_GREETING && s->connect_us >= 0
             && reply_time_us >= s->connect_us)

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "sr_command.h"
+#include "sr_reason.h"
 #include "sr_reply.h"
 #include "sr_transaction.h"
 
@@ -72,6 +73,8 @@ typedef struct {
     /* LMTP: the accepted recipient whose delivery this reply decides
      * (RFC 2033 4.2); else NULL. */
     const char *recipient;
+    /* Why, for a 4yz or 5yz reply (SR_REASON_NONE for the rest). */
+    sr_reason_result reason;
     GArray    *anomalies;      /* sr_anomaly: sequence and validity findings */
     const sr_capabilities *capabilities; /* an EHLO's 250 reply; else NULL */
 } sr_exchange;

@@ -331,8 +331,28 @@ on_reply(const sr_reply *r, gpointer user_data)
             CHECK(a->count > 0);
     }
 
+    /* The reason: for 4yz and 5yz only, whatever the command, with its
+     * source; the same however the bytes were fed (it joins the render). */
+    for (guint k = 0; k <= SR_CMD_COUNT; k += SR_CMD_COUNT / 4 + 1) {
+        sr_reason_result why = sr_reason_find(r, (sr_command_kind)MIN(k, SR_CMD_COUNT));
+        guint klass = r->code / 100;
+
+        CHECK((guint)why.reason < SR_REASON_COUNT);
+        CHECK((why.reason != SR_REASON_NONE) == (klass == 4 || klass == 5));
+        CHECK(why.reason == SR_REASON_NONE || why.source != NULL);
+        CHECK(why.reason != SR_REASON_NONE || why.provider == NULL);
+        CHECK(why.provider == NULL || why.provider[0] != '\0');
+    }
+
     st->prev_end = r->end;
     render(st->out, r);
+    {
+        sr_reason_result why = sr_reason_find(r, SR_CMD_COUNT);
+
+        g_string_append_printf(st->out, "  reason %s %s\n",
+                               why.reason ? sr_reason_name(why.reason) : "-",
+                               why.provider ? why.provider : "-");
+    }
 }
 
 static void
