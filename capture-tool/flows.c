@@ -71,10 +71,17 @@ tool_anomaly_name(tool_anomaly_kind kind)
     return (guint)kind < TOOL_ANOM_COUNT ? tool_anomaly_names[kind] : "unknown";
 }
 
+/* The bytes the capture holds are not what the client read (a conflicting
+ * retransmission, a cut packet, a reply cut short when the flow was
+ * dropped): violations.  Falling silent is nobody's fault. */
+sr_anomaly_severity
+tool_anomaly_severity(tool_anomaly_kind kind)
+{
+    return kind == TOOL_ANOM_IDLE_TIMEOUT ? SR_SEVERITY_OBSERVATION : SR_SEVERITY_VIOLATION;
+}
+
 void
-reply_event_foreach_anomaly(const reply_event *ev,
-                            void (*fn)(const char *name, const char *detail, gpointer),
-                            gpointer user_data)
+reply_event_foreach_anomaly(const reply_event *ev, anomaly_func fn, gpointer user_data)
 {
     const GArray *lists[] = { ev->reply->anomalies, ev->exchange_anomalies };
 
@@ -82,12 +89,13 @@ reply_event_foreach_anomaly(const reply_event *ev,
         for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
             const sr_anomaly *a = &g_array_index(lists[l], sr_anomaly, i);
 
-            fn(sr_anomaly_name(a->kind), a->detail, user_data);
+            fn(sr_anomaly_name(a->kind), a->detail, sr_anomaly_info_get(a->kind)->severity,
+               user_data);
         }
     }
     for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
         if (ev->tool_anomalies & (1u << k))
-            fn(tool_anomaly_name(k), NULL, user_data);
+            fn(tool_anomaly_name(k), NULL, tool_anomaly_severity(k), user_data);
     }
 }
 
@@ -182,6 +190,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_da
         .latency_us = exchange->has_command ? exchange->latency_us : -1,
         .greeting_wait_us = exchange->greeting_wait_us,
         .capabilities = exchange->capabilities,
+        .reason = exchange->reason,
         .exchange_anomalies = exchange->anomalies,
         .tool_anomalies = f->pending,
     };

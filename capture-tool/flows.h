@@ -27,6 +27,7 @@ typedef enum {
 } tool_anomaly_kind;
 
 const char *tool_anomaly_name(tool_anomaly_kind kind);
+sr_anomaly_severity tool_anomaly_severity(tool_anomaly_kind kind);
 
 #define ENDPOINT_MAX 64   /* "[" INET6_ADDRSTRLEN "]:65535" */
 
@@ -44,6 +45,7 @@ typedef struct {
     gint64          latency_us;     /* command first byte to reply first byte, capture times; < 0 unknown */
     gint64          greeting_wait_us; /* the greeting: client's SYN to its first byte; < 0 unknown */
     const sr_capabilities *capabilities; /* an EHLO's 250: what it offers; else NULL */
+    sr_reason_result reason;        /* why, for a 4yz or 5yz reply */
     const GArray   *exchange_anomalies; /* sr_anomaly from pairing, or NULL */
     guint           tool_anomalies; /* 1 << tool_anomaly_kind */
 } reply_event;
@@ -61,12 +63,13 @@ typedef struct {
 
 typedef void (*transaction_event_func)(const transaction_event *ev, gpointer user_data);
 
-/* Calls FN with the name of each anomaly of EV, in order: the reply's, its
- * pairing's, then the tool's; DETAIL completes it where the decoder says
- * more (code-not-allowed: the codes the command allows), else NULL. */
-void reply_event_foreach_anomaly(const reply_event *ev,
-                                 void (*fn)(const char *name, const char *detail, gpointer),
-                                 gpointer user_data);
+/* Calls FN with the name and severity of each anomaly of EV, in order: the
+ * reply's, its pairing's, then the tool's; DETAIL completes it where the
+ * decoder says more (code-not-allowed: the codes the command allows), else
+ * NULL. */
+typedef void (*anomaly_func)(const char *name, const char *detail, sr_anomaly_severity severity,
+                             gpointer user_data);
+void reply_event_foreach_anomaly(const reply_event *ev, anomaly_func fn, gpointer user_data);
 
 typedef struct {
     guint         max_flows;

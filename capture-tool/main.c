@@ -42,6 +42,7 @@ typedef struct {
     gboolean quiet;
     gboolean no_promiscuous;
     gchar   *colour;
+    gchar   *anomalies;
     gint64   max_flows;
     gint64   flow_buffer;
     gint64   idle_timeout;
@@ -214,6 +215,7 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     }
     st.out = output_new(opt->json ? OUTPUT_JSON : OUTPUT_TEXT, stdout, colour, in.live);
     output_set_redact(st.out, opt->redact);
+    output_set_all_anomalies(st.out, opt->anomalies && strcmp(opt->anomalies, "all") == 0);
     flow_config_init(&cfg, port_table);
     if (opt->max_flows > 0)
         cfg.max_flows = (guint)MIN(opt->max_flows, G_MAXUINT);
@@ -306,6 +308,9 @@ dispatch(const options *opt)
     if (opt->count < 0 || opt->max_flows < 0 || opt->flow_buffer < 0 || opt->idle_timeout < 0)
         return fail(EXIT_USAGE, "-c, --max-flows, --flow-buffer and --idle-timeout take "
                                 "numbers of 0 or more");
+    if (opt->anomalies && strcmp(opt->anomalies, "all") != 0
+            && strcmp(opt->anomalies, "violations") != 0)
+        return fail(EXIT_USAGE, "--anomalies: give violations or all");
     colour = use_colour(opt->colour, &error);
     port_table = g_malloc0(65536);
     port_expr = g_string_new(NULL);
@@ -352,6 +357,9 @@ main(int argc, char **argv)
           "Print no replies and no progress (the summary and errors only)", NULL },
         { "no-promiscuous-mode", 'p', 0, G_OPTION_ARG_NONE, &opt.no_promiscuous,
           "Do not put the interface into promiscuous mode", NULL },
+        { "anomalies", 0, 0, G_OPTION_ARG_STRING, &opt.anomalies,
+          "Text output lists the anomalies: violations (default: what can make a client "
+          "misread a reply) or all (deviations and observations too)", "WHICH" },
         { "color", 0, 0, G_OPTION_ARG_STRING, &opt.colour,
           "Colour text output: auto (on a terminal, unless NO_COLOR is set), always, never",
           "WHEN" },
@@ -394,6 +402,7 @@ main(int argc, char **argv)
     g_free(opt.ports);
     g_free(opt.user);
     g_free(opt.colour);
+    g_free(opt.anomalies);
     g_strfreev(opt.filter_words);
     return code;
 }

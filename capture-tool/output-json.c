@@ -117,16 +117,43 @@ json_capabilities(GString *out, const sr_capabilities *caps)
 
 /* The names only: the schema's anomalies are stable identifiers. */
 static void
-add_name(const char *name, const char *detail, gpointer user_data)
+add_name(const char *name, const char *detail, sr_anomaly_severity severity, gpointer user_data)
 {
     GString *out = user_data;
 
     (void)detail;
+    (void)severity;
     if (out->str[out->len - 1] != '[')
         g_string_append_c(out, ',');
     json_string(out, name);
 }
 
+typedef struct {
+    GString *out;
+    gsize    start;    /* where the object began: a name listed twice is keyed once */
+} severity_object;
+
+static void
+add_severity(const char *name, const char *detail, sr_anomaly_severity severity,
+             gpointer user_data)
+{
+    severity_object *obj = user_data;
+    GString *out = obj->out;
+    gchar key[64];
+
+    (void)detail;
+    /* Names are short ASCII words from the tables: quoted, they are keys. */
+    g_snprintf(key, sizeof key, "\"%s\":", name);
+    if (strstr(out->str + obj->start, key))
+        return;
+    if (out->str[out->len - 1] != '{')
+        g_string_append_c(out, ',');
+    json_string(out, name);
+    g_string_append_c(out, ':');
+    json_string(out, sr_severity_name(severity));
+}
+
+/* "anomalies": the names, as ever; "anomaly_severity": each name's. */
 static void
 json_anomalies(GString *out, const reply_event *ev)
 {
@@ -134,6 +161,14 @@ json_anomalies(GString *out, const reply_event *ev)
     g_string_append_c(out, '[');
     reply_event_foreach_anomaly(ev, add_name, out);
     g_string_append_c(out, ']');
+    json_key(out, "anomaly_severity");
+    g_string_append_c(out, '{');
+    {
+        severity_object obj = { out, out->len - 1 };
+
+        reply_event_foreach_anomaly(ev, add_severity, &obj);
+    }
+    g_string_append_c(out, '}');
 }
 
 /* {"code":..,"enhanced":..,"lines":[..],"frame":..}, or null. */
@@ -306,6 +341,10 @@ output_json_reply(GString *out, const reply_event *ev)
     } else {
         RAW(out, "null");
     }
+    RAW(out, ",\"reason\":");
+    json_string(out, sr_reason_name(ev->reason.reason));
+    RAW(out, ",\"provider\":");
+    json_string(out, ev->reason.provider);
     if (ev->capabilities)
         json_capabilities(out, ev->capabilities);
     if (r->lines->len > 1)
@@ -329,6 +368,40 @@ output_json_reply(GString *out, const reply_event *ev)
     RAW(out, "]");
     json_anomalies(out, ev);
     RAW(out, "}\n");
+}
+
+/* The names of the decoder's enumerations, by index. */
+static const char *
+status_name(guint i)
+{
+    return sr_tx_status_name((sr_tx_status)i);
+}
+
+static const char *
+reason_name(guint i)
+{
+    return sr_reason_name((sr_reason)i);
+}
+
+static const char *
+severity_name(guint i)
+{
+    return sr_severity_name((sr_anomaly_severity)i);
+}
+
+/* {"<name>": count, ...}: every entry of COUNTS that has a name, the zero
+ * ones too when ALL. */
+static void
+json_named_counts(GString *out, const char *key, const guint64 *counts, guint n,
+                  const char *(*name)(guint), gboolean all)
+{
+    json_key(out, key);
+    g_string_append_c(out, '{');
+    for (guint i = 0; i < n; i++) {
+        if (name(i) && (all || counts[i]))
+            json_uint(out, name(i), counts[i]);
+    }
+    g_string_append_c(out, '}');
 }
 
 /* {"<label>": count, ...} for the non-zero counts of a table. */
@@ -432,11 +505,7 @@ output_json_summary(GString *out, const summary *s)
     g_string_append_c(out, '{');
     summary_foreach_command(s, json_command, out);
     g_string_append_c(out, '}');
-    json_key(out, "transactions");
-    g_string_append_c(out, '{');
-    for (guint k = 0; k < SR_TX_STATUS_COUNT; k++)
-        json_uint(out, sr_tx_status_name((sr_tx_status)k), s->transactions[k]);
-    g_string_append_c(out, '}');
+    json_named_counts(out, "transactions", s->transactions, SR_TX_STATUS_COUNT, status_name, TRUE);
     json_key(out, "recipients");
     g_string_append_c(out, '{');
     json_uint(out, "refused", s->rcpt_refused);
@@ -444,6 +513,9 @@ output_json_summary(GString *out, const summary *s)
     json_uint(out, "refused_later", s->rcpt_refused_later);
     json_uint(out, "undecided", s->rcpt_undecided);
     g_string_append_c(out, '}');
+    json_named_counts(out, "reasons", s->by_reason, SR_REASON_COUNT, reason_name, FALSE);
+    json_named_counts(out, "anomaly_severities", s->by_severity, SR_SEVERITY_COUNT,
+                      severity_name, TRUE);
     json_key(out, "anomalies");
     g_string_append_c(out, '{');
     for (guint k = 0; k < SR_ANOM_COUNT; k++) {

@@ -173,15 +173,18 @@ append_capabilities(GString *out, const sr_capabilities *caps)
 typedef struct {
     GString *out;
     gboolean colour;
+    gboolean all;        /* deviations and observations too */
     gboolean any;
 } anomaly_list;
 
 /* People get what the decoder adds, e.g. the codes a command allows. */
 static void
-add_name(const char *name, const char *detail, gpointer user_data)
+add_name(const char *name, const char *detail, sr_anomaly_severity severity, gpointer user_data)
 {
     anomaly_list *list = user_data;
 
+    if (severity != SR_SEVERITY_VIOLATION && !list->all)
+        return;
     if (!list->any) {
         TEXTBUF_LITERAL(list->out, "  anomalies: ");
         if (list->colour)
@@ -199,9 +202,9 @@ add_name(const char *name, const char *detail, gpointer user_data)
 }
 
 static void
-append_anomalies(GString *out, const reply_event *ev, gboolean colour)
+append_anomalies(GString *out, const reply_event *ev, gboolean colour, gboolean all)
 {
-    anomaly_list list = { out, colour, FALSE };
+    anomaly_list list = { out, colour, all, FALSE };
 
     reply_event_foreach_anomaly(ev, add_name, &list);
     if (list.any) {
@@ -229,8 +232,24 @@ append_head(GString *out, gint64 time_us, guint flow_id, const char *client, con
         textbuf_append_str(out, SGR_RESET);
 }
 
+/* "  reason: rate-limited (Gmail)" */
+static void
+append_reason(GString *out, const sr_reason_result *reason)
+{
+    if (reason->reason == SR_REASON_NONE)
+        return;
+    TEXTBUF_LITERAL(out, "  reason: ");
+    textbuf_append_str(out, sr_reason_name(reason->reason));
+    if (reason->provider) {
+        TEXTBUF_LITERAL(out, " (");
+        textbuf_append_str(out, reason->provider);
+        g_string_append_c(out, ')');
+    }
+    g_string_append_c(out, '\n');
+}
+
 void
-output_text_reply(GString *out, const reply_event *ev, gboolean colour)
+output_text_reply(GString *out, const reply_event *ev, gboolean colour, gboolean all_anomalies)
 {
     const sr_reply *r = ev->reply;
 
@@ -265,9 +284,10 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour)
     g_string_append_c(out, '\n');
     append_code(out, ev, colour);
     append_enhanced(out, r);
+    append_reason(out, &ev->reason);
     append_lines(out, r, colour);
     append_capabilities(out, ev->capabilities);
-    append_anomalies(out, ev, colour);
+    append_anomalies(out, ev, colour, all_anomalies);
     g_string_append_c(out, '\n');
 }
 
@@ -416,6 +436,18 @@ anomaly_label(GString *out, guint i)
 }
 
 static void
+reason_label(GString *out, guint i)
+{
+    g_string_append(out, sr_reason_name((sr_reason)i));
+}
+
+static void
+severity_label(GString *out, guint i)
+{
+    g_string_append(out, sr_severity_name((sr_anomaly_severity)i));
+}
+
+static void
 status_label(GString *out, guint i)
 {
     g_string_append(out, sr_tx_status_name((sr_tx_status)i));
@@ -545,7 +577,9 @@ output_text_summary(GString *out, const summary *s, gboolean colour)
                            ", refused later %" G_GUINT64_FORMAT ", undecided %" G_GUINT64_FORMAT "\n",
                            "recipients", s->rcpt_refused, s->rcpt_delivered, s->rcpt_refused_later,
                            s->rcpt_undecided);
+    append_counts(out, "by reason", s->by_reason, SR_REASON_COUNT, reason_label);
     append_counts(out, "anomalies", s->anomalies, SR_ANOM_COUNT, anomaly_label);
+    append_counts(out, "by severity", s->by_severity, SR_SEVERITY_COUNT, severity_label);
     append_counts(out, "tcp anomalies", s->tool_anomalies, TOOL_ANOM_COUNT, tool_anomaly_label);
     if (s->have_drops)
         g_string_append_printf(out, "  %-15s%" G_GUINT64_FORMAT " by the kernel, %"

@@ -9,6 +9,7 @@ struct output {
     output_format format;
     FILE         *stream;
     gboolean      colour;
+    gboolean      all_anomalies;
     gboolean      flush;
     GString      *buf;
     GString      *scratch; /* --redact: one record, before it joins buf; else NULL */
@@ -52,6 +53,12 @@ output_error(const output *o)
 }
 
 void
+output_set_all_anomalies(output *o, gboolean all)
+{
+    o->all_anomalies = all;
+}
+
+void
 output_set_redact(output *o, gboolean redact)
 {
     if (redact && !o->scratch)
@@ -92,7 +99,7 @@ output_reply(output *o, const reply_event *ev)
     if (o->format == OUTPUT_JSON)
         output_json_reply(record_buffer(o), ev);
     else
-        output_text_reply(record_buffer(o), ev, o->colour);
+        output_text_reply(record_buffer(o), ev, o->colour, o->all_anomalies);
     end_record(o);
     write_out(o);
 }

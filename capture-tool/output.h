@@ -25,6 +25,8 @@ typedef struct output output;
 output *output_new(output_format format, FILE *stream, gboolean colour, gboolean flush);
 /* --redact: each address's local part hashed in what is written (redact.h). */
 void output_set_redact(output *o, gboolean redact);
+/* Text: every anomaly, not only the violations (JSON always has all). */
+void output_set_all_anomalies(output *o, gboolean all);
 void output_reply(output *o, const reply_event *ev);
 void output_transaction(output *o, const transaction_event *ev);
 void output_summary(output *o, const summary *s);
@@ -35,7 +37,8 @@ void output_flush(output *o);
 int output_error(const output *o);
 void output_free(output *o);
 
-void output_text_reply(GString *out, const reply_event *ev, gboolean colour);
+void output_text_reply(GString *out, const reply_event *ev, gboolean colour,
+                       gboolean all_anomalies);
 void output_text_summary(GString *out, const summary *s, gboolean colour);
 void output_json_reply(GString *out, const reply_event *ev);
 void output_text_transaction(GString *out, const transaction_event *ev, gboolean colour);

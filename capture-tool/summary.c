@@ -33,8 +33,10 @@ count_anomalies(summary *s, const GArray *list)
     for (guint i = 0; list && i < list->len; i++) {
         sr_anomaly_kind kind = g_array_index(list, sr_anomaly, i).kind;
 
-        if ((guint)kind < SR_ANOM_COUNT)
+        if ((guint)kind < SR_ANOM_COUNT) {
             s->anomalies[kind]++;
+            s->by_severity[sr_anomaly_info_get(kind)->severity]++;
+        }
     }
 }
 
@@ -54,11 +56,15 @@ summary_reply(summary *s, const reply_event *ev)
         s->without_code++;
     }
     summary_command_reply(s, ev->command, ev->latency_us);
+    if (ev->reason.reason != SR_REASON_NONE && (guint)ev->reason.reason < SR_REASON_COUNT)
+        s->by_reason[ev->reason.reason]++;
     count_anomalies(s, r->anomalies);
     count_anomalies(s, ev->exchange_anomalies);
     for (guint k = 0; k < TOOL_ANOM_COUNT; k++) {
-        if (ev->tool_anomalies & (1u << k))
+        if (ev->tool_anomalies & (1u << k)) {
             s->tool_anomalies[k]++;
+            s->by_severity[tool_anomaly_severity(k)]++;
+        }
     }
 }
 

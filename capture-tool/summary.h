@@ -46,7 +46,9 @@ typedef struct {
     guint64    rcpt_delivered;             /* accepted, then the message too */
     guint64    rcpt_refused_later;         /* accepted, then the message refused */
     guint64    rcpt_undecided;             /* accepted, no reply about the message */
+    guint64    by_reason[SR_REASON_COUNT];  /* 4yz and 5yz replies */
     guint64    anomalies[SR_ANOM_COUNT];
+    guint64    by_severity[SR_SEVERITY_COUNT]; /* anomalies, the tool's too */
     guint64    tool_anomalies[TOOL_ANOM_COUNT];
     flow_stats flows;                      /* copied in at the end */
     gboolean   have_drops;                 /* live capture: libpcap's counters */

@@ -31,7 +31,7 @@ checked_run_reply(const reply_event *ev, gpointer user_data)
     CHECK(ev->has_code == sr_reply_line_get(ev->reply, 0)->valid);
     CHECK(ev->has_code || ev->reply->code == 0);
     run_reply(ev, &r->st);
-    output_text_reply(r->text, ev, FALSE);
+    output_text_reply(r->text, ev, FALSE, TRUE);
 }
 
 void

@@ -158,7 +158,8 @@ rc, out, err = run("-r", cap("escapes.pcap"), "--json")
 lines = out.splitlines()
 check("JSON: ASCII escapes, UTF-8 kept, invalid bytes as \\u00XX", lines[1].endswith(
     '"lines":["café utf8","bad \\u00e9 latin1","q\\"b\\\\s\\ttab"],'
-    '"anomalies":["8bit-byte","8bit-byte"]}'), lines[1] if lines else out)
+    '"anomalies":["8bit-byte","8bit-byte"],'
+    '"anomaly_severity":{"8bit-byte":"deviation"}}'), lines[1] if lines else out)
 first = json_lines(out)[0]
 check("JSON: every documented field", first == {
     "time": 1700000000.004, "flow": 0, "client": "192.0.2.10:41000",
@@ -166,8 +167,10 @@ check("JSON: every documented field", first == {
     "latency_ms": None, "greeting_ms": 3.0,
     "code": 220, "class": "Positive Completion",
     "category": "Connections", "meaning": "<domain> Service ready", "enhanced": None,
+    "reason": None, "provider": None,
     "multiline": False, "complete": True, "lines": ["esc \x1b[31m red"],
-    "anomalies": ["control-byte"]}, repr(first))
+    "anomalies": ["control-byte"], "anomaly_severity": {"control-byte": "deviation"}},
+    repr(first))
 check("JSON: ESC escaped, never raw", "\x1b" not in out and "\\u001b[31m" in lines[0], lines[0])
 # The decoder keeps capabilities as printable ASCII ("?" for the rest);
 # what is left of JSON's specials is escaped.
@@ -190,14 +193,15 @@ check("JSON: the EHLO reply's capabilities, SIZE's value, none elsewhere",
           {"keyword": "SIZE", "params": "10240000", "size": 10240000},
           {"keyword": "ENHANCEDSTATUSCODES", "params": ""},
           {"keyword": "8BITMIME", "params": ""}]
-      and list(replies[1])[12:14] == ["enhanced", "capabilities"]
+      and list(replies[1])[12:16] == ["enhanced", "reason", "provider", "capabilities"]
       and not any("capabilities" in r for r in replies[:1] + replies[2:]), out)
 rc, out, err = run("-r", cap("link-sll2-ipv6.pcap"), "--json")
 r = json_lines(out)[3]
-check("JSON: IPv6 endpoints in brackets, enhanced code",
-      (r["client"], r["server"], r["code"], r["enhanced"], r["class"], r["category"])
+check("JSON: IPv6 endpoints in brackets, enhanced code, reason",
+      (r["client"], r["server"], r["code"], r["enhanced"], r["class"], r["category"],
+       r["reason"], r["provider"])
       == ("[2001:db8::10]:41000", "[2001:db8::25]:587", 550, "5.1.1", "Permanent Negative",
-          "Mail system"), repr(r))
+          "Mail system", "user-unknown", None), repr(r))
 
 # --- --redact ----------------------------------------------------------------
 # link-vlan.pcap holds a@, nobody@ and b@example.test, in commands and in a
@@ -219,7 +223,7 @@ check("--redact: the argument and the reply text hashed alike",
       and r["lines"] == ["5.1.1 <u6382b3cc@example.test>: Recipient address rejected"], repr(r))
 
 # --- text ------------------------------------------------------------------
-rc, out, err = run("-r", cap("escapes.pcap"), "--color=never")
+rc, out, err = run("-r", cap("escapes.pcap"), "--color=never", "--anomalies=all")
 check("text: the exact blocks", out == (
     "2023-11-14 22:13:20.004000Z  flow 0  client 192.0.2.10:41000 -> server "
     "192.0.2.25:25  offset 0  answers <greeting> 3.000 ms after the SYN\n"
@@ -241,10 +245,18 @@ check("text: the exact blocks", out == (
     "completed\n"
     "  | 250 nul\\x00here\\rcr\n"
     "  anomalies: bare-cr, nul-byte\n\n"), out)
+# By default only the violations: the ESC and the 8-bit bytes are deviations.
+rc, out, err = run("-r", cap("escapes.pcap"), "--color=never")
+check("text: by default the violations only",
+      out.count("  anomalies: ") == 1 and "  anomalies: bare-cr, nul-byte\n" in out
+      and "control-byte" not in out and "8bit-byte" not in out, out)
+rc, out, err = run("-r", cap("escapes.pcap"), "--anomalies=some")
+check("--anomalies: a bad value is a usage error", rc == 1 and "--anomalies" in err
+      and out == "", err)
 rc, out, err = run("-r", cap("link-vlan.pcap"), "--color=never")
-check("text: enhanced code and its meaning",
+check("text: enhanced code and its meaning, then the reason",
       "  enhanced 5.1.1  Permanent Failure, Addressing Status: Bad destination mailbox "
-      "address\n" in out, out)
+      "address\n  reason: user-unknown\n" in out and out.count("  reason: ") == 1, out)
 check("text: the reply time beside the command, the EHLO reply's capabilities",
       "  offset 142  answers RCPT TO:<nobody@example.test> in 2.000 ms\n" in out
       and "  | 250 8BITMIME\n  capabilities: PIPELINING, SIZE 10240000, ENHANCEDSTATUSCODES, "

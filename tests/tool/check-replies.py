@@ -47,8 +47,16 @@ REPLY_KEYS = {"time": NUMBER, "flow": int, "client": str, "server": str,
               "recipient": str, "latency_ms": NUMBER + (NULL,), "greeting_ms": NUMBER,
               "code": (int, NULL), "class": (str, NULL),
               "category": (str, NULL), "meaning": (str, NULL),
-              "enhanced": (str, NULL), "capabilities": list, "multiline": bool,
-              "complete": bool, "lines": list, "anomalies": list}
+              "enhanced": (str, NULL), "reason": (str, NULL), "provider": (str, NULL),
+              "capabilities": list, "multiline": bool,
+              "complete": bool, "lines": list, "anomalies": list, "anomaly_severity": dict}
+SEVERITIES = ("violation", "deviation", "observation")
+REASONS = ("user-unknown", "mailbox-full", "mailbox-disabled", "greylisted", "rate-limited",
+           "blocklisted", "reputation", "spam", "sender-auth", "relay-denied",
+           "sender-rejected", "auth-required", "auth-failed", "tls-required",
+           "message-too-big", "too-many-recipients", "policy", "storage",
+           "server-unavailable", "routing", "syntax", "bad-sequence", "not-implemented",
+           "other")
 OPTIONAL_KEYS = ("capabilities", "recipient", "greeting_ms")
 PERCENTILES = ("min", "p50", "p90", "p99", "max")
 # The summary counts this many command names apart, in the order first
@@ -140,6 +148,8 @@ def text_output(out):
                            "anomalies": []})
         elif line.startswith("  | "):
             blocks[-1]["lines"].append(line[4:])
+        elif line.startswith("  reason: "):
+            blocks[-1]["reason"] = line[len("  reason: "):]
         elif line.startswith("  capabilities: "):
             blocks[-1]["capabilities"] = line[len("  capabilities: "):]
         elif line.startswith("  anomalies: "):
@@ -206,6 +216,20 @@ def check_reply_json(n, obj, errors):
             or abs(latency * 1000 - round(latency * 1000)) > 1e-6:
         errors.append("reply %d (%s): latency_ms %r, expected whole microseconds >= 0"
                       % (n, command, latency))
+    # Every anomaly named has its severity, and nothing else has one.
+    severity = obj.get("anomaly_severity", {})
+    if set(severity) != set(obj.get("anomalies", [])) \
+            or any(v not in SEVERITIES for v in severity.values()):
+        errors.append("reply %d: anomaly_severity %r for anomalies %r"
+                      % (n, severity, obj.get("anomalies")))
+    # A reason for every 4yz and 5yz reply, and only for them.
+    code = obj.get("code")
+    negative = isinstance(code, int) and code // 100 in (4, 5)
+    if negative != (obj.get("reason") is not None) or \
+            (negative and obj.get("reason") not in REASONS):
+        errors.append("reply %d: code %r with reason %r" % (n, code, obj.get("reason")))
+    if not negative and obj.get("provider") is not None:
+        errors.append("reply %d: provider %r on a %r" % (n, obj.get("provider"), code))
     is_ehlo_250 = command in ("EHLO", "LHLO") and obj.get("code") == 250
     if is_ehlo_250 != ("capabilities" in obj):
         errors.append("reply %d: %s %s %s capabilities" % (
@@ -228,6 +252,15 @@ def check_summary(summary, got, expected, errors):
         return {name: pool[name] for name in names[:COMMAND_NAMES] + [OTHER] if pool[name]}, \
             sum(r["command"] is None for r in replies), kept
 
+    # Negative replies by reason, and anomalies by severity (each anomaly
+    # listed, duplicates too, as the anomaly counts do).
+    reasons = collections.Counter(r["reason"] for r in got if r["reason"])
+    if summary.get("reasons") != dict(reasons):
+        errors.append("summary: reasons %r, replies say %r" % (summary.get("reasons"), dict(reasons)))
+    severities = collections.Counter(r["anomaly_severity"][a] for r in got for a in r["anomalies"])
+    if summary.get("anomaly_severities") != {k: severities[k] for k in SEVERITIES}:
+        errors.append("summary: anomaly_severities %r, replies say %r"
+                      % (summary.get("anomaly_severities"), dict(severities)))
     want, without, kept = pooled(got)
     if list(counts.items()) != list(want.items()):
         errors.append("summary: replies by command %r, replies say %r" % (counts, want))
@@ -357,6 +390,9 @@ def compare(tool, capture, expected_path, decoder_only):
             if "command" in e and e["command"] != g["command"]:
                 errors.append("%s reply %d: command %r, expected %r"
                               % (where, i, g["command"], e["command"]))
+            if decoder_only and e.get("reason", "absent") != g["reason"]:
+                errors.append("%s reply %d: reason %r, expected %r"
+                              % (where, i, g["reason"], e.get("reason", "(no reason key)")))
             for key, want, have in (("code", e["code"], g["code"]),
                                     ("complete", e["complete"], g["complete"]),
                                     ("lines", want_lines, g["lines"]),
@@ -373,8 +409,16 @@ def compare(tool, capture, expected_path, decoder_only):
                               % (where, i, g["capabilities"], capabilities_of(want_lines)))
     check_summary(summary, got, expected, errors)
 
-    # The same replies as text: every line escaped, every anomaly named.
-    status, out, err = run(tool, capture, "--summary")
+    # The same replies as text: every line escaped, every anomaly named
+    # (--anomalies=all), and by default the violations only.
+    status, out, err = run(tool, capture)
+    default_blocks, _ = text_output(out)
+    for n, (g, b) in enumerate(zip(got, default_blocks)):
+        violations = [a for a in g["anomalies"] if g["anomaly_severity"][a] == "violation"]
+        if b["anomalies"] != violations:
+            errors.append("default text reply %d: anomalies %r, the violations are %r"
+                          % (n, b["anomalies"], violations))
+    status, out, err = run(tool, capture, "--summary", "--anomalies=all")
     blocks, _ = text_output(out)
     if len(blocks) != len(got):
         errors.append("text: %d replies, JSON %d" % (len(blocks), len(got)))
@@ -391,6 +435,9 @@ def compare(tool, capture, expected_path, decoder_only):
                               % (n, k, shown, text_escape(line)))
         if "code-not-allowed" in g["anomalies"] and not b.get("allowed_shown"):
             errors.append("text reply %d: code-not-allowed without the codes allowed" % n)
+        want_reason = g["reason"] and g["reason"] + (" (%s)" % g["provider"] if g["provider"] else "")
+        if b.get("reason") != want_reason:
+            errors.append("text reply %d: reason %r, JSON %r" % (n, b.get("reason"), want_reason))
         if b["anomalies"] != g["anomalies"]:
             errors.append("text reply %d: anomalies %r, JSON %r" % (n, b["anomalies"], g["anomalies"]))
     check_text(got, summary, out, errors)

@@ -12,9 +12,10 @@ typedef struct {
 } fixture;
 
 static void
-add_name(const char *name, const char *detail, gpointer user_data)
+add_name(const char *name, const char *detail, sr_anomaly_severity severity, gpointer user_data)
 {
     (void)detail;
+    (void)severity;
     g_string_append_printf(user_data, "%s,", name);
 }
 
