@@ -59,6 +59,8 @@ static int hf_smtpreply_enhanced_meaning = -1;
 static int hf_smtpreply_anomaly = -1;
 static int hf_smtpreply_command = -1;
 static int hf_smtpreply_argument = -1;
+static int hf_smtpreply_reason = -1;
+static int hf_smtpreply_provider = -1;
 static int hf_smtpreply_greeting_time = -1;
 static int hf_smtpreply_recipient = -1;
 static int hf_smtpreply_tx = -1;
@@ -152,6 +154,8 @@ typedef struct {
     guint32        request_in;   /* frame of that command */
     gboolean       has_latency;
     nstime_t       latency;
+    const char    *reason;       /* why, for a 4yz or 5yz reply: the decoder's static name */
+    const char    *provider;     /* named by the text (static), or NULL */
     wmem_array_t  *anomalies;    /* sr_anomaly (detail: static text), or NULL */
     wmem_array_t  *capabilities; /* capability_record, for an EHLO's 250, or NULL */
     gboolean       has_size;
@@ -266,6 +270,8 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
     reply_record *rec = wmem_new0(wmem_file_scope(), reply_record);
 
     (void)reply;   /* what the plugin shows of it, it reads from the tvb */
+    rec->reason = sr_reason_name(ex->reason.reason);
+    rec->provider = ex->reason.provider;
     if (ex->anomalies->len) {
         rec->anomalies = wmem_array_sized_new(wmem_file_scope(), sizeof(sr_anomaly), ex->anomalies->len);
         wmem_array_append(rec->anomalies, ex->anomalies->data, ex->anomalies->len);
@@ -464,7 +470,8 @@ clamp(tvbuff_t *tvb, guint64 offset, guint64 length, gint *start, gint *len)
 }
 
 static void
-add_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *reply)
+add_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *reply,
+         const char *reason)
 {
     const sr_reply_line *first = sr_reply_line_get(reply, 0);
     const sr_code_info *info = sr_code_lookup(reply->code);
@@ -494,12 +501,14 @@ add_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *re
 
     if (klass == 4)
         expert_add_info_format(pinfo, ti, &ei_smtpreply_transient,
-                               "Transient negative reply: %u %s", reply->code,
-                               info ? info->meaning : "");
+                               "Transient negative reply: %u %s%s%s%s", reply->code,
+                               info ? info->meaning : "", reason ? " (" : "",
+                               reason ? reason : "", reason ? ")" : "");
     else if (klass == 5)
         expert_add_info_format(pinfo, ti, &ei_smtpreply_permanent,
-                               "Permanent negative reply: %u %s", reply->code,
-                               info ? info->meaning : "");
+                               "Permanent negative reply: %u %s%s%s%s", reply->code,
+                               info ? info->meaning : "", reason ? " (" : "",
+                               reason ? reason : "", reason ? ")" : "");
 }
 
 static void
@@ -606,12 +615,20 @@ add_capabilities(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_r
     }
 }
 
-/* Which command the reply answers, and how long that took. */
+/* Which command the reply answers, how long that took, and why it was no. */
 static void
 add_pairing(proto_tree *tree, tvbuff_t *tvb, const reply_record *rec)
 {
     proto_item *item;
 
+    if (rec->reason) {
+        item = proto_tree_add_string(tree, hf_smtpreply_reason, tvb, 0, 0, rec->reason);
+        proto_item_set_generated(item);
+    }
+    if (rec->provider) {
+        item = proto_tree_add_string(tree, hf_smtpreply_provider, tvb, 0, 0, rec->provider);
+        proto_item_set_generated(item);
+    }
     if (!rec->command)
         return;
     item = proto_tree_add_string(tree, hf_smtpreply_command, tvb, 0, 0, rec->command);
@@ -712,6 +729,7 @@ queue_tap(packet_info *pinfo, const sr_reply *reply, const reply_record *rec)
     info->code = reply->code;
     info->command = rec ? rec->command : NULL;
     info->tx_status = rec && rec->tx ? rec->tx->status : NULL;
+    info->reason = rec ? rec->reason : NULL;
     if (rec && rec->has_latency) {
         info->has_latency = TRUE;
         info->latency_ms = nstime_to_msec(&rec->latency);
@@ -770,6 +788,8 @@ add_reply(const sr_reply *reply, gpointer user_data)
     append_info(ctx->info, ctx->pinfo, tvb, reply);
     if (rec && rec->command && rec->request_in)
         wmem_strbuf_append_printf(ctx->info, " (answers %s)", rec->command);
+    if (rec && rec->reason)
+        wmem_strbuf_append_printf(ctx->info, " [%s]", rec->reason);
 
     ti = proto_tree_add_item(ctx->tree, proto_smtpreply, tvb, (gint)reply->offset,
                              (gint)(reply->end - reply->offset), ENC_NA);
@@ -779,7 +799,7 @@ add_reply(const sr_reply *reply, gpointer user_data)
     proto_item_append_text(ti, ", %u line%s", reply->lines->len, reply->lines->len == 1 ? "" : "s");
 
     if (sr_reply_line_get(reply, 0)->valid)
-        add_code(reply_tree, ctx->pinfo, tvb, reply);
+        add_code(reply_tree, ctx->pinfo, tvb, reply, rec ? rec->reason : NULL);
     if (rec)
         add_pairing(reply_tree, tvb, rec);
 
@@ -1087,9 +1107,9 @@ register_anomaly_experts(expert_module_t *expert)
         [SR_GROUP_SEQUENCE] = PI_SEQUENCE,
     };
     static const int severities[] = {
-        [SR_SEVERITY_NOTE] = PI_NOTE,
-        [SR_SEVERITY_WARN] = PI_WARN,
-        [SR_SEVERITY_ERROR] = PI_ERROR,
+        [SR_SEVERITY_VIOLATION] = PI_WARN,
+        [SR_SEVERITY_DEVIATION] = PI_NOTE,
+        [SR_SEVERITY_OBSERVATION] = PI_CHAT,
     };
     guint n = 0;
 
@@ -1175,6 +1195,13 @@ proto_register_smtpreply(void)
           { "Answers command", "smtpreply.command", FT_STRING, BASE_NONE, NULL, 0x0,
             "The command this reply answers (<greeting>, <end-of-data> and "
             "<auth-response> are not sent as commands)", HFILL } },
+        { &hf_smtpreply_reason,
+          { "Reason", "smtpreply.reason", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Why the server said no (4yz and 5yz replies): user-unknown, mailbox-full, "
+            "greylisted, rate-limited, blocklisted, ..., other", HFILL } },
+        { &hf_smtpreply_provider,
+          { "Provider", "smtpreply.provider", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The mail provider the reply's text names (Gmail, Microsoft, Yahoo, ...)", HFILL } },
         { &hf_smtpreply_argument,
           { "Argument", "smtpreply.argument", FT_STRING, BASE_NONE, NULL, 0x0,
             "The command line after the verb and one space, as sent; "

@@ -11,6 +11,7 @@ typedef struct {
     gboolean    has_latency;
     double      latency_ms;
     const char *tx_status;    /* the status of the transaction it ended, or NULL */
+    const char *reason;       /* why, for a 4yz or 5yz reply ("user-unknown"), or NULL */
 } smtpreply_tap_info;
 
 void proto_register_smtpreply(void);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Statistics > SMTP Reply, and `tshark -z smtpreply,tree`: replies counted
- * by class, category, code and command, and reply times per command.
+ * by class, category, code and command, negative replies by reason,
+ * transactions by status, and reply times per command.
  */
 #include <wireshark.h>
 
@@ -16,6 +17,7 @@ static const char st_code[] = "Replies by code";
 static const char st_command[] = "Replies by command";
 static const char st_time[] = "Reply time by command (ms)";
 static const char st_tx[] = "Transactions by status";
+static const char st_reason[] = "Negative replies by reason";
 
 static int st_node_class = -1;
 static int st_node_category = -1;
@@ -23,6 +25,7 @@ static int st_node_code = -1;
 static int st_node_command = -1;
 static int st_node_time = -1;
 static int st_node_tx = -1;
+static int st_node_reason = -1;
 
 static void
 smtpreply_stats_init(stats_tree *st)
@@ -33,6 +36,7 @@ smtpreply_stats_init(stats_tree *st)
     st_node_command = stats_tree_create_node(st, st_command, 0, STAT_DT_INT, TRUE);
     st_node_time = stats_tree_create_node(st, st_time, 0, STAT_DT_FLOAT, TRUE);
     st_node_tx = stats_tree_create_node(st, st_tx, 0, STAT_DT_INT, TRUE);
+    st_node_reason = stats_tree_create_node(st, st_reason, 0, STAT_DT_INT, TRUE);
 }
 
 static tap_packet_status
@@ -62,6 +66,10 @@ smtpreply_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt, 
     if (info->tx_status) {
         tick_stat_node(st, st_tx, 0, FALSE);
         tick_stat_node(st, info->tx_status, st_node_tx, FALSE);
+    }
+    if (info->reason) {
+        tick_stat_node(st, st_reason, 0, FALSE);
+        tick_stat_node(st, info->reason, st_node_reason, FALSE);
     }
     if (info->has_latency) {
         avg_stat_node_add_value_float(st, st_time, 0, FALSE, (gfloat)info->latency_ms);

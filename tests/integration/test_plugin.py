@@ -60,6 +60,7 @@ def expected_by_frame(exp):
             "lines": [expected.as_wireshark_text(t) for t in r["lines"]],
             "anomalies": sorted(set(r["anomalies"])),
             "command": r["command"],
+            "reason": r["reason"],
         })
     return by_frame
 
@@ -364,8 +365,44 @@ def case_stats(ts, samples, args):
     for cmd, n in commands.items():
         if counts.get(("Replies by command", cmd)) != n:
             fail("%s: command %r counted %s, expected %d" % (name, cmd, counts.get(("Replies by command", cmd)), n))
-    print("%s: statistics tree counts %d classes and %d commands as expected"
-          % (name, len(classes), len(commands)))
+    reasons = collections.Counter(e["reason"] for e in exp if e["reason"])
+    shown = {k[1]: v for k, v in counts.items() if k[0] == "Negative replies by reason"}
+    if shown != dict(reasons):
+        fail("%s: reasons counted %r, expected %r" % (name, shown, dict(reasons)))
+    print("%s: statistics tree counts %d classes, %d commands and %d reasons as expected"
+          % (name, len(classes), len(commands), len(reasons)))
+
+
+def case_severities(ts, samples, args):
+    """Each anomaly's expert info has its severity from the decoder's one
+    table: a violation is a Warning, a deviation a Note, an observation a
+    Chat; and a negative reply's expert info names its reason."""
+    warn, note, chat = 0x00600000, 0x00400000, 0x00200000
+    # The start of each description in sr_anomaly.c, and its severity.
+    want = {"Not a reply line": warn,                     # malformed-line: violation
+            "Line ended by a bare LF": warn,              # bare-lf: violation
+            "Reply code not among those": note,           # code-not-allowed: deviation
+            "Octet above 0x7F": note,                     # 8bit-byte: deviation
+            "Control octet": note,                        # control-byte: deviation
+            "Lines of one reply carry different": chat}   # enhanced-inconsistent
+    cap, _ = find_sample(samples, "scripted-malformed")
+    seen = collections.defaultdict(set)
+    for row in ts.fields(cap, ["_ws.expert.severity", "_ws.expert.message"]):
+        for sev, msg in zip(row[1].split("\x1f"), row[2].split("\x1f")):
+            for start in want:
+                if msg.startswith(start):
+                    seen[start].add(int(sev))
+    got = {k: sorted(v) for k, v in seen.items()}
+    if got != {k: [v] for k, v in want.items()}:
+        fail("expert severities %r, expected %r" % (got, want))
+    cap, _ = find_sample(samples, "unknown-user")
+    rows = ts.fields(cap, ["_ws.expert.message"])
+    messages = [m for r in rows for m in r[1].split("\x1f") if "negative reply" in m]
+    if messages != ["Permanent negative reply: 550 Requested action not taken: "
+                    "mailbox unavailable (user-unknown)"]:
+        fail("negative replies' expert infos: %r" % messages)
+    print("expert severities as the decoder's table says (%d anomalies checked); the reason "
+          "in the expert info" % len(want))
 
 
 def case_nodesegment(ts, samples, args):

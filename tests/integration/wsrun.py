@@ -141,4 +141,5 @@ def reply_summary(tree):
         "lines": [t.get("smtpreply.text", "") for t in line_trees],
         "anomalies": sorted(set(as_list(tree.get("smtpreply.anomaly")))),
         "command": tree.get("smtpreply.command"),
+        "reason": tree.get("smtpreply.reason"),
     }
