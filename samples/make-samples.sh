@@ -9,8 +9,9 @@
 # Root on Debian 12.  Idempotent: it can be run again at any time and
 # overwrites the captures it makes.  All traffic stays on loopback:
 #   Postfix (Debian's package)     127.0.0.1:25, [::1]:25, 127.0.0.1:587,
-#                                  127.0.0.3:25 (no VRFY, TLS or AUTH there) and
-#                                  127.0.0.4:25 (no error limits, any local user)
+#                                  127.0.0.3:25 (no VRFY, TLS or AUTH there),
+#                                  127.0.0.4:25 (no error limits, any local user) and
+#                                  127.0.0.5:25 (hangs up at the third error)
 #   Dovecot LMTP (Debian's)        127.0.0.1:24, only when lmtp.pcap is made
 #   scripted server (tools/)       127.0.0.2:25
 # Clients bind fixed source ports (40001 and up) so that each capture holds
@@ -162,6 +163,12 @@ submission inet  n       -       n       -       -       smtpd
   -o smtpd_hard_error_limit=20000
   -o smtpd_recipient_overshoot_limit=20000
   -o smtpd_error_sleep_time=0
+# too-many-errors.pcap: at the third error (smtpd_hard_error_limit) Postfix
+# sends "421 4.7.0 mail.example.test Error: too many errors" without waiting
+# for another command, and hangs up.  The soft limit (100) is never reached.
+127.0.0.5:smtp inet n   -       n       -       -       smtpd
+  -o syslog_name=postfix/errors
+  -o smtpd_hard_error_limit=3
 pickup     unix  n       -       n       60      1       pickup
 cleanup    unix  n       -       n       -       0       cleanup
 qmgr       unix  n       -       n       300     1       qmgr
@@ -197,14 +204,15 @@ start_postfix() {
     postfix stop >/dev/null 2>&1 || true
     sleep 1
     local ap
-    for ap in 127.0.0.1:25 127.0.0.1:587 '[::1]:25' 127.0.0.3:25 127.0.0.4:25; do
+    for ap in 127.0.0.1:25 127.0.0.1:587 '[::1]:25' 127.0.0.3:25 127.0.0.4:25 127.0.0.5:25; do
         port_busy "${ap%:*}" "${ap##*:}" && die "$ap is already in use; stop whatever listens there first"
     done
     postfix start
     local i
     for i in $(seq 50); do
         port_busy 127.0.0.1 25 && port_busy 127.0.0.1 587 && port_busy '[::1]' 25 \
-            && port_busy 127.0.0.3 25 && port_busy 127.0.0.4 25 && return 0
+            && port_busy 127.0.0.3 25 && port_busy 127.0.0.4 25 \
+            && port_busy 127.0.0.5 25 && return 0
         sleep 0.2
     done
     die "Postfix did not start listening (see /var/log/postfix-smtpreply.log)"
@@ -536,6 +544,13 @@ postfix_scenarios() {
     if wanted early-body; then
         capture_start "$o/early-body.pcap" "$(conn 127.0.0.1 25 40025)"
         $PY "$TOOLS/postfix_client.py" early-body 127.0.0.1 25 40025
+        capture_stop
+    fi
+
+    if wanted too-many-errors; then
+        # 127.0.0.5: the listener that hangs up at the third error (see master.cf).
+        capture_start "$o/too-many-errors.pcap" "$(conn 127.0.0.5 25 40026)"
+        $PY "$TOOLS/postfix_client.py" too-many-errors 127.0.0.5 25 40026
         capture_stop
     fi
 }

@@ -7,7 +7,8 @@
 Every reply in the captures this makes is Postfix's own: this client only
 sends commands (syntax errors, commands out of sequence, VRFY/EXPN/HELP,
 BDAT) and waits for each reply before the next command, except in the two
-scenarios whose point is not to wait (pipelined-burst, early-body).  It
+scenarios whose point is not to wait (pipelined-burst, early-body), and in
+too-many-errors, whose last reply (a 421) answers no command.  It
 binds CLIENT_PORT so the capture filter can select this one connection.
 """
 
@@ -242,6 +243,24 @@ def early_body(s):
         sys.exit("early-body: expected 354, 250, 221, got %r" % codes)
 
 
+def too_many_errors(s):
+    # 127.0.0.5: smtpd_hard_error_limit = 3.  A transaction is open (MAIL and
+    # one RCPT accepted) when the client makes its three errors, one command
+    # at a time, each after the reply to the one before.  After the third
+    # error reply Postfix sends "421 4.7.0 ... Error: too many errors" on its
+    # own, before reading anything more, and hangs up: the client only reads.
+    codes = [s.cmd("EHLO " + HELO),
+             s.cmd("MAIL FROM:<alice@example.test>"),
+             s.cmd("RCPT TO:<bob@example.test>"),
+             s.cmd("RCPT TO:<nobody@example.test>"),  # 550 5.1.1: error 1
+             s.cmd("XYZZY"),                          # 500 5.5.2: error 2
+             s.cmd("RCPT TO:<bob@@example.test>")]    # 501 5.1.3: error 3
+    codes.append(s.reply())                           # 421, unsolicited
+    s.wait_close()
+    if codes != [250, 250, 250, 550, 500, 501, 421]:
+        sys.exit("too-many-errors: expected 250 250 250 550 500 501 421, got %r" % codes)
+
+
 SCENARIOS = {
     "syntax-errors": syntax_errors,
     "disabled-commands": disabled_commands,
@@ -254,6 +273,7 @@ SCENARIOS = {
     "large-message": large_message,
     "pipelined-burst": pipelined_burst,
     "early-body": early_body,
+    "too-many-errors": too_many_errors,
 }
 
 
