@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "textbuf.h"
+#include "sr_textbuf.h"
 
 /* "00" to "99": two digits per division. */
 static const char pairs[201] =

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "decimal.h"
-#include "escape.h"
-#include "textbuf.h"
+#include "sr_escape.h"
+#include "sr_textbuf.h"
 #include "latency.h"
 #include "sr_codes.h"
 #include "sr_enhanced.h"
@@ -23,7 +23,7 @@ json_string(GString *out, const char *s)
         return;
     }
     g_string_append_c(out, '"');
-    escape_json(out, (const guint8 *)s, strlen(s));
+    sr_escape_json(out, (const guint8 *)s, strlen(s));
     g_string_append_c(out, '"');
 }
 
@@ -212,7 +212,7 @@ json_last_reply(GString *out, const sr_transaction *tx)
     decimal_append(out, tx->last_code);
     if (tx->last_text[0]) {
         RAW(out, " ");
-        escape_json(out, (const guint8 *)tx->last_text, strlen(tx->last_text));
+        sr_escape_json(out, (const guint8 *)tx->last_text, strlen(tx->last_text));
     }
     RAW(out, "\"");
 }
@@ -303,7 +303,7 @@ output_json_reply(GString *out, const reply_event *ev)
     RAW(out, ",\"argument\":");
     if (ev->request && ev->request->has_argument) {
         RAW(out, "\"");
-        escape_json(out, (const guint8 *)ev->request->argument, ev->request->argument_len);
+        sr_escape_json(out, (const guint8 *)ev->request->argument, ev->request->argument_len);
         RAW(out, "\"");
     } else {
         RAW(out, "null");
@@ -362,7 +362,7 @@ output_json_reply(GString *out, const reply_event *ev)
         if (i)
             RAW(out, ",");
         RAW(out, "\"");
-        escape_json(out, text, len);
+        sr_escape_json(out, text, len);
         RAW(out, "\"");
     }
     RAW(out, "]");

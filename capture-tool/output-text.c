@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "decimal.h"
-#include "escape.h"
-#include "textbuf.h"
+#include "sr_escape.h"
+#include "sr_textbuf.h"
 #include "latency.h"
 #include "sr_codes.h"
 #include "sr_enhanced.h"
@@ -128,7 +128,7 @@ append_lines(GString *out, const sr_reply *r, gboolean colour)
         const guint8 *data = sr_reply_line_data(r, i, &len);
 
         paint(out, colour, SGR_DIM, "  | ");
-        escape_text(out, data, len);
+        sr_escape_text(out, data, len);
         /* What the decoder did not keep, and terminators other than CRLF,
          * are shown so that nothing is silently missing. */
         if (line->stored < line->content_length) {
@@ -161,10 +161,10 @@ append_capabilities(GString *out, const sr_capabilities *caps)
             TEXTBUF_LITERAL(out, ", ");
         /* The decoder keeps printable ASCII only; escaped all the same,
          * so that nothing from the wire reaches the terminal unchecked. */
-        escape_text(out, (const guint8 *)cap->keyword, strlen(cap->keyword));
+        sr_escape_text(out, (const guint8 *)cap->keyword, strlen(cap->keyword));
         if (cap->params[0]) {
             g_string_append_c(out, ' ');
-            escape_text(out, (const guint8 *)cap->params, strlen(cap->params));
+            sr_escape_text(out, (const guint8 *)cap->params, strlen(cap->params));
         }
     }
     textbuf_append_str(out, caps->list->len ? "\n" : "none\n");
@@ -262,11 +262,11 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour, gboolean
         textbuf_append_str(out, ev->command[0] ? ev->command : "\"\"");
         if (ev->request && ev->request->has_argument) {
             g_string_append_c(out, ' ');
-            escape_text(out, (const guint8 *)ev->request->argument, ev->request->argument_len);
+            sr_escape_text(out, (const guint8 *)ev->request->argument, ev->request->argument_len);
         }
         if (ev->recipient) {
             TEXTBUF_LITERAL(out, " for ");
-            escape_text(out, (const guint8 *)ev->recipient, strlen(ev->recipient));
+            sr_escape_text(out, (const guint8 *)ev->recipient, strlen(ev->recipient));
         }
         if (ev->latency_us >= 0) {
             TEXTBUF_LITERAL(out, " in ");
@@ -309,7 +309,7 @@ append_tx_reply(GString *out, const sr_tx_reply *r)
     }
     if (r->lines[0] && r->lines[0][0]) {
         g_string_append_c(out, ' ');
-        escape_text(out, (const guint8 *)r->lines[0], strlen(r->lines[0]));
+        sr_escape_text(out, (const guint8 *)r->lines[0], strlen(r->lines[0]));
     }
     if (r->line_count > 1)
         g_string_append_printf(out, " (+%u lines)", r->line_count - 1);
@@ -318,7 +318,7 @@ append_tx_reply(GString *out, const sr_tx_reply *r)
 static void
 append_escaped(GString *out, const char *s)
 {
-    escape_text(out, (const guint8 *)s, strlen(s));
+    sr_escape_text(out, (const guint8 *)s, strlen(s));
 }
 
 void

@@ -8,6 +8,7 @@
 #include "sr_codes.h"
 #include "sr_command.h"
 #include "sr_enhanced.h"
+#include "sr_escape.h"
 #include "sr_line.h"
 #include "sr_reply.h"
 #include "sr_queue_id.h"

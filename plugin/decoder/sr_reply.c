@@ -66,21 +66,25 @@ emit(sr_parser *p, gboolean complete)
     p->open = FALSE;
 }
 
-/* Whether the line's first bytes follow Reply-code [ SP / "-" ]. */
+/* Whether the line starts with a reply code: Reply-code [ SP / "-" ], or,
+ * LOOSE, three digits followed by anything else, read as clients read it. */
 static gboolean
-parse_code(const sr_raw_line *raw, guint16 *code, char *sep)
+parse_code(const sr_raw_line *raw, guint16 *code, char *sep, gboolean *loose)
 {
     const guint8 *d = raw->data;
 
+    *loose = FALSE;
     if (raw->stored < 3 || !g_ascii_isdigit(d[0]) || !g_ascii_isdigit(d[1])
             || !g_ascii_isdigit(d[2]))
         return FALSE;
-    if (raw->content_length == 3)
+    if (raw->content_length == 3) {
         *sep = '\0';
-    else if (d[3] == ' ' || d[3] == '-')
+    } else if (d[3] == ' ' || d[3] == '-') {
         *sep = (char)d[3];
-    else
-        return FALSE;
+    } else {
+        *sep = '\0';
+        *loose = TRUE;
+    }
     *code = (guint16)((d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0'));
     return TRUE;
 }
@@ -166,10 +170,13 @@ on_line(const sr_raw_line *raw, gpointer user_data)
     sr_reply_line line = { 0 };
 
     p->stats.lines++;
-    line.valid = parse_code(raw, &line.code, &line.separator);
+    line.valid = parse_code(raw, &line.code, &line.separator, &line.loose);
 
     if (p->resync) {
-        if (!line.valid) {
+        /* Only a line that follows the grammar ends the search: the tail
+         * of a cut line ("428800" of "SIZE 52428800") may start with
+         * digits, and must not become a reply 428. */
+        if (!line.valid || line.loose) {
             if (p->pending_skip == 0)
                 p->pending_skip_offset = raw->offset;
             p->pending_skip += raw->length;
@@ -199,16 +206,16 @@ on_line(const sr_raw_line *raw, gpointer user_data)
     line.stored = raw->stored;
     line.data_offset = r->data->len;
     line.term = raw->term;
-    line.text_start = line.valid ? MIN(raw->content_length, 4) : 0;
+    line.text_start = !line.valid ? 0 : line.loose ? 3 : MIN(raw->content_length, 4);
     g_byte_array_append(r->data, raw->data, (guint)raw->stored);
     g_array_append_val(r->lines, line);
     r->end = raw->offset + raw->length;
 
     check_line_bytes(p, raw);
 
-    if (!line.valid) {
+    if (!line.valid || line.loose)
         add_anomaly(r, SR_ANOM_MALFORMED_LINE, raw->offset, raw->length, 0);
-    } else {
+    if (line.valid) {
         sr_reply_line *added = &g_array_index(r->lines, sr_reply_line, r->lines->len - 1);
 
         /* Only the first line names the reply: a malformed first line

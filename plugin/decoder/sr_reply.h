@@ -48,9 +48,15 @@ typedef struct {
     gsize         data_offset;     /* where they are in the reply's data */
     gsize         text_start;      /* where the text starts in the content */
     sr_line_term  term;
-    gboolean      valid;           /* follows the reply-line grammar */
+    gboolean      valid;           /* starts with a reply code: its three digits */
     guint16       code;            /* when valid */
     char          separator;       /* '-', ' ', or '\0' for a bare code */
+    /* Three digits, then neither SP, "-" nor the line end ("2500 text"):
+     * against the grammar (malformed-line), but clients read the digits as
+     * the code and the line as the last (Python's smtplib, Postfix's smtp
+     * client), so it is valid, final, with separator '\0' and the text
+     * starting after the digits. */
+    gboolean      loose;
     sr_enhanced   enhanced;        /* offset is relative to text_start */
 } sr_reply_line;
 

@@ -141,7 +141,7 @@ check_line(const run_state *st, const sr_reply *r, guint i, gsize *packed)
     const sr_reply_line *l = sr_reply_line_get(r, i);
     const guint8 *s, *data;
     gsize cl, len;
-    gboolean valid, has[SR_LINE_FLAG_COUNT] = { FALSE };
+    gboolean valid, loose, has[SR_LINE_FLAG_COUNT] = { FALSE };
     guint64 first[SR_LINE_FLAG_COUNT] = { 0 };
 
     CHECK(l != NULL);
@@ -174,13 +174,16 @@ check_line(const run_state *st, const sr_reply *r, guint i, gsize *packed)
     CHECK(len == l->stored);
     CHECK(len == 0 || memcmp(data, s, len) == 0);
 
-    valid = cl >= 3 && g_ascii_isdigit(s[0]) && g_ascii_isdigit(s[1]) && g_ascii_isdigit(s[2])
-        && (cl == 3 || s[3] == ' ' || s[3] == '-');
+    /* Three digits start a reply line; then SP, "-" or the end follow the
+     * grammar, anything else is loose: a final line, malformed-line. */
+    valid = cl >= 3 && g_ascii_isdigit(s[0]) && g_ascii_isdigit(s[1]) && g_ascii_isdigit(s[2]);
+    loose = valid && cl > 3 && s[3] != ' ' && s[3] != '-';
     CHECK(l->valid == valid);
+    CHECK(l->loose == loose);
     if (valid) {
         CHECK(l->code == (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0'));
-        CHECK(l->separator == (cl == 3 ? '\0' : (char)s[3]));
-        CHECK(l->text_start == MIN(cl, 4));
+        CHECK(l->separator == (cl == 3 || loose ? '\0' : (char)s[3]));
+        CHECK(l->text_start == (loose ? 3 : MIN(cl, 4)));
     } else {
         CHECK(l->text_start == 0);
     }
@@ -214,7 +217,7 @@ check_line(const run_state *st, const sr_reply *r, guint i, gsize *packed)
                        l->offset + l->length);
     check_line_anomaly(r, SR_ANOM_LINE_TOO_LONG, i, cl + 2 > LINE_LIMIT, l->offset);
     check_line_anomaly(r, SR_ANOM_LINE_OVER_CAP, i, l->stored < cl, l->offset + l->stored);
-    check_line_anomaly(r, SR_ANOM_MALFORMED_LINE, i, !valid, l->offset);
+    check_line_anomaly(r, SR_ANOM_MALFORMED_LINE, i, !valid || loose, l->offset);
 
     if (l->enhanced.status != SR_ENH_NONE) {
         CHECK(valid);

@@ -2,14 +2,14 @@
 /* Wire bytes shown to people (text) and to programs (JSON). */
 #include <string.h>
 
-#include "escape.h"
+#include "sr_escape.h"
 
 static void
 check_text(const char *in, gsize len, const char *expected)
 {
     GString *out = g_string_new(NULL);
 
-    escape_text(out, (const guint8 *)in, len);
+    sr_escape_text(out, (const guint8 *)in, len);
     g_assert_cmpstr(out->str, ==, expected);
     g_assert_true(g_utf8_validate(out->str, (gssize)out->len, NULL));
     g_string_free(out, TRUE);
@@ -20,7 +20,7 @@ check_json(const char *in, gsize len, const char *expected)
 {
     GString *out = g_string_new(NULL);
 
-    escape_json(out, (const guint8 *)in, len);
+    sr_escape_json(out, (const guint8 *)in, len);
     g_assert_cmpstr(out->str, ==, expected);
     g_assert_true(g_utf8_validate(out->str, (gssize)out->len, NULL));
     g_string_free(out, TRUE);
@@ -52,9 +52,9 @@ test_utf8_length(void)
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
-        g_assert_cmpuint(escape_utf8_length((const guint8 *)cases[i].bytes, cases[i].len), ==,
+        g_assert_cmpuint(sr_utf8_length((const guint8 *)cases[i].bytes, cases[i].len), ==,
                          cases[i].expected);
-    g_assert_cmpuint(escape_utf8_length(NULL, 0), ==, 0);
+    g_assert_cmpuint(sr_utf8_length(NULL, 0), ==, 0);
 }
 
 static void
@@ -97,8 +97,8 @@ test_every_byte(void)
         guint8 byte = (guint8)b;
         GString *text = g_string_new(NULL), *json = g_string_new(NULL);
 
-        escape_text(text, &byte, 1);
-        escape_json(json, &byte, 1);
+        sr_escape_text(text, &byte, 1);
+        sr_escape_json(json, &byte, 1);
         g_assert_true(g_utf8_validate(text->str, (gssize)text->len, NULL));
         g_assert_true(g_utf8_validate(json->str, (gssize)json->len, NULL));
         for (gsize i = 0; i < text->len; i++)

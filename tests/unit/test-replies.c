@@ -116,9 +116,25 @@ test_malformed_alone(void)
 {
     check("hello\r\n", "000 I @0+7 \"hello\" {malformed-line@0}\n");
     check("25 OK\r\n", "000 I @0+7 \"25 OK\" {malformed-line@0}\n");
-    check("250OK\r\n", "000 I @0+7 \"250OK\" {malformed-line@0}\n");
-    check("428800\r\n250 OK\r\n",
-          "000 I @0+8 \"428800\" {malformed-line@0}\n250 C @8+8 \"OK\" {}\n");
+}
+
+/* Three digits and then neither SP, "-" nor the line end: clients take the
+ * digits for the code and the line for the last (Python's smtplib: code =
+ * line[:3], last unless line[3] is "-"), so the decoder does too, and says
+ * the line breaks the grammar.  The text starts after the digits. */
+static void
+test_loose_code(void)
+{
+    check("250OK\r\n", "250 C @0+7 \"OK\" {malformed-line@0}\n");
+    check("2500 four-digit code\r\n",
+          "250 C @0+22 \"0 four-digit code\" {malformed-line@0}\n");
+    /* It ends a multiline reply, as a final line would. */
+    check("250-a\r\n250x b\r\n250 c\r\n",
+          "250 C @0+7 \"a\" @7+8 \"x b\" {malformed-line@7}\n250 C @15+7 \"c\" {}\n");
+    /* A code's digits: the class and category checks apply. */
+    check("6500\r\n", "650 C @0+6 \"0\" {malformed-line@0,invalid-class@0,unregistered-code@0}\n");
+    /* Fewer than three digits stays a malformed line with no code. */
+    check("25x OK\r\n", "000 I @0+8 \"25x OK\" {malformed-line@0}\n");
 }
 
 /* Checks the first reply: one empty line, handed over before the parser
@@ -466,6 +482,7 @@ main(int argc, char **argv)
     g_test_add_func("/reply/multiline/code-mismatch", test_code_mismatch);
     g_test_add_func("/reply/multiline/code-zero-first", test_code_zero_first);
     g_test_add_func("/reply/malformed/alone", test_malformed_alone);
+    g_test_add_func("/reply/malformed/loose-code", test_loose_code);
     g_test_add_func("/reply/malformed/empty-first-line", test_empty_first_line);
     g_test_add_func("/reply/malformed/inside", test_malformed_inside);
     g_test_add_func("/reply/incomplete", test_incomplete_at_end);

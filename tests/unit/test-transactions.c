@@ -374,7 +374,7 @@ test_transaction_ends(void)
      * no reply line has no code, and is no acceptance. */
     TALK("#1 deferred/quit <a@x> (none):501 b@x:? helo=c.test\n",
          EHLO, "MAIL FROM:<a@x>\r\nRCPT\r\nRCPT TO:<b@x>\r\n",
-         "250 Ok\r\n501 5.5.4 Syntax: RCPT TO:<address>\r\n250Recipient ok\r\n",
+         "250 Ok\r\n501 5.5.4 Syntax: RCPT TO:<address>\r\n2x0 Recipient ok\r\n",
          "QUIT\r\n", "221 Bye\r\n");
     /* No MAIL, no transaction. */
     TALK("", EHLO, "RCPT TO:<b@x>\r\n", "503 5.5.1 need MAIL\r\n", "DATA\r\n", "503 no\r\n");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "escape.h"
+#include "sr_escape.h"
 
-#include "textbuf.h"
+#include "sr_textbuf.h"
 
 static gboolean
 continuation(guint8 b)
@@ -10,7 +10,7 @@ continuation(guint8 b)
 }
 
 gsize
-escape_utf8_length(const guint8 *data, gsize len)
+sr_utf8_length(const guint8 *data, gsize len)
 {
     guint8 b0, lo = 0x80, hi = 0xbf;
     gsize need;
@@ -95,7 +95,7 @@ escape_with(GString *out, const guint8 *data, gsize len, guint8 plain,
             i = run;
             continue;
         }
-        n = escape_utf8_length(data + i, len - i);
+        n = sr_utf8_length(data + i, len - i);
 
         if (n <= 1)
             byte(out, data[i]);
@@ -130,7 +130,7 @@ text_c1(GString *out, const guint8 *seq)
 }
 
 void
-escape_text(GString *out, const guint8 *data, gsize len)
+sr_escape_text(GString *out, const guint8 *data, gsize len)
 {
     escape_with(out, data, len, PLAIN_TEXT, text_byte, text_c1);
 }
@@ -163,7 +163,7 @@ json_c1(GString *out, const guint8 *seq)
 }
 
 void
-escape_json(GString *out, const guint8 *data, gsize len)
+sr_escape_json(GString *out, const guint8 *data, gsize len)
 {
     escape_with(out, data, len, PLAIN_JSON, json_byte, json_c1);
 }

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Appending to a GString on the output's hot path.  g_string_append_len()
+ * Appending to a GString on an output's hot path (the escaping here, and
+ * the capture tool's writers).  g_string_append_len()
  * is a call into the general insertion code; with several dozen appends per
  * reply that was the largest single cost of writing one.  This copies
  * straight in and lets GLib grow the string only when it must.
  */
-#ifndef TEXTBUF_H
-#define TEXTBUF_H
+#ifndef SR_TEXTBUF_H
+#define SR_TEXTBUF_H
 
 #include <string.h>
 
@@ -36,4 +37,4 @@ textbuf_append_str(GString *out, const char *s)
     textbuf_append(out, s, strlen(s));
 }
 
-#endif /* TEXTBUF_H */
+#endif /* SR_TEXTBUF_H */
