@@ -96,6 +96,10 @@ def split_lines(data):
 
 
 LINE = re.compile(rb"^([0-9]{3})([ -]|$)")
+# Three digits then anything else: clients read the digits as the code and
+# the line as the last (smtplib: code = line[:3]; last unless line[3] is
+# "-"); it still breaks the grammar (malformed-line).
+LOOSE = re.compile(rb"^([0-9]{3})")
 
 
 def enhanced(text):
@@ -112,6 +116,7 @@ def replies(data, frames):
     out, cur = [], None
     for content, term, end in split_lines(data):
         m = LINE.match(content)
+        loose = None if m else LOOSE.match(content)
         anomalies = set()
         if term == b"\n":
             anomalies.add("bare-lf")
@@ -127,7 +132,9 @@ def replies(data, frames):
             anomalies.add("control-byte")
         if len(content) + 2 > 512:
             anomalies.add("line-too-long")
-        if not m:
+        if loose:
+            anomalies.add("malformed-line")
+        if not m and not loose:
             anomalies.add("malformed-line")
             text = content
             if cur is None:
@@ -138,8 +145,12 @@ def replies(data, frames):
             cur["anomalies"] |= anomalies
             cur["end"] = end
             continue
-        code, sep = int(m.group(1)), m.group(2)
-        text = content[4:]
+        if m:
+            code, sep = int(m.group(1)), m.group(2)
+            text = content[4:]
+        else:
+            code, sep = int(loose.group(1)), b""
+            text = content[3:]
         if cur is None:
             cur = dict(code=code, complete=False, lines=[], anomalies=set(), end=end, enh=[])
             if code // 100 == 1:
