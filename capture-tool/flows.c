@@ -179,7 +179,8 @@ on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_da
 
     format_endpoints(f);
     ev = (reply_event){
-        .time_us = f->table->now,
+        /* The packet whose bytes ended it, even if they waited behind a hole. */
+        .time_us = f->stream[TO_CLIENT].delivered.time_us,
         .flow_id = f->id,
         .client = f->client,
         .server = f->server,
@@ -268,7 +269,10 @@ reply_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
 
     (void)offset;
     start_session(f);
-    sr_session_server(f->session, data, len, f->table->now, f->table->frame);
+    /* Dated by the packet that brought them, even if handed over later
+     * (held behind a hole): reply times are from first byte to first byte. */
+    sr_session_server(f->session, data, len, f->stream[TO_CLIENT].delivered.time_us,
+                      f->stream[TO_CLIENT].delivered.frame);
 }
 
 static void
@@ -309,7 +313,8 @@ command_data(const guint8 *data, gsize len, guint64 offset, gpointer user_data)
 
     (void)offset;
     start_session(f);
-    sr_session_client(f->session, data, len, f->table->now, f->table->frame);
+    sr_session_client(f->session, data, len, f->stream[TO_SERVER].delivered.time_us,
+                      f->stream[TO_SERVER].delivered.frame);
 }
 
 static void
@@ -568,6 +573,7 @@ flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us, guint64 
         sr_session_connected(f->session, t->now);
     if (pkt->flags & TCP_ACK)
         rs_stream_ack(&f->stream[dir == TO_SERVER ? TO_CLIENT : TO_SERVER], pkt->ack);
+    f->stream[dir].arrival = (rs_stamp){ t->now, t->frame };
     rs_stream_segment(&f->stream[dir], pkt->seq, pkt->flags, pkt->payload,
                       pkt->payload_len, pkt->payload_wire);
     /* A reset aborts the whole connection, not one direction. */

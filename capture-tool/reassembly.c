@@ -10,6 +10,7 @@ typedef struct {
     guint64  offset;
     gsize    len;
     guint8  *data;   /* NULL: on the wire but not captured (snapshot length) */
+    rs_stamp arrival;
 } rs_piece;
 
 void
@@ -105,14 +106,16 @@ remember(rs_stream *rs, const guint8 *data, gsize len)
         g_byte_array_remove_range(rs->history, 0, (guint)(rs->history->len - keep));
 }
 
-/* Hands over the piece that starts exactly at rs->next. */
+/* Hands over the piece that starts exactly at rs->next, which arrived at
+ * ARRIVAL. */
 static void
-emit(rs_stream *rs, const guint8 *data, gsize len, rs_gap_reason reason)
+emit(rs_stream *rs, const guint8 *data, gsize len, rs_gap_reason reason, rs_stamp arrival)
 {
     if (len == 0)
         return;
     if (data) {
         rs->stats.bytes += len;
+        rs->delivered = arrival;
         rs->cb->data(data, len, rs->next, rs->user_data);
         remember(rs, data, len);
     } else {
@@ -137,7 +140,8 @@ drain(rs_stream *rs)
         g_queue_pop_head(&rs->queue);
         rs->queued -= head->len;
         check_history(rs, head->offset, seen, head->data);
-        emit(rs, head->data ? head->data + seen : NULL, head->len - seen, RS_GAP_TRUNCATED);
+        emit(rs, head->data ? head->data + seen : NULL, head->len - seen, RS_GAP_TRUNCATED,
+             head->arrival);
         piece_free(head);
     }
 }
@@ -149,7 +153,7 @@ skip_to_queue(rs_stream *rs)
     rs_piece *head = g_queue_peek_head(&rs->queue);
 
     if (head && head->offset > rs->next)
-        emit(rs, NULL, (gsize)(head->offset - rs->next), RS_GAP_LOST);
+        emit(rs, NULL, (gsize)(head->offset - rs->next), RS_GAP_LOST, rs->arrival);
     drain(rs);
 }
 
@@ -161,6 +165,7 @@ insert_before(rs_stream *rs, GList *link, guint64 offset, const guint8 *data, gs
     piece->offset = offset;
     piece->len = len;
     piece->data = NULL;
+    piece->arrival = rs->arrival;
     if (data) {
         piece->data = g_malloc(len);
         memcpy(piece->data, data, len);
@@ -249,7 +254,7 @@ add_piece(rs_stream *rs, gint64 offset, const guint8 *data, gsize len)
             return;
     }
     if ((guint64)offset == rs->next) {
-        emit(rs, data, len, RS_GAP_TRUNCATED);
+        emit(rs, data, len, RS_GAP_TRUNCATED, rs->arrival);
         drain(rs);
     } else {
         enqueue(rs, (guint64)offset, data, len);
@@ -309,7 +314,8 @@ rs_stream_ack(rs_stream *rs, guint32 ack)
     if (acked <= (gint64)rs->next)
         return;
     /* Only a hole before queued bytes: a lone ACK past everything could be a FIN's. */
-    emit(rs, NULL, (gsize)(MIN((guint64)acked, head->offset) - rs->next), RS_GAP_LOST);
+    emit(rs, NULL, (gsize)(MIN((guint64)acked, head->offset) - rs->next), RS_GAP_LOST,
+         rs->arrival);
     drain(rs);
     if (rs->fin_seen && rs->next >= rs->fin_offset)
         rs_stream_flush(rs, RS_END_FIN);
@@ -324,7 +330,7 @@ rs_stream_flush(rs_stream *rs, rs_end_reason reason)
         skip_to_queue(rs);
     /* The bytes before a FIN were sent: their loss is a gap, not an end. */
     if (rs->fin_seen && rs->fin_offset > rs->next)
-        emit(rs, NULL, (gsize)(rs->fin_offset - rs->next), RS_GAP_LOST);
+        emit(rs, NULL, (gsize)(rs->fin_offset - rs->next), RS_GAP_LOST, rs->arrival);
     rs->ended = TRUE;
     rs->cb->end(reason, rs->user_data);
 }

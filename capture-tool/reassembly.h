@@ -53,6 +53,14 @@ typedef struct {
     guint64 overflows;         /* holes given up because the queue was full */
 } rs_stats;
 
+/* When and in which packet bytes arrived: the owner's stamp, kept with the
+ * bytes while they wait, so that what is handed over late is still dated
+ * by its own packet. */
+typedef struct {
+    gint64  time_us;
+    guint64 frame;
+} rs_stamp;
+
 typedef struct {
     rs_limits           limits;
     const rs_callbacks *cb;
@@ -67,6 +75,8 @@ typedef struct {
     GQueue              queue;       /* rs_piece, sorted, never overlapping */
     gsize               queued;      /* bytes held in the queue */
     GByteArray         *history;     /* the last bytes handed over */
+    rs_stamp            arrival;     /* set by the owner before each segment */
+    rs_stamp            delivered;   /* during data(): the arrival of those bytes */
     rs_stats            stats;
 } rs_stream;
 
