@@ -441,7 +441,7 @@ json_command(const summary_command *c, gpointer user_data)
 {
     static const guint percents[] = { 50, 90, 99 };
     GString *out = user_data;
-    const latency_histogram *h = c->latency;
+    const sr_latency_histogram *h = c->latency;
 
     json_key(out, c->name);
     g_string_append_c(out, '{');
@@ -458,7 +458,7 @@ json_command(const summary_command *c, gpointer user_data)
         gchar key[8];
 
         g_snprintf(key, sizeof key, "p%u", percents[i]);
-        json_ms(out, key, latency_percentile(h, percents[i]));
+        json_ms(out, key, sr_latency_percentile(h, percents[i]));
     }
     json_ms(out, "max", h->max_us);
     g_string_append(out, "}}");

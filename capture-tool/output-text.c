@@ -489,16 +489,16 @@ static void
 command_times(const summary_command *c, gpointer user_data)
 {
     GString *out = user_data;
-    const latency_histogram *h = c->latency;
+    const sr_latency_histogram *h = c->latency;
 
     if (!h || !h->count)
         return;
     g_string_append_printf(out, "  %-15s%-16s %8" G_GUINT64_FORMAT, "", command_label(c),
                            h->count);
     append_ms_column(out, h->min_us);
-    append_ms_column(out, latency_percentile(h, 50));
-    append_ms_column(out, latency_percentile(h, 90));
-    append_ms_column(out, latency_percentile(h, 99));
+    append_ms_column(out, sr_latency_percentile(h, 50));
+    append_ms_column(out, sr_latency_percentile(h, 90));
+    append_ms_column(out, sr_latency_percentile(h, 99));
     append_ms_column(out, h->max_us);
     g_string_append_c(out, '\n');
 }

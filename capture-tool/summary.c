@@ -87,8 +87,8 @@ command_entry(summary *s, const char *name)
                   sizeof c->name);
         /* Allocated when first needed: a run with a handful of commands
          * does not pay for all the others. */
-        c->latency = g_new(latency_histogram, 1);
-        latency_init(c->latency);
+        c->latency = g_new(sr_latency_histogram, 1);
+        sr_latency_init(c->latency);
     }
     return c;
 }
@@ -104,7 +104,7 @@ summary_command_reply(summary *s, const char *name, gint64 latency_us)
     }
     c = command_entry(s, name);
     c->replies++;
-    latency_add(c->latency, latency_us);
+    sr_latency_add(c->latency, latency_us);
 }
 
 void

@@ -22,7 +22,7 @@
 typedef struct {
     char               name[MAX(SR_VERB_MAX + 1, sizeof SUMMARY_OTHER)];
     guint64            replies;
-    latency_histogram *latency;   /* the replies whose time is known */
+    sr_latency_histogram *latency;   /* the replies whose time is known */
 } summary_command;
 
 typedef struct {

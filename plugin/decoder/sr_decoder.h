@@ -9,6 +9,7 @@
 #include "sr_command.h"
 #include "sr_enhanced.h"
 #include "sr_escape.h"
+#include "sr_latency.h"
 #include "sr_line.h"
 #include "sr_reply.h"
 #include "sr_queue_id.h"

@@ -11,22 +11,22 @@ test_buckets_tile(void)
 {
     gint64 next = 0;
 
-    for (guint b = 0; b + 1 < LATENCY_BUCKETS; b++) {
+    for (guint b = 0; b + 1 < SR_LATENCY_BUCKETS; b++) {
         gint64 lo, width;
 
-        latency_bucket_range(b, &lo, &width);
+        sr_latency_bucket_range(b, &lo, &width);
         g_assert_cmpint(lo, ==, next);
         g_assert_cmpint(width, >=, 1);
-        g_assert_cmpuint(latency_bucket(lo), ==, b);
-        g_assert_cmpuint(latency_bucket(lo + width - 1), ==, b);
+        g_assert_cmpuint(sr_latency_bucket(lo), ==, b);
+        g_assert_cmpuint(sr_latency_bucket(lo + width - 1), ==, b);
         /* At most 1/32 of the bucket's smallest value wide. */
         if (width > 1)
             g_assert_cmpint(width * 32, <=, lo);
         next = lo + width;
     }
     g_assert_cmpint(next, ==, G_GINT64_CONSTANT(1) << 32);
-    g_assert_cmpuint(latency_bucket(next), ==, LATENCY_BUCKETS - 1);
-    g_assert_cmpuint(latency_bucket(G_MAXINT64), ==, LATENCY_BUCKETS - 1);
+    g_assert_cmpuint(sr_latency_bucket(next), ==, SR_LATENCY_BUCKETS - 1);
+    g_assert_cmpuint(sr_latency_bucket(G_MAXINT64), ==, SR_LATENCY_BUCKETS - 1);
 }
 
 /* Small values are exact: below 64 µs each has its own bucket. */
@@ -34,28 +34,28 @@ static void
 test_small_exact(void)
 {
     for (gint64 us = 0; us < 64; us++) {
-        latency_histogram h;
+        sr_latency_histogram h;
 
-        latency_init(&h);
-        latency_add(&h, us);
-        latency_add(&h, us);
-        g_assert_cmpint(latency_percentile(&h, 50), ==, us);
+        sr_latency_init(&h);
+        sr_latency_add(&h, us);
+        sr_latency_add(&h, us);
+        g_assert_cmpint(sr_latency_percentile(&h, 50), ==, us);
     }
-    g_assert_cmpuint(latency_bucket(63), ==, 63);
-    g_assert_cmpuint(latency_bucket(64), ==, latency_bucket(65));
+    g_assert_cmpuint(sr_latency_bucket(63), ==, 63);
+    g_assert_cmpuint(sr_latency_bucket(64), ==, sr_latency_bucket(65));
 }
 
 static void
 test_empty_and_unknown(void)
 {
-    latency_histogram h;
+    sr_latency_histogram h;
 
-    latency_init(&h);
-    g_assert_cmpint(latency_percentile(&h, 50), ==, -1);
+    sr_latency_init(&h);
+    g_assert_cmpint(sr_latency_percentile(&h, 50), ==, -1);
     /* The decoder's -1: no command time, not a reply time. */
-    latency_add(&h, -1);
+    sr_latency_add(&h, -1);
     g_assert_cmpuint(h.count, ==, 0);
-    g_assert_cmpint(latency_percentile(&h, 99), ==, -1);
+    g_assert_cmpint(sr_latency_percentile(&h, 99), ==, -1);
 }
 
 /* One value: every percentile is that value exactly, however coarse its
@@ -67,14 +67,14 @@ test_single_value_exact(void)
                                      G_GINT64_CONSTANT(9000000000) };
 
     for (gsize i = 0; i < G_N_ELEMENTS(values); i++) {
-        latency_histogram h;
+        sr_latency_histogram h;
 
-        latency_init(&h);
-        latency_add(&h, values[i]);
+        sr_latency_init(&h);
+        sr_latency_add(&h, values[i]);
         g_assert_cmpint(h.min_us, ==, values[i]);
         g_assert_cmpint(h.max_us, ==, values[i]);
-        g_assert_cmpint(latency_percentile(&h, 50), ==, values[i]);
-        g_assert_cmpint(latency_percentile(&h, 99), ==, values[i]);
+        g_assert_cmpint(sr_latency_percentile(&h, 50), ==, values[i]);
+        g_assert_cmpint(sr_latency_percentile(&h, 99), ==, values[i]);
     }
 }
 
@@ -83,22 +83,22 @@ test_single_value_exact(void)
 static void
 test_uniform(void)
 {
-    latency_histogram h;
+    sr_latency_histogram h;
     static const guint percents[] = { 1, 10, 50, 90, 99, 100 };
 
-    latency_init(&h);
+    sr_latency_init(&h);
     for (gint64 us = 100000; us >= 1; us--)
-        latency_add(&h, us);
+        sr_latency_add(&h, us);
     g_assert_cmpuint(h.count, ==, 100000);
     g_assert_cmpint(h.min_us, ==, 1);
     g_assert_cmpint(h.max_us, ==, 100000);
     for (gsize i = 0; i < G_N_ELEMENTS(percents); i++) {
         gint64 exact = 1000 * (gint64)percents[i];
-        gint64 got = latency_percentile(&h, percents[i]);
+        gint64 got = sr_latency_percentile(&h, percents[i]);
 
         g_assert_cmpint(ABS(got - exact), <=, exact / 64);
     }
-    g_assert_cmpint(latency_percentile(&h, 100), ==, 100000);
+    g_assert_cmpint(sr_latency_percentile(&h, 100), ==, 100000);
 }
 
 /* 99 fast replies and one slow one: p50 and p90 are the fast time, p99
@@ -106,35 +106,35 @@ test_uniform(void)
 static void
 test_skewed(void)
 {
-    latency_histogram h;
+    sr_latency_histogram h;
 
-    latency_init(&h);
+    sr_latency_init(&h);
     for (int i = 0; i < 99; i++)
-        latency_add(&h, 2000);
-    latency_add(&h, 30 * G_USEC_PER_SEC);
-    g_assert_cmpint(latency_percentile(&h, 50), >=, 2000 - 2000 / 64);
-    g_assert_cmpint(latency_percentile(&h, 50), <=, 2000 + 2000 / 64);
-    g_assert_cmpint(latency_percentile(&h, 99), <=, 2000 + 2000 / 64);
+        sr_latency_add(&h, 2000);
+    sr_latency_add(&h, 30 * G_USEC_PER_SEC);
+    g_assert_cmpint(sr_latency_percentile(&h, 50), >=, 2000 - 2000 / 64);
+    g_assert_cmpint(sr_latency_percentile(&h, 50), <=, 2000 + 2000 / 64);
+    g_assert_cmpint(sr_latency_percentile(&h, 99), <=, 2000 + 2000 / 64);
     g_assert_cmpint(h.max_us, ==, 30 * G_USEC_PER_SEC);
-    latency_add(&h, 30 * G_USEC_PER_SEC);
+    sr_latency_add(&h, 30 * G_USEC_PER_SEC);
     /* Now the 99th of 101 is the first slow one. */
-    g_assert_cmpint(latency_percentile(&h, 99), ==, 30 * G_USEC_PER_SEC);
+    g_assert_cmpint(sr_latency_percentile(&h, 99), ==, 30 * G_USEC_PER_SEC);
 }
 
 /* Past 2^32 µs only the maximum is known: a percentile there reads as it. */
 static void
 test_overflow(void)
 {
-    latency_histogram h;
+    sr_latency_histogram h;
     gint64 hour = G_GINT64_CONSTANT(3600) * G_USEC_PER_SEC;
 
-    latency_init(&h);
-    latency_add(&h, 5000);
-    latency_add(&h, 2 * hour);
-    latency_add(&h, 3 * hour);
-    g_assert_cmpint(latency_percentile(&h, 90), ==, 3 * hour);
-    g_assert_cmpint(latency_percentile(&h, 10), >=, 5000);
-    g_assert_cmpint(latency_percentile(&h, 10), <=, 5000 + 5000 / 64);
+    sr_latency_init(&h);
+    sr_latency_add(&h, 5000);
+    sr_latency_add(&h, 2 * hour);
+    sr_latency_add(&h, 3 * hour);
+    g_assert_cmpint(sr_latency_percentile(&h, 90), ==, 3 * hour);
+    g_assert_cmpint(sr_latency_percentile(&h, 10), >=, 5000);
+    g_assert_cmpint(sr_latency_percentile(&h, 10), <=, 5000 + 5000 / 64);
 }
 
 static void
