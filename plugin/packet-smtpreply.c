@@ -216,20 +216,6 @@ build_digit_vals(const char *(*name)(guint), guint first, guint last)
     return vals;
 }
 
-static value_string_ext *
-build_code_vals(void)
-{
-    gsize count;
-    const sr_code_info *table = sr_code_table(&count);
-    value_string *vals = wmem_alloc0_array(wmem_epan_scope(), value_string, count + 1);
-
-    for (gsize i = 0; i < count; i++) {
-        vals[i].value = table[i].code;
-        vals[i].strptr = table[i].meaning;
-    }
-    return sr_ws_value_string_ext_new(vals, (unsigned)count + 1, "smtpreply_code_vals");
-}
-
 static void
 set_strings(hf_register_info *hf, gsize n, int *id, const void *strings)
 {
@@ -480,7 +466,9 @@ add_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *re
     proto_item *ti, *item;
     proto_tree *code_tree;
 
+    /* A number in columns and filters; the meaning in the item's text. */
     ti = proto_tree_add_uint(tree, hf_smtpreply_code, tvb, at, 3, reply->code);
+    proto_item_append_text(ti, " (%s)", info ? info->meaning : "no registered meaning");
     code_tree = proto_item_add_subtree(ti, ett_smtpreply_code);
 
     item = proto_tree_add_uint(code_tree, hf_smtpreply_code_class, tvb, at, 1, klass);
@@ -727,42 +715,157 @@ queue_tap(packet_info *pinfo, const sr_reply *reply, const reply_record *rec)
     smtpreply_tap_info *info = wmem_new0(pinfo->pool, smtpreply_tap_info);
 
     info->code = reply->code;
+    info->has_code = sr_reply_line_get(reply, 0)->valid;
     info->command = rec ? rec->command : NULL;
     info->tx_status = rec && rec->tx ? rec->tx->status : NULL;
     info->reason = rec ? rec->reason : NULL;
     if (rec && rec->has_latency) {
         info->has_latency = TRUE;
-        info->latency_ms = nstime_to_msec(&rec->latency);
+        info->latency_us = (gint64)rec->latency.secs * 1000000 + rec->latency.nsecs / 1000;
     }
     tap_queue_packet(smtpreply_tap, pinfo, info);
 }
 
+/* Info and the tree header cut long texts here, on a character's start. */
+#define INFO_TEXT_MAX 60
+#define INFO_ARGUMENT_MAX 40
+
+/*
+ * LENGTH bytes at OFFSET as the capture tool shows them (sr_escape_text:
+ * valid UTF-8 as it is, controls and bytes that are not UTF-8 as \r, \t,
+ * \xNN), cut to about MAX bytes (0: all) with an ellipsis.
+ */
+static const char *
+shown_text(wmem_allocator_t *scope, tvbuff_t *tvb, gint offset, gint length, gsize max)
+{
+    const guint8 *data = tvb_get_ptr(tvb, offset, length);
+    gsize n = (gsize)length;
+    gboolean cut = max && n > max;
+    GString *out;
+    char *shown;
+
+    if (cut) {
+        n = max;
+        while (n > 0 && (data[n] & 0xc0) == 0x80)   /* not inside a character */
+            n--;
+    }
+    out = g_string_sized_new(n + 8);
+    sr_escape_text(out, data, n);
+    if (cut)
+        g_string_append(out, "\u2026");
+    shown = wmem_strndup(scope, out->str, out->len);
+    g_string_free(out, TRUE);
+    return shown;
+}
+
+/* A printable string (from format_text) cut to about MAX bytes. */
+static const char *
+cut_string(wmem_allocator_t *scope, const char *s, gsize max)
+{
+    gsize n = strlen(s);
+
+    if (n <= max)
+        return s;
+    while (n > max || (n > 0 && ((guint8)s[n] & 0xc0) == 0x80))
+        n--;
+    return wmem_strdup_printf(scope, "%.*s\u2026", (int)n, s);
+}
+
+/* The first line's text after its enhanced code, if it starts with one. */
 static void
-append_info(wmem_strbuf_t *info, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *reply)
+first_text(const sr_reply *reply, gint *offset, gint *length)
 {
     const sr_reply_line *first = sr_reply_line_get(reply, 0);
-    guint klass = reply->code / 100, category = reply->code / 10 % 10;
-    gint text_len = (gint)(first->content_length - first->text_start);
-    const char *class_name = sr_class_name(klass), *category_name = sr_category_name(category);
+    gsize start = first->text_start;
+
+    if (first->valid && first->enhanced.status == SR_ENH_VALID) {
+        start += first->enhanced.offset + first->enhanced.length;
+        if (start < first->content_length)
+            start++;                                 /* the space after it */
+    }
+    start = MIN(start, first->content_length);
+    *offset = (gint)(first->offset + start);
+    *length = (gint)(first->content_length - start);
+}
+
+/*
+ * The essentials first, so that a narrow column still shows them: "S: 550
+ * 5.1.1 RCPT TO:<nobody@example.test> (user-unknown) 0.172 ms: Recipient
+ * address rejected: ..."; then the text, cut.
+ */
+static void
+append_info(wmem_strbuf_t *info, packet_info *pinfo, tvbuff_t *tvb, const sr_reply *reply,
+            const reply_record *rec)
+{
+    const sr_reply_line *first = sr_reply_line_get(reply, 0);
+    const sr_enhanced *enh = sr_reply_enhanced(reply);
+    gint at, len;
 
     wmem_strbuf_append(info, wmem_strbuf_get_len(info) ? " | S: " : "S: ");
     if (!first->valid) {
-        wmem_strbuf_append_printf(info, "%s [malformed]",
-                                  tvb_format_text(pinfo->pool, tvb, (gint)first->offset,
-                                                  (gint)first->content_length));
+        wmem_strbuf_append_printf(info, "[malformed] %s",
+                                  shown_text(pinfo->pool, tvb, (gint)first->offset,
+                                             (gint)first->content_length, INFO_TEXT_MAX));
         return;
     }
     wmem_strbuf_append_printf(info, "%03u", reply->code);
-    if (text_len > 0)
-        wmem_strbuf_append_printf(info, " %s",
-                                  tvb_format_text(pinfo->pool, tvb,
-                                                  (gint)(first->offset + first->text_start), text_len));
+    if (enh) {
+        char code[16];
+
+        sr_enhanced_format(enh, code, sizeof code);
+        wmem_strbuf_append_printf(info, " %s", code);
+    }
+    if (rec && rec->command) {
+        wmem_strbuf_append_printf(info, " %s", rec->command[0] ? rec->command : "<empty>");
+        if (rec->argument)
+            wmem_strbuf_append_printf(info, " %s",
+                                      cut_string(pinfo->pool, rec->argument, INFO_ARGUMENT_MAX));
+    }
+    if (rec && rec->reason)
+        wmem_strbuf_append_printf(info, " (%s)", rec->reason);
+    if (rec && rec->has_latency)
+        wmem_strbuf_append_printf(info, " %.3f ms", nstime_to_msec(&rec->latency));
+    first_text(reply, &at, &len);
+    if (len > 0)
+        wmem_strbuf_append_printf(info, ": %s", shown_text(pinfo->pool, tvb, at, len, INFO_TEXT_MAX));
     if (reply->lines->len > 1)
         wmem_strbuf_append_printf(info, " (+%u lines)", reply->lines->len - 1);
-    wmem_strbuf_append_printf(info, " [%s / %s]", class_name ? class_name : "Invalid class",
-                              category_name ? category_name : "Undefined category");
     if (!reply->complete)
         wmem_strbuf_append(info, " [incomplete]");
+}
+
+/* "SMTP Reply: 550 5.1.1 (user-unknown), answers RCPT TO:<...> in 0.172 ms (1 line)" */
+static void
+append_header(proto_item *ti, packet_info *pinfo, const sr_reply *reply, const reply_record *rec)
+{
+    const sr_enhanced *enh = sr_reply_enhanced(reply);
+
+    if (sr_reply_line_get(reply, 0)->valid)
+        proto_item_append_text(ti, ": %03u", reply->code);
+    else
+        proto_item_append_text(ti, ": malformed line");
+    if (enh) {
+        char code[16];
+
+        sr_enhanced_format(enh, code, sizeof code);
+        proto_item_append_text(ti, " %s", code);
+    }
+    if (rec && rec->reason)
+        proto_item_append_text(ti, " (%s)", rec->reason);
+    if (rec && rec->command) {
+        proto_item_append_text(ti, ", answers %s", rec->command[0] ? rec->command : "<empty>");
+        if (rec->argument)
+            proto_item_append_text(ti, " %s", cut_string(pinfo->pool, rec->argument, INFO_TEXT_MAX));
+        if (rec->has_latency)
+            proto_item_append_text(ti, " in %.3f ms", nstime_to_msec(&rec->latency));
+        if (rec->has_greeting_wait)
+            proto_item_append_text(ti, " %.3f ms after the SYN",
+                                   nstime_to_msec(&rec->greeting_wait));
+    } else if (rec) {
+        proto_item_append_text(ti, ", answers no command");
+    }
+    proto_item_append_text(ti, " (%u line%s%s)", reply->lines->len,
+                           reply->lines->len == 1 ? "" : "s", reply->complete ? "" : ", incomplete");
 }
 
 static void
@@ -785,18 +888,12 @@ add_reply(const sr_reply *reply, gpointer user_data)
     if (ctx->records && ctx->replies < wmem_array_get_count(ctx->records))
         rec = *(reply_record **)wmem_array_index(ctx->records, ctx->replies);
 
-    append_info(ctx->info, ctx->pinfo, tvb, reply);
-    if (rec && rec->command && rec->request_in)
-        wmem_strbuf_append_printf(ctx->info, " (answers %s)", rec->command);
-    if (rec && rec->reason)
-        wmem_strbuf_append_printf(ctx->info, " [%s]", rec->reason);
+    append_info(ctx->info, ctx->pinfo, tvb, reply, rec);
 
     ti = proto_tree_add_item(ctx->tree, proto_smtpreply, tvb, (gint)reply->offset,
                              (gint)(reply->end - reply->offset), ENC_NA);
     reply_tree = proto_item_add_subtree(ti, ett_smtpreply);
-    if (reply->code)
-        proto_item_append_text(ti, ": %03u", reply->code);
-    proto_item_append_text(ti, ", %u line%s", reply->lines->len, reply->lines->len == 1 ? "" : "s");
+    append_header(ti, ctx->pinfo, reply, rec);
 
     if (sr_reply_line_get(reply, 0)->valid)
         add_code(reply_tree, ctx->pinfo, tvb, reply, rec ? rec->reason : NULL);
@@ -814,11 +911,19 @@ add_reply(const sr_reply *reply, gpointer user_data)
         const sr_reply_line *line = sr_reply_line_get(reply, i);
         proto_tree *line_tree;
 
-        item = proto_tree_add_item(reply_tree, hf_smtpreply_line, tvb, (gint)line->offset,
-                                   (gint)line->content_length, ENC_ASCII);
+        /* As clients read it: UTF-8 where valid, the rest escaped as the
+         * capture tool shows it (RFC 6531 lets SMTPUTF8 servers send UTF-8). */
+        item = proto_tree_add_string(reply_tree, hf_smtpreply_line, tvb, (gint)line->offset,
+                                     (gint)line->content_length,
+                                     shown_text(ctx->pinfo->pool, tvb, (gint)line->offset,
+                                                (gint)line->content_length, 0));
         line_tree = proto_item_add_subtree(item, ett_smtpreply_line);
-        proto_tree_add_item(line_tree, hf_smtpreply_text, tvb, (gint)(line->offset + line->text_start),
-                            (gint)(line->content_length - line->text_start), ENC_ASCII);
+        proto_tree_add_string(line_tree, hf_smtpreply_text, tvb,
+                              (gint)(line->offset + line->text_start),
+                              (gint)(line->content_length - line->text_start),
+                              shown_text(ctx->pinfo->pool, tvb,
+                                         (gint)(line->offset + line->text_start),
+                                         (gint)(line->content_length - line->text_start), 0));
     }
 
     add_enhanced(reply_tree, tvb, reply);
@@ -843,8 +948,7 @@ add_reply(const sr_reply *reply, gpointer user_data)
     if (rec && rec->anomalies)
         add_anomalies(reply_tree, ctx->pinfo, tvb, wmem_array_get_raw(rec->anomalies),
                       wmem_array_get_count(rec->anomalies));
-    if (sr_reply_line_get(reply, 0)->valid)
-        queue_tap(ctx->pinfo, reply, rec);
+    queue_tap(ctx->pinfo, reply, rec);
     ctx->replies++;
 }
 
@@ -1138,7 +1242,7 @@ proto_register_smtpreply(void)
 {
     static hf_register_info hf[] = {
         { &hf_smtpreply_code,
-          { "Reply code", "smtpreply.code", FT_UINT16, BASE_DEC | BASE_EXT_STRING, NULL, 0x0,
+          { "Reply code", "smtpreply.code", FT_UINT16, BASE_DEC, NULL, 0x0,
             "The three-digit reply code (RFC 5321 4.2)", HFILL } },
         { &hf_smtpreply_code_class,
           { "Class (first digit)", "smtpreply.code.class", FT_UINT8, BASE_DEC, NULL, 0x0,
@@ -1287,7 +1391,6 @@ proto_register_smtpreply(void)
     module_t *module;
 
     /* The names come from the decoder's tables, so they are filled in here. */
-    set_strings(hf, array_length(hf), &hf_smtpreply_code, build_code_vals());
     set_strings(hf, array_length(hf), &hf_smtpreply_code_class, build_digit_vals(sr_class_name, 1, 5));
     set_strings(hf, array_length(hf), &hf_smtpreply_code_category,
                 build_digit_vals(sr_category_name, 0, 5));

@@ -6,10 +6,11 @@
 
 /* What the "smtpreply" tap hands its listeners, once per reply. */
 typedef struct {
+    gboolean    has_code;     /* FALSE: no line was a reply line (code is 0) */
     guint16     code;
     const char *command;      /* the verb it answers, or NULL */
     gboolean    has_latency;
-    double      latency_ms;
+    gint64      latency_us;
     const char *tx_status;    /* the status of the transaction it ended, or NULL */
     const char *reason;       /* why, for a 4yz or 5yz reply ("user-unknown"), or NULL */
 } smtpreply_tap_info;

@@ -38,16 +38,4 @@ typedef gboolean sr_ws_cb_result;
 /* From 4.2 on Wireshark asks each plugin what kind it is (plugin_describe). */
 #define SR_WS_HAS_PLUGIN_DESCRIBE SR_WS_AT_LEAST(4, 2)
 
-/* An extended value_string table living as long as the dissector: 4.6 takes
- * the memory scope as an argument. */
-static inline value_string_ext *
-sr_ws_value_string_ext_new(const value_string *vals, unsigned count, const char *name)
-{
-#if SR_WS_AT_LEAST(4, 6)
-    return value_string_ext_new(wmem_epan_scope(), vals, count, name);
-#else
-    return value_string_ext_new(vals, count, name);
-#endif
-}
-
 #endif

@@ -4,6 +4,10 @@
 import glob
 import json
 import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import wiretext  # noqa: E402
 
 
 def load(path):
@@ -36,8 +40,6 @@ def pairs(samples_dir):
 
 
 def as_wireshark_text(text):
-    """How Wireshark shows a line's bytes (latin-1 mapped in the expected
-    files) as an ASCII string: it stops at NUL and shows each byte above
-    0x7f as U+FFFD."""
-    text = text.split("\0", 1)[0]
-    return "".join("\ufffd" if ord(c) > 0x7f else c for c in text)
+    """How the plugin shows a line (latin-1 mapped in the expected files):
+    as the capture tool's text output does (tests/lib/wiretext.py)."""
+    return wiretext.text_escape(text.encode("latin-1"))

@@ -358,7 +358,9 @@ def case_stats(ts, samples, args):
     for e in exp:
         if e["code"] is not None:
             classes[names.get(e["code"] // 100, "(invalid class)")] += 1
-            commands[e["command"] or "(none)"] += 1
+        # Every reply counts under its command, a malformed one too.
+        command = e["command"]
+        commands["(none)" if command is None else command or "<empty>"] += 1
     for cls, n in classes.items():
         if counts.get(("Replies by class", cls)) != n:
             fail("%s: %r counted %s, expected %d\n%s" % (name, cls, counts.get(("Replies by class", cls)), n, out))
@@ -403,6 +405,76 @@ def case_severities(ts, samples, args):
         fail("negative replies' expert infos: %r" % messages)
     print("expert severities as the decoder's table says (%d anomalies checked); the reason "
           "in the expert info" % len(want))
+
+
+def case_columns(ts, samples, args):
+    """What a Wireshark user sees of unknown-user.pcap's RCPT reply: our
+    fields as columns (the code a number, so it sorts as one), the Info
+    line with the essentials first, and the tree header."""
+    cap, _ = find_sample(samples, "unknown-user")
+    columns = ('"No.","%m","Code","%Cus:smtpreply.code","Enhanced","%Cus:smtpreply.enhanced",'
+               '"Command","%Cus:smtpreply.command","Argument","%Cus:smtpreply.argument",'
+               '"Reason","%Cus:smtpreply.reason","Time","%Cus:smtpreply.time","Info","%i"')
+    out = ts.run(["-r", ts.stage(cap), "-Y", "smtpreply.code == 550",
+                  "-o", "gui.column.format:" + columns, "-T", "fields",
+                  "-e", "_ws.col.Code", "-e", "_ws.col.Enhanced", "-e", "_ws.col.Command",
+                  "-e", "_ws.col.Argument", "-e", "_ws.col.Reason", "-e", "_ws.col.Time",
+                  "-e", "_ws.col.Info"]).stdout.decode()
+    want = ["550", "5.1.1", "RCPT", "TO:<nobody@example.test>", "user-unknown", "0.000172000",
+            "S: 550 5.1.1 RCPT TO:<nobody@example.test> (user-unknown) 0.172 ms: "
+            "<nobody@example.test>: Recipient address rejected: User unkn\u2026"]
+    if out.rstrip("\n").split("\t") != want:
+        fail("columns and Info:\n  %r\nexpected\n  %r" % (out.rstrip("\n").split("\t"), want))
+    # The tree header, and the code's meaning in its item's text.
+    text = ts.run(["-r", ts.stage(cap), "-Y", "smtpreply.code == 550", "-V",
+                   "-O", "smtpreply"]).stdout.decode()
+    for line in ("SMTP Reply: 550 5.1.1 (user-unknown), answers RCPT TO:<nobody@example.test> "
+                 "in 0.172 ms (1 line)",
+                 "Reply code: 550 (Requested action not taken: mailbox unavailable)"):
+        if line not in text:
+            fail("the details lack %r:\n%s" % (line, text))
+    # Sorting by code sorts numbers: 221 before 250 before 550.
+    out = ts.run(["-r", ts.stage(cap), "-Y", "smtpreply", "-T", "fields",
+                  "-e", "smtpreply.code"]).stdout.decode().split()
+    if sorted(out, key=int) != sorted(out) or "550" not in out:
+        fail("codes as numbers: %r" % out)
+    print("columns, Info and the tree header as a user reads them")
+
+
+def case_times(ts, samples, args):
+    """tshark -z smtpreply,times: per command the replies and the minimum,
+    p50, p90, p99 and maximum reply time, the same numbers as the capture
+    tool's --summary (one histogram, the decoder's), on every sample."""
+    tool = args[0]
+    rows_seen, skipped = 0, []
+    for name, cap, _ in expected.pairs(samples):
+        diff = PLUGIN_DIFFERENCES.get(name, {})
+        if "drop" in diff:
+            skipped.append(name)    # a reply TCP never hands over has no time here
+            continue
+        out = ts.run(["-q", "-r", ts.stage(cap), "-z", "smtpreply,times"]
+                     + diff.get("prefs", [])).stdout.decode()
+        table = {}
+        for line in out.splitlines():
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) == 8 and cells[1].isdigit():
+                table[cells[0]] = [int(c) for c in cells[1:7]]
+        summary = json.loads(subprocess.run(
+            [tool, "-r", cap, "-q", "--summary", "--json"], check=True,
+            capture_output=True).stdout.decode().splitlines()[-1])["summary"]
+        want = {}
+        for command, c in summary["commands"].items():
+            t = c.get("latency_ms")
+            if t:
+                want[command or "<empty>"] = [t["count"]] + [round(t[k] * 1000) for k in
+                                                               ("min", "p50", "p90", "p99", "max")]
+        if table != want:
+            fail("%s: smtpreply,times %r, the tool's summary %r" % (name, table, want))
+        rows_seen += len(table)
+    if rows_seen < 50:
+        fail("only %d rows in all the samples' tables" % rows_seen)
+    print("reply-time percentiles as the tool's summary, %d command rows (not compared: %s, "
+          "where TCP keeps a reply from the plugin)" % (rows_seen, ", ".join(skipped)))
 
 
 def case_nodesegment(ts, samples, args):
