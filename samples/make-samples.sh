@@ -14,6 +14,11 @@
 #                                  127.0.0.5:25 (hangs up at the third error)
 #   Dovecot LMTP (Debian's)        127.0.0.1:24, only when lmtp.pcap is made
 #   scripted server (tools/)       127.0.0.2:25
+#   Exim 4.96 (Debian 12's)        127.0.0.6:25, only when exim.pcap is made, run
+#                                  with chroot in a Debian 12 root of its own
+#                                  ($ROOTS/exim, made with mmdebstrap when missing):
+#                                  Exim and Postfix cannot both be installed
+#   aiosmtpd (Debian's, tools/)    127.0.0.7:25, only when aiosmtpd.pcap is made
 # Clients bind fixed source ports (40001 and up) so that each capture holds
 # only its own connections even when other programs use the loopback.
 #
@@ -29,16 +34,34 @@ OWN=$CONF/smtpreply          # maps, certificate and SASL db of the samples
 DOVE=/etc/dovecot/smtpreply  # the Dovecot instance's own config and users
 DOVE_CONF=$DOVE/dovecot.conf
 DOVE_MAIL=/var/lib/smtpreply-dovecot  # its mailboxes: scratch, emptied each run
+ROOTS=${SMTPREPLY_ROOTS:-/var/cache/smtpreply-roots}  # as scripts/wireshark-matrix
+EXIM_ROOT=$ROOTS/exim        # the Debian 12 root Exim runs in
+MIRROR=${SMTPREPLY_MIRROR:-http://deb.debian.org/debian}
 WANT=("$@")
 
 die() { echo "make-samples: $*" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || die "must run as root (installs packages, runs Postfix and Dovecot, captures on lo)"
+[ "$(id -u)" = 0 ] || die "must run as root (installs packages, runs Postfix, Dovecot, Exim and aiosmtpd, captures on lo)"
 
 wanted() {
     [ ${#WANT[@]} -eq 0 ] && return 0
     local w
     for w in "${WANT[@]}"; do [ "$w" = "$1" ] && return 0; done
+    return 1
+}
+
+# Whether any Postfix capture is wanted: the others (Dovecot, Exim,
+# aiosmtpd, the scripted server, the rewritten ones) need neither Postfix's
+# configuration nor its listeners.
+postfix_wanted() {
+    [ ${#WANT[@]} -eq 0 ] && return 0
+    local w
+    for w in "${WANT[@]}"; do
+        case $w in
+            lmtp|exim|aiosmtpd|scripted-*|rewritten-*) ;;
+            *) return 0 ;;
+        esac
+    done
     return 1
 }
 
@@ -49,7 +72,7 @@ install_packages() {
     local p
     for p in postfix swaks tcpdump tshark sasl2-bin libsasl2-modules openssl \
              python3 libnet-ssleay-perl libio-socket-inet6-perl \
-             dovecot-core dovecot-lmtpd; do
+             dovecot-core dovecot-lmtpd python3-aiosmtpd; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
     done
     [ ${#need[@]} -eq 0 ] && return 0
@@ -200,7 +223,10 @@ port_busy() {   # ADDR PORT: something other than Postfix listens there
     ss -Hltn "sport = :$2" | awk '{print $4}' | grep -qxF "$1:$2"
 }
 
+POSTFIX_UP=
+
 start_postfix() {
+    POSTFIX_UP=1
     postfix stop >/dev/null 2>&1 || true
     sleep 1
     local ap
@@ -218,7 +244,11 @@ start_postfix() {
     die "Postfix did not start listening (see /var/log/postfix-smtpreply.log)"
 }
 
-stop_postfix() { postfix stop >/dev/null 2>&1 || true; }
+stop_postfix() {
+    [ -n "$POSTFIX_UP" ] || return 0
+    postfix stop >/dev/null 2>&1 || true
+    POSTFIX_UP=
+}
 
 # ---------------------------------------------------------------- Dovecot
 
@@ -311,6 +341,224 @@ stop_dovecot() {
     done
 }
 
+# ---------------------------------------------------------------- Exim
+
+# Debian treats Exim and Postfix as alternatives (both provide
+# mail-transport-agent): installing exim4 here would remove Postfix.  So
+# Exim runs in a Debian 12 root of its own, $EXIM_ROOT, made with
+# mmdebstrap from Debian's archive as scripts/wireshark-matrix makes its
+# roots, and entered with chroot.  A chroot shares the host's network, so
+# Exim listens on the host's loopback.  The root is made only when it is
+# missing or its package list changed (about 40 s); nothing in it is
+# installed on the host.
+EXIM_PACKAGES=(exim4-daemon-light)
+EXIM_PID=
+
+make_exim_root() {
+    local want
+    want=$(printf '%s\n' bookworm "$MIRROR" "${EXIM_PACKAGES[@]}")
+    if [ -f "$EXIM_ROOT/.smtpreply-root" ] && [ "$(cat "$EXIM_ROOT/.smtpreply-root")" = "$want" ]; then
+        return 0
+    fi
+    if ! command -v mmdebstrap >/dev/null; then
+        apt-get update -q
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 mmdebstrap
+    fi
+    echo "  making $EXIM_ROOT (Debian 12 and ${EXIM_PACKAGES[*]}) with mmdebstrap"
+    rm -rf "$EXIM_ROOT" "$EXIM_ROOT.tmp"
+    mkdir -p "$ROOTS"
+    mmdebstrap --variant=apt --include="$(IFS=,; echo "${EXIM_PACKAGES[*]}")" \
+        bookworm "$EXIM_ROOT.tmp" "$MIRROR" >"$ROOTS/exim.log" 2>&1 \
+        || { tail -n 20 "$ROOTS/exim.log" >&2; die "mmdebstrap failed (log: $ROOTS/exim.log)"; }
+    printf '%s\n' "$want" >"$EXIM_ROOT.tmp/.smtpreply-root"
+    mv "$EXIM_ROOT.tmp" "$EXIM_ROOT"
+}
+
+# Entering the root: /proc and /dev mounted in a mount namespace of its own
+# (so that nothing stays mounted once its last process ends), then chroot.
+EXIM_ENTER='root=$1; shift
+    mount -t proc proc "$root/proc"
+    mount --rbind /dev "$root/dev"
+    exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 "$@"'
+
+in_exim_root() {
+    unshare --mount --propagation private -- sh -c "$EXIM_ENTER" sh "$EXIM_ROOT" "$@"
+}
+
+configure_exim() {
+    # Debian's exim4 reads /etc/exim4/exim4.conf, when it exists, instead of
+    # the file update-exim4.conf generates: this root is ours, so the
+    # configuration goes there and Exim needs no -C.
+    cat > "$EXIM_ROOT/etc/exim4/exim4.conf" <<'EOF'
+# Written by smtpreply samples/make-samples.sh: a loopback-only Exim whose
+# only purpose is to produce sample SMTP replies (exim.pcap).  It is Exim's
+# default configuration (src/configure.default; in this root
+# /usr/share/doc/exim4-base/examples/example.conf) without its comments,
+# so the replies are worded as in a default Exim.  What differs is marked
+# "smtpreply:".
+
+# smtpreply: the host name, one address and port, and no DNS at all (no
+# host_lookup, no dnslookup router): all traffic stays on the loopback.
+primary_hostname = exim.example.test
+local_interfaces = <; 127.0.0.6
+daemon_smtp_ports = 25
+host_lookup =
+pid_file_path = /run/exim-smtpreply.pid
+# smtpreply: no environment for the processes it runs (and no warning that
+# it was purged).
+keep_environment =
+
+# smtpreply: the local domain is example.test (the default: the host name),
+# and no host may relay (the default lets localhost relay).
+domainlist local_domains = example.test
+domainlist relay_to_domains =
+hostlist   relay_from_hosts =
+
+acl_smtp_rcpt =         acl_check_rcpt
+.ifdef _HAVE_PRDR
+acl_smtp_data_prdr =    acl_check_prdr
+.endif
+acl_smtp_data =         acl_check_data
+never_users = root
+.ifdef _HAVE_PRDR
+prdr_enable = true
+.endif
+log_selector = +smtp_protocol_error +smtp_syntax_error \
+        +tls_certificate_verified
+ignore_bounce_errors_after = 2d
+timeout_frozen_after = 7d
+
+begin acl
+
+acl_check_rcpt:
+  accept  hosts = :
+          control = dkim_disable_verify
+  deny    message       = Restricted characters in address
+          domains       = +local_domains
+          local_parts   = ^[.] : ^.*[@%!/|]
+  deny    message       = Restricted characters in address
+          domains       = !+local_domains
+          local_parts   = ^[./|] : ^.*[@%!] : ^.*/\\.\\./
+  accept  local_parts   = postmaster
+          domains       = +local_domains
+  require verify        = sender
+  deny    condition     = ${if and {\
+                        {>{$rcpt_count}{10}}\
+                        {<{$recipients_count}{${eval:$rcpt_count/2}}} }}
+          message       = Rejected for too many bad recipients
+          logwrite      = REJECT [$sender_host_address]: bad recipient count high [${eval:$rcpt_count-$recipients_count}]
+  accept  hosts         = +relay_from_hosts
+          control       = submission
+          control       = dkim_disable_verify
+  accept  authenticated = *
+          control       = submission
+          control       = dkim_disable_verify
+  require message = relay not permitted
+          domains = +local_domains : +relay_to_domains
+  require verify = recipient
+  accept
+
+.ifdef _HAVE_PRDR
+acl_check_prdr:
+  warn  set acl_m_did_prdr = y
+  accept
+.endif
+
+acl_check_data:
+  deny    condition  = ${if > {$max_received_linelength}{998}}
+          message    = maximum allowed line length is 998 octets, \
+                       got $max_received_linelength
+  deny    !verify =     header_syntax
+          message =     header syntax
+          log_message = header syntax ($acl_verify_message)
+  accept
+
+begin routers
+
+# smtpreply: instead of the default's routers (dnslookup for other domains;
+# /etc/aliases, .forward files and the system's users for the local one),
+# one router for the users alice, bob and carol, whose mail is discarded.
+# Its cannot_route_message is the default localuser router's: any other
+# name at example.test fails recipient verification as "Unknown user".
+known_users:
+  driver = redirect
+  domains = +local_domains
+  local_parts = alice : bob : carol
+  data = :blackhole:
+  cannot_route_message = Unknown user
+
+begin transports
+
+begin retry
+
+*                      *           F,2h,15m; G,16h,1h,1.5; F,4d,6h
+
+begin rewrite
+
+begin authenticators
+EOF
+    # A name server on the loopback, where none listens: should Exim ever
+    # look a name up, the query stays on lo and the reply shows a 4yz
+    # (the client then fails) instead of the host's resolver being asked.
+    echo "nameserver 127.0.0.1" > "$EXIM_ROOT/etc/resolv.conf"
+    in_exim_root exim4 -bV >/dev/null || die "Exim rejects its configuration"
+}
+
+start_exim() {
+    stop_exim
+    port_busy 127.0.0.6 25 && die "127.0.0.6:25 is already in use; stop whatever listens there first"
+    # -bdf: the daemon, in the foreground, so that its pid is this job's
+    # (unshare, sh, chroot and env each exec the next).
+    unshare --mount --propagation private -- sh -c "$EXIM_ENTER" sh "$EXIM_ROOT" exim4 -bdf &
+    EXIM_PID=$!
+    wait_listening 127.0.0.6 "$EXIM_PID" \
+        || die "Exim did not start listening (see $EXIM_ROOT/var/log/exim4/mainlog and paniclog)"
+}
+
+# Waits until ADDR:25 listens while PID lives; fails after 10 s or if it died.
+wait_listening() {
+    local i
+    for i in $(seq 50); do
+        port_busy "$1" 25 && return 0
+        kill -0 "$2" 2>/dev/null || return 1
+        sleep 0.2
+    done
+    return 1
+}
+
+stop_exim() {
+    [ -n "$EXIM_PID" ] || return 0
+    kill -TERM "$EXIM_PID" 2>/dev/null || true
+    wait "$EXIM_PID" 2>/dev/null || true
+    EXIM_PID=
+    local i
+    for i in $(seq 50); do
+        port_busy 127.0.0.6 25 || return 0
+        sleep 0.2
+    done
+}
+
+# ---------------------------------------------------------------- aiosmtpd
+
+# Debian's python3-aiosmtpd, run by tools/aiosmtpd_server.py on
+# 127.0.0.7:25 (its handler decides the RCPTs, aiosmtpd words the rest).
+AIOSMTPD_PID=
+
+start_aiosmtpd() {
+    stop_aiosmtpd
+    port_busy 127.0.0.7 25 && die "127.0.0.7:25 is already in use; stop whatever listens there first"
+    $PY "$TOOLS/aiosmtpd_server.py" 127.0.0.7 25 &
+    AIOSMTPD_PID=$!
+    wait_listening 127.0.0.7 "$AIOSMTPD_PID" || die "aiosmtpd did not start listening"
+}
+
+stop_aiosmtpd() {
+    [ -n "$AIOSMTPD_PID" ] || return 0
+    kill -TERM "$AIOSMTPD_PID" 2>/dev/null || true
+    wait "$AIOSMTPD_PID" 2>/dev/null || true
+    AIOSMTPD_PID=
+}
+
 # ---------------------------------------------------------------- capturing
 
 CAP_PID=
@@ -363,6 +611,8 @@ cleanup() {
     [ -n "$CAP_PID" ] && kill -INT "$CAP_PID" 2>/dev/null || true
     stop_postfix
     stop_dovecot
+    stop_exim
+    stop_aiosmtpd
 }
 trap cleanup EXIT
 
@@ -568,6 +818,29 @@ dovecot_scenarios() {
     stop_dovecot
 }
 
+# ---------------------------------------------------------------- Exim and aiosmtpd scenarios
+
+exim_scenarios() {
+    # Only exim.pcap needs Exim (and its root).
+    wanted exim || return 0
+    make_exim_root
+    configure_exim
+    start_exim
+    capture_start "$SAMPLES/exim.pcap" "$(conn 127.0.0.6 25 40028)"
+    $PY "$TOOLS/mta_client.py" exim 127.0.0.6 25 40028
+    capture_stop
+    stop_exim
+}
+
+aiosmtpd_scenarios() {
+    wanted aiosmtpd || return 0
+    start_aiosmtpd
+    capture_start "$SAMPLES/aiosmtpd.pcap" "$(conn 127.0.0.7 25 40027)"
+    $PY "$TOOLS/mta_client.py" aiosmtpd 127.0.0.7 25 40027
+    capture_stop
+    stop_aiosmtpd
+}
+
 # ---------------------------------------------------------------- scripted server
 
 # scripted NAME: one capture of the scripted server at 127.0.0.2:25.
@@ -608,13 +881,18 @@ rewritten_scenarios() {
 # ---------------------------------------------------------------- main
 
 install_packages
-configure_postfix
-start_postfix
-echo "Postfix scenarios:"
-postfix_scenarios
-stop_postfix
+if postfix_wanted; then
+    configure_postfix
+    start_postfix
+    echo "Postfix scenarios:"
+    postfix_scenarios
+    stop_postfix
+fi
 echo "Dovecot scenarios:"
 dovecot_scenarios
+echo "Exim and aiosmtpd scenarios:"
+exim_scenarios
+aiosmtpd_scenarios
 echo "Scripted server scenarios:"
 scripted_scenarios
 echo "Rewritten captures:"

@@ -171,6 +171,7 @@ static const text_rule text_rules[] = {
     { "daily limit", SR_REASON_RATE_LIMITED, 0, MICROSOFT },
     { "rate limit", SR_REASON_RATE_LIMITED, 0, EXIM },
     { "too many errors", SR_REASON_POLICY, 0, POSTFIX },
+    { "administrative prohibition", SR_REASON_POLICY, 0, EXIM },   /* an ACL said no */
     /* The client host and the message's form. */
     { "cannot find your hostname", SR_REASON_REPUTATION, 0, POSTFIX_ACCESS },
     { "cannot find your reverse hostname", SR_REASON_REPUTATION, 0, POSTFIX_ACCESS },

@@ -77,6 +77,8 @@ def path(arg, keyword):
 # Queue ids as the accepting MTAs word them (RFC 5321 leaves the text free).
 QUEUE_IDS = [
     ("Postfix", re.compile(r"queued as ([0-9A-Za-z]+)")),
+    # Exim 4's message id: "250 OK id=1rAbCd-000F3x-2Q".
+    ("Exim", re.compile(r" id=([0-9A-Za-z-]+)")),
     ("Dovecot", re.compile(r"^2\.0\.0 <[^>]*> (\S+) Saved")),
 ]
 
