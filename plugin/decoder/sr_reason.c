@@ -372,26 +372,38 @@ names_provider(const char *text, const provider_rule *rule)
 #define TEXT_MAX 1024
 
 /*
- * Which pairs of adjacent bytes the text holds, hashed into 1024 bits: a
- * rule whose first two bytes are not there cannot match, and most rules
- * are dismissed so, without a search.
+ * Which pairs of adjacent bytes the text holds, hashed into 2048 bits: a
+ * rule whose first two or last two bytes are not there cannot match, and
+ * nearly every rule is dismissed so, without a search.
  */
+#define BIGRAM_BITS 2048u
+
 typedef struct {
-    guint64 bits[16];
+    guint64 bits[BIGRAM_BITS / 64];
 } bigrams;
 
 static inline guint
 bigram_hash(guint8 a, guint8 b)
 {
-    return ((guint)a * 31u + b) & 1023u;
+    return ((guint)a * 67u + b) & (BIGRAM_BITS - 1);
 }
 
 static inline gboolean
-may_hold(const bigrams *seen, const char *words)
+has_bigram(const bigrams *seen, guint8 a, guint8 b)
 {
-    guint h = bigram_hash((guint8)words[0], (guint8)words[1]);
+    guint h = bigram_hash(a, b);
 
     return (seen->bits[h >> 6] >> (h & 63)) & 1u;
+}
+
+/* WORDS (two bytes or more) may be in the text. */
+static inline gboolean
+may_hold(const bigrams *seen, const char *words)
+{
+    gsize n = strlen(words);
+
+    return has_bigram(seen, (guint8)words[0], (guint8)words[1])
+        && has_bigram(seen, (guint8)words[n - 2], (guint8)words[n - 1]);
 }
 
 static gsize
@@ -481,12 +493,14 @@ sr_reason_find(const sr_reply *reply, sr_command_kind command)
 {
     sr_reason_result result = { SR_REASON_NONE, NULL, NULL };
     const sr_enhanced *enh;
-    char text[TEXT_MAX + 2] = "";
+    char text[TEXT_MAX + 2];
     bigrams seen;
     guint klass = reply->code / 100;
 
     if (klass != 4 && klass != 5)
         return result;
+    /* Not an initializer: that would clear all of TEXT for every reply. */
+    text[0] = '\0';
     if (fold_text(reply, text, &seen) > 1) {
         for (gsize i = 0; i < G_N_ELEMENTS(provider_rules); i++) {
             if (may_hold(&seen, provider_rules[i].words) && names_provider(text, &provider_rules[i])) {
