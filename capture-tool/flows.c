@@ -184,6 +184,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_da
         .flow_id = f->id,
         .client = f->client,
         .server = f->server,
+        .frame = exchange->reply_frame,
         .reply = reply,
         .command = exchange->has_command ? sr_command_name(&exchange->command) : NULL,
         .request = exchange->has_command ? &exchange->command : NULL,

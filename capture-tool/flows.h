@@ -37,6 +37,7 @@ typedef struct {
     guint           flow_id;        /* 0, 1, ... in order of each flow's first packet */
     const char     *client;         /* "ip:port" */
     const char     *server;
+    guint64         frame;          /* the packet that completed it, from 1 as Wireshark counts */
     const sr_reply *reply;
     gboolean        has_code;       /* some line is a reply line: reply->code is real */
     const char     *command;        /* what it answers ("EHLO", "<greeting>"), or NULL */

@@ -296,6 +296,8 @@ output_json_reply(GString *out, const reply_event *ev)
     json_string(out, ev->client);
     RAW(out, ",\"server\":");
     json_string(out, ev->server);
+    RAW(out, ",\"frame\":");
+    decimal_append(out, ev->frame);
     RAW(out, ",\"offset\":");
     decimal_append(out, r->offset);
     RAW(out, ",\"command\":");

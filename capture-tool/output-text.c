@@ -254,6 +254,8 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour, gboolean
     const sr_reply *r = ev->reply;
 
     append_head(out, ev->time_us, ev->flow_id, ev->client, ev->server, colour);
+    TEXTBUF_LITERAL(out, "  frame ");
+    decimal_append(out, ev->frame);
     TEXTBUF_LITERAL(out, "  offset ");
     decimal_append(out, r->offset);
     if (ev->command) {

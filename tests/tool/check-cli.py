@@ -163,7 +163,7 @@ check("JSON: ASCII escapes, UTF-8 kept, invalid bytes as \\u00XX", lines[1].ends
 first = json_lines(out)[0]
 check("JSON: every documented field", first == {
     "time": 1700000000.004, "flow": 0, "client": "192.0.2.10:41000",
-    "server": "192.0.2.25:25", "offset": 0, "command": "<greeting>", "argument": None,
+    "server": "192.0.2.25:25", "frame": 4, "offset": 0, "command": "<greeting>", "argument": None,
     "latency_ms": None, "greeting_ms": 3.0,
     "code": 220, "class": "Positive Completion",
     "category": "Connections", "meaning": "<domain> Service ready", "enhanced": None,
@@ -186,14 +186,14 @@ check("JSON: argument and latency_ms after command, null for the greeting",
        ("MAIL", "FROM:<a@example.test>", 2.0), ("RCPT", "TO:<nobody@example.test>", 2.0),
        ("RCPT", "TO:<b@example.test>", 2.0), ("DATA", None, 2.0), ("<end-of-data>", None, 2.0),
        ("QUIT", None, 2.0)]
-      and list(replies[1])[5:9] == ["command", "argument", "latency_ms", "code"], out)
+      and list(replies[1])[6:10] == ["command", "argument", "latency_ms", "code"], out)
 check("JSON: the EHLO reply's capabilities, SIZE's value, none elsewhere",
       replies[1].get("capabilities") == [
           {"keyword": "PIPELINING", "params": ""},
           {"keyword": "SIZE", "params": "10240000", "size": 10240000},
           {"keyword": "ENHANCEDSTATUSCODES", "params": ""},
           {"keyword": "8BITMIME", "params": ""}]
-      and list(replies[1])[12:16] == ["enhanced", "reason", "provider", "capabilities"]
+      and list(replies[1])[13:17] == ["enhanced", "reason", "provider", "capabilities"]
       and not any("capabilities" in r for r in replies[:1] + replies[2:]), out)
 rc, out, err = run("-r", cap("link-sll2-ipv6.pcap"), "--json")
 r = json_lines(out)[3]
@@ -226,12 +226,12 @@ check("--redact: the argument and the reply text hashed alike",
 rc, out, err = run("-r", cap("escapes.pcap"), "--color=never", "--anomalies=all")
 check("text: the exact blocks", out == (
     "2023-11-14 22:13:20.004000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 0  answers <greeting> 3.000 ms after the SYN\n"
+    "192.0.2.25:25  frame 4  offset 0  answers <greeting> 3.000 ms after the SYN\n"
     "  220  2yz Positive Completion, x2z Connections: <domain> Service ready\n"
     "  | 220 esc \\x1b[31m red\n"
     "  anomalies: control-byte\n\n"
     "2023-11-14 22:13:20.008000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 19  answers EHLO x in 2.000 ms\n"
+    "192.0.2.25:25  frame 8  offset 19  answers EHLO x in 2.000 ms\n"
     "  250  2yz Positive Completion, x5z Mail system: Requested mail action okay, "
     "completed\n"
     "  | 250-café utf8\n"
@@ -240,7 +240,7 @@ check("text: the exact blocks", out == (
     "  capabilities: BAD ? latin1, Q\"B\\\\S?TAB\n"
     "  anomalies: 8bit-byte, 8bit-byte\n\n"
     "2023-11-14 22:13:20.012000Z  flow 0  client 192.0.2.10:41000 -> server "
-    "192.0.2.25:25  offset 68  answers NOOP in 2.000 ms\n"
+    "192.0.2.25:25  frame 12  offset 68  answers NOOP in 2.000 ms\n"
     "  250  2yz Positive Completion, x5z Mail system: Requested mail action okay, "
     "completed\n"
     "  | 250 nul\\x00here\\rcr\n"

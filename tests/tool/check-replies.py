@@ -46,7 +46,7 @@ NOT_IN_SAMPLES = {"tcp-overlap-conflict", "snaplen-truncated", "flow-evicted", "
 # "capabilities" only on an EHLO's 250.
 NUMBER, NULL = (int, float), type(None)
 REPLY_KEYS = {"time": NUMBER, "flow": int, "client": str, "server": str,
-              "offset": int, "command": (str, NULL), "argument": (str, NULL),
+              "frame": int, "offset": int, "command": (str, NULL), "argument": (str, NULL),
               "recipient": str, "latency_ms": NUMBER + (NULL,), "greeting_ms": NUMBER,
               "code": (int, NULL), "class": (str, NULL),
               "category": (str, NULL), "meaning": (str, NULL),
@@ -338,6 +338,10 @@ def compare(tool, capture, expected_path, decoder_only):
             if "command" in e and e["command"] != g["command"]:
                 errors.append("%s reply %d: command %r, expected %r"
                               % (where, i, g["command"], e["command"]))
+            # The packet that completed it, as Wireshark numbers frames (the
+            # file says null where that is not well defined).
+            if e.get("frame") is not None and e["frame"] != g["frame"]:
+                errors.append("%s reply %d: frame %r, expected %r" % (where, i, g["frame"], e["frame"]))
             if decoder_only and e.get("reason", "absent") != g["reason"]:
                 errors.append("%s reply %d: reason %r, expected %r"
                               % (where, i, g["reason"], e.get("reason", "(no reason key)")))
