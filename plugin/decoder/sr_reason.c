@@ -348,21 +348,23 @@ static const provider_rule provider_rules[] = {
     { "icloud.com", "Apple", TRUE },
 };
 
-/* WORDS in TEXT, as a host's or a page's domain when DOMAIN: not right
- * after an "@" (a mail address) nor inside a longer name. */
+/* WORDS in TEXT; when DOMAIN, as a host's or a page's name: not inside a
+ * longer name, and not the domain of a mail address ("bob@mail.yahoo.com"). */
 static gboolean
 names_provider(const char *text, const provider_rule *rule)
 {
-    const char *at = text;
+    for (const char *at = text; (at = strstr(at, rule->words)) != NULL; at++) {
+        const char *p = at;
 
-    while ((at = strstr(at, rule->words)) != NULL) {
-        if (!rule->domain || at == text
-                || (at[-1] != '@' && !g_ascii_isalnum(at[-1]) && at[-1] != '-'))
+        if (!rule->domain)
             return TRUE;
-        /* "mx.mail.yahoo.com" still names it: a dot before is a host. */
-        if (at[-1] == '.')
+        if (p > text && (g_ascii_isalnum(p[-1]) || p[-1] == '-'))
+            continue;
+        /* Back over the host name it ends: after an "@" it is an address. */
+        while (p > text && (g_ascii_isalnum(p[-1]) || p[-1] == '.' || p[-1] == '-'))
+            p--;
+        if (p == text || p[-1] != '@')
             return TRUE;
-        at++;
     }
     return FALSE;
 }

@@ -481,6 +481,11 @@ test_none(void)
     g_assert_null(r.provider);
     r = reason_of("550 5.1.1 <bob@outlook.com> and <c@icloud.com>: no such user\r\n", SR_CMD_RCPT);
     g_assert_null(r.provider);
+    r = reason_of("550 5.1.1 <bob@mail.yahoo.com>: no such user\r\n", SR_CMD_RCPT);
+    g_assert_null(r.provider);
+    r = reason_of("550 5.1.1 <bob@notyahoo.com>: no such user (mta7.mail.yahoo.com)\r\n",
+                  SR_CMD_RCPT);
+    g_assert_cmpstr(r.provider, ==, "Yahoo");
     r = reason_of("550-5.7.26 Unauthenticated email is not accepted\r\n"
                   "550 5.7.26 from this domain. x1-2 - gsmtp\r\n", SR_CMD_END_OF_DATA);
     g_assert_cmpstr(sr_reason_name(r.reason), ==, "sender-auth");
