@@ -197,8 +197,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_da
         .tool_anomalies = f->pending,
     };
 
-    for (guint i = 0; i < reply->lines->len && !ev.has_code; i++)
-        ev.has_code = sr_reply_line_get(reply, i)->valid;
+    ev.has_code = sr_reply_has_code(reply);
     f->pending = 0;
     f->table->func(&ev, f->table->user_data);
 }

@@ -39,7 +39,7 @@ typedef struct {
     const char     *server;
     guint64         frame;          /* the packet that completed it, from 1 as Wireshark counts */
     const sr_reply *reply;
-    gboolean        has_code;       /* some line is a reply line: reply->code is real */
+    gboolean        has_code;       /* sr_reply_has_code(): reply->code is real */
     const char     *command;        /* what it answers ("EHLO", "<greeting>"), or NULL */
     const sr_command *request;      /* that command, with its argument, or NULL */
     const char     *recipient;      /* LMTP: the recipient whose delivery it decides, or NULL */

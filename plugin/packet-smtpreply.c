@@ -715,7 +715,7 @@ queue_tap(packet_info *pinfo, const sr_reply *reply, const reply_record *rec)
     smtpreply_tap_info *info = wmem_new0(pinfo->pool, smtpreply_tap_info);
 
     info->code = reply->code;
-    info->has_code = sr_reply_line_get(reply, 0)->valid;
+    info->has_code = sr_reply_has_code(reply);
     info->command = rec ? rec->command : NULL;
     info->tx_status = rec && rec->tx ? rec->tx->status : NULL;
     info->reason = rec ? rec->reason : NULL;
@@ -840,7 +840,7 @@ append_header(proto_item *ti, packet_info *pinfo, const sr_reply *reply, const r
 {
     const sr_enhanced *enh = sr_reply_enhanced(reply);
 
-    if (sr_reply_line_get(reply, 0)->valid)
+    if (sr_reply_has_code(reply))
         proto_item_append_text(ti, ": %03u", reply->code);
     else
         proto_item_append_text(ti, ": malformed line");
@@ -895,7 +895,7 @@ add_reply(const sr_reply *reply, gpointer user_data)
     reply_tree = proto_item_add_subtree(ti, ett_smtpreply);
     append_header(ti, ctx->pinfo, reply, rec);
 
-    if (sr_reply_line_get(reply, 0)->valid)
+    if (sr_reply_has_code(reply))
         add_code(reply_tree, ctx->pinfo, tvb, reply, rec ? rec->reason : NULL);
     if (rec)
         add_pairing(reply_tree, tvb, rec);

@@ -409,6 +409,12 @@ sr_reply_enhanced(const sr_reply *reply)
 }
 
 gboolean
+sr_reply_has_code(const sr_reply *reply)
+{
+    return reply->lines->len > 0 && g_array_index(reply->lines, sr_reply_line, 0).valid;
+}
+
+gboolean
 sr_reply_was_cut(const sr_reply *reply)
 {
     const sr_reply_line *last = reply->lines->len

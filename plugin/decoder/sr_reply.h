@@ -130,6 +130,9 @@ const guint8 *sr_reply_line_text(const sr_reply *reply, guint i, gsize *len);
 /* The reply's enhanced status code, or NULL. */
 const sr_enhanced *sr_reply_enhanced(const sr_reply *reply);
 gboolean sr_reply_has_anomaly(const sr_reply *reply, sr_anomaly_kind kind);
+/* Whether reply->code is real: its first line starts with a code (a
+ * malformed first line stands alone, so no later line can give one). */
+gboolean sr_reply_has_code(const sr_reply *reply);
 /* Whether the reply is the first part of one whose rest may follow: cut by
  * a gap (not merely after one: then the gap is at its start, nor inside
  * its final line: then nothing follows), or at the line or byte cap. */

@@ -40,8 +40,7 @@ sr_transaction_reply(sr_transaction *tx, sr_tx_reply *out, const sr_reply *reply
     memset(out, 0, sizeof *out);
     out->present = TRUE;
     out->code = reply->code;
-    for (guint i = 0; i < reply->lines->len && !out->has_code; i++)
-        out->has_code = sr_reply_line_get(reply, i)->valid;
+    out->has_code = sr_reply_has_code(reply);
     if (enh)
         sr_enhanced_format(enh, out->enhanced, sizeof out->enhanced);
     out->line_count = reply->lines->len;

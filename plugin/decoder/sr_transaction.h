@@ -51,7 +51,7 @@ typedef enum { SR_TX_END_LIST(SR_TX_ENUM_END) SR_TX_END_COUNT } sr_tx_end;
  * transaction's string chunk, so copies of it share them. */
 typedef struct {
     gboolean present;
-    gboolean has_code;          /* some line is a reply line; else code is 0 and means nothing */
+    gboolean has_code;          /* sr_reply_has_code(); else code is 0 and means nothing */
     guint16  code;
     char     enhanced[16];      /* "5.1.1", or "" */
     guint    line_count;        /* all its lines; the first SR_TX_REPLY_LINES are kept */
