@@ -20,6 +20,7 @@ reply_reset(sr_reply *r)
     r->offset = r->end = 0;
     r->code = 0;
     r->complete = FALSE;
+    r->interrupted = FALSE;
     r->enhanced_line = -1;
     g_array_set_size(r->lines, 0);
     g_array_set_size(r->anomalies, 0);
@@ -53,11 +54,14 @@ emit(sr_parser *p, gboolean complete)
         && !g_array_index(r->lines, sr_reply_line, 0).valid;
 
     r->complete = complete;
-    if (p->cut_by_gap) {
+    if (p->interrupting) {
+        r->interrupted = TRUE;
+        g_array_set_size(r->anomalies, 0);
+    } else if (p->cut_by_gap) {
         add_anomaly(r, SR_ANOM_GAP, r->end, 0, p->cut_by_gap);
         p->cut_by_gap = 0;
     }
-    if (!complete && !lone_malformed)
+    if (!complete && !lone_malformed && !r->interrupted)
         add_anomaly(r, SR_ANOM_INCOMPLETE_REPLY, r->end, 0, 0);
     p->stats.replies++;
     if (p->func)
@@ -346,6 +350,16 @@ sr_parser_finish(sr_parser *p)
     sr_line_framer_flush(&p->framer);
     if (p->open)
         emit(p, FALSE);
+}
+
+void
+sr_parser_interrupt(sr_parser *p)
+{
+    p->interrupting = TRUE;
+    sr_line_framer_flush(&p->framer);
+    if (p->open)
+        emit(p, FALSE);
+    p->interrupting = FALSE;
 }
 
 guint64

@@ -65,6 +65,8 @@ typedef struct {
     guint64  end;        /* stream offset just past the last line */
     guint16  code;       /* first line's code; 0 when that line is malformed */
     gboolean complete;   /* ended by a final line ("250 ", "250") */
+    gboolean interrupted; /* the run stopped while it was being read
+                           * (sr_parser_interrupt): not judged, no anomalies */
     GArray  *lines;      /* sr_reply_line */
     GArray  *anomalies;  /* sr_anomaly, in the order found */
     GByteArray *data;    /* the kept bytes of every line */
@@ -92,6 +94,7 @@ typedef struct {
     guint64         pending_gap;   /* to report on the next reply */
     guint64         pending_skip;
     guint64         pending_skip_offset;
+    gboolean        interrupting;  /* inside sr_parser_interrupt() */
     sr_parser_stats stats;
     sr_reply_func   func;
     gpointer        user_data;
@@ -117,6 +120,10 @@ void sr_parser_mark_gap(sr_parser *p, guint64 missing);
 void sr_parser_resync(sr_parser *p);
 /* End of stream: an open reply is handed over incomplete. */
 void sr_parser_finish(sr_parser *p);
+/* The reader stopped (Ctrl-C), not the stream: an open reply, or a line
+ * begun, is handed over marked interrupted, with no anomalies, since what
+ * is missing was never read rather than never sent. */
+void sr_parser_interrupt(sr_parser *p);
 /* Stream offset where the unfinished reply or line starts: everything before
  * it has been handed over. */
 guint64 sr_parser_pending_offset(const sr_parser *p);

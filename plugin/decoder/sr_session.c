@@ -584,6 +584,9 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us, guin
                  && (ex->command.kind == SR_CMD_EHLO || ex->command.kind == SR_CMD_HELO
                      || ex->command.kind == SR_CMD_LHLO)))
         add_anomaly(s, SR_ANOM_ENH_NOT_ADVERTISED, reply, NULL);
+    /* A reply the reader stopped in was never all there: it is not judged. */
+    if (reply->interrupted)
+        g_array_set_size(ex->anomalies, 0);
 
     s->cb.exchange(reply, ex, s->user_data);
     hand_over_transaction(s);
@@ -769,13 +772,20 @@ sr_session_resync(sr_session *s)
     sr_client_resync(&s->client);
 }
 
-void
-sr_session_finish(sr_session *s)
+/* The end of the conversation, or of the reading (INTERRUPTED): the open
+ * reply, the open transaction, then the commands still waiting, which are
+ * unanswered only if the conversation really ended. */
+static void
+end_session(sr_session *s, gboolean interrupted)
 {
     sr_command *cmd;
 
-    if (!s->tls)
-        sr_parser_finish(&s->server);
+    if (!s->tls) {
+        if (interrupted)
+            sr_parser_interrupt(&s->server);
+        else
+            sr_parser_finish(&s->server);
+    }
     /* A reply a gap cut, whose rest never came, was all of its answer. */
     if (s->cut_pending && s->cut_from_queue)
         pop_pending(s);
@@ -785,15 +795,27 @@ sr_session_finish(sr_session *s)
         pop_pending(s);
     if (s->tx_open) {
         s->exchange.reply_time_us = -1;
-        close_transaction(s, SR_TX_END_CONNECTION);
+        close_transaction(s, interrupted ? SR_TX_END_INTERRUPTED : SR_TX_END_CONNECTION);
         hand_over_transaction(s);
     }
     while ((cmd = g_queue_pop_head(&s->pending))) {
         refund(s, SR_PENDING_COMMAND_BYTES);
-        if (s->cb.unanswered)
+        if (s->cb.unanswered && !interrupted)
             s->cb.unanswered(cmd, s->user_data);
         g_free(cmd);
     }
+}
+
+void
+sr_session_finish(sr_session *s)
+{
+    end_session(s, FALSE);
+}
+
+void
+sr_session_interrupt(sr_session *s)
+{
+    end_session(s, TRUE);
 }
 
 gboolean

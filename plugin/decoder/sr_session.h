@@ -174,6 +174,10 @@ void sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us,
 /* End of the conversation: open replies, the open transaction, then
  * unanswered commands. */
 void sr_session_finish(sr_session *s);
+/* The reading stopped, not the conversation (Ctrl-C): the open reply is
+ * handed over marked interrupted, the open transaction ends "interrupted",
+ * and the commands still waiting are dropped, not reported unanswered. */
+void sr_session_interrupt(sr_session *s);
 gboolean sr_session_in_tls(const sr_session *s);
 /* Nothing more in this connection is SMTP: QUIT was answered with 221, the
  * server said 421 (RFC 5321 3.8), or STARTTLS was accepted. */

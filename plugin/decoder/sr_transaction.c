@@ -205,7 +205,7 @@ sr_transaction_close(sr_transaction *tx, sr_tx_end end, gint64 end_us, guint64 e
         tx->status = refused(tx->data.code);
     } else if (end == SR_TX_END_CLOSED) {
         tx->status = SR_TX_DEFERRED;
-    } else if (end == SR_TX_END_CONNECTION) {
+    } else if (end == SR_TX_END_CONNECTION || end == SR_TX_END_INTERRUPTED) {
         tx->status = SR_TX_UNFINISHED;
     } else {
         tx->status = SR_TX_ABORTED;

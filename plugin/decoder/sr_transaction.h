@@ -28,7 +28,7 @@
     X(REJECTED, "rejected")        /* refused for good (5yz): MAIL, every RCPT, DATA or the message */ \
     X(DEFERRED, "deferred")        /* refused for now (4yz): to be tried again */ \
     X(ABORTED, "aborted")          /* the client gave up: RSET, QUIT, a new MAIL or HELO */ \
-    X(UNFINISHED, "unfinished")    /* the connection or the capture ended first */
+    X(UNFINISHED, "unfinished")    /* the connection, the capture or the reading ended first */
 
 #define SR_TX_END_LIST(X) \
     X(DATA, "end-of-data")         /* the reply to the end of the data (DATA or BDAT LAST) */ \
@@ -38,7 +38,8 @@
     X(STARTTLS, "starttls") \
     X(QUIT, "quit") \
     X(CLOSED, "server-closed")     /* a 421: the server closes the connection */ \
-    X(CONNECTION, "connection-end")
+    X(CONNECTION, "connection-end") \
+    X(INTERRUPTED, "interrupted")  /* the reading stopped (Ctrl-C), not the connection */
 
 #define SR_TX_ENUM_STATUS(name, text) SR_TX_##name,
 typedef enum { SR_TX_STATUS_LIST(SR_TX_ENUM_STATUS) SR_TX_STATUS_COUNT } sr_tx_status;

@@ -229,6 +229,63 @@ test_starttls(void)
     teardown(&f);
 }
 
+/* The same conversation cut at the same byte, ended two ways: by the
+ * connection (the open reply is incomplete, its line unterminated, the
+ * commands waiting unanswered) and by the reader stopping (the open reply
+ * is interrupted, not judged, and nothing is unanswered). */
+static void
+cut_conversation(fixture *f)
+{
+    server(f, "220 hi\r\n", 0);
+    client(f, "EHLO c\r\n", 1);
+    server(f, "250-hi\r\n250-PIPELINING\r\n250 ENHANCEDSTATUSCODES\r\n", 2);
+    client(f, "MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\n", 3);
+    server(f, "250 2.1.0 Ok\r\n550-5.1.1 <b@example.test>: no such\r\n550-5.", 4);
+}
+
+static void
+on_reply_state(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
+{
+    on_exchange(reply, ex, user_data);
+    g_string_append_printf(user_data, "  complete=%d interrupted=%d lines=%u anomalies=%u\n",
+                           reply->complete, reply->interrupted, reply->lines->len,
+                           reply->anomalies->len);
+}
+
+static void
+test_interrupt_is_not_an_end(void)
+{
+    static const sr_session_callbacks cb = { on_reply_state, NULL, on_unanswered, NULL };
+    fixture ended, stopped;
+
+    ended.out = g_string_new(NULL);
+    sr_session_init(&ended.s, NULL, &cb, ended.out);
+    cut_conversation(&ended);
+    sr_session_finish(&ended.s);
+    g_assert_cmpstr(strstr(ended.out->str, "RCPT"), ==,
+                    "RCPT 550 1us\n"
+                    "  complete=0 interrupted=0 lines=2 anomalies=3\n");
+    teardown(&ended);
+
+    stopped.out = g_string_new(NULL);
+    sr_session_init(&stopped.s, NULL, &cb, stopped.out);
+    cut_conversation(&stopped);
+    sr_session_interrupt(&stopped.s);
+    g_assert_cmpstr(strstr(stopped.out->str, "RCPT"), ==,
+                    "RCPT 550 1us\n"
+                    "  complete=0 interrupted=1 lines=2 anomalies=0\n");
+    teardown(&stopped);
+
+    /* Commands still waiting: unanswered only when the connection ended. */
+    stopped.out = g_string_new(NULL);
+    sr_session_init(&stopped.s, NULL, &cb, stopped.out);
+    server(&stopped, "220 hi\r\n", 0);
+    client(&stopped, "NOOP\r\nQUIT\r\n", 1);
+    sr_session_interrupt(&stopped.s);
+    g_assert_null(strstr(stopped.out->str, "unanswered"));
+    teardown(&stopped);
+}
+
 static void
 test_sequence_anomalies(void)
 {
@@ -994,6 +1051,7 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/session/interrupt", test_interrupt_is_not_an_end);
     g_test_add_func("/session/greeting-and-ehlo", test_greeting_and_ehlo);
     g_test_add_func("/session/pipelining", test_pipelining);
     g_test_add_func("/session/bdat", test_bdat);
