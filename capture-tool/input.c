@@ -2,6 +2,7 @@
 #include "input.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
@@ -38,6 +39,28 @@ check_linktype(input *in, GError **error)
     return FALSE;
 }
 
+/* Why libpcap found no capture in a compressed file FP: what it says is
+ * of the decompressed bytes, and a read that failed for the decompressor
+ * says only "Input/output error". */
+static void
+compressed_open_error(const input *in, FILE *fp, const char *errbuf, GError **error)
+{
+    const char *format = decompress_name(in->compression);
+    const char *damage = decompress_error(in->decompressed);
+
+    if (damage)
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT,
+                    "%s: %s-compressed, but cannot be decompressed (%s)", in->name, format,
+                    damage);
+    else if (decompress_output(in->decompressed) == 0 && feof(fp))
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT,
+                    "%s: %s-compressed, but empty inside, not a capture", in->name, format);
+    else
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT,
+                    "%s: %s-compressed, but not a pcap or pcapng capture inside (%s)",
+                    in->name, format, errbuf);
+}
+
 /* Hands FP to libpcap, which closes it with the capture; standard input
  * aside, FP is closed here on failure.  CLASSIC: a classic pcap file whose
  * records savefile.c reads once libpcap has read its header. */
@@ -49,7 +72,9 @@ open_stream(input *in, FILE *fp, gboolean classic, gboolean swapped, gboolean na
 
     in->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
     if (!in->pcap) {
-        if (in->size == 0)
+        if (in->compression != DECOMPRESS_NONE)
+            compressed_open_error(in, fp, errbuf, error);
+        else if (in->size == 0)
             g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: empty file, not a capture",
                         in->name);
         else
@@ -57,6 +82,7 @@ open_stream(input *in, FILE *fp, gboolean classic, gboolean swapped, gboolean na
                         "%s: not a pcap or pcapng capture (%s)", in->name, errbuf);
         if (fp != stdin)
             fclose(fp);
+        in->decompressed = NULL;   /* fclose() freed it */
         return FALSE;
     }
     if (!check_linktype(in, error))
@@ -73,44 +99,112 @@ open_stream(input *in, FILE *fp, gboolean classic, gboolean swapped, gboolean na
     return TRUE;
 }
 
+/* The first bytes of FD, to tell a compressed file by: HEAD gets up to
+ * DECOMPRESS_MAGIC_LEN of them.  A regular file is looked at in place, from
+ * OFFSET, and nothing is consumed; anything else (a pipe) must be read, so
+ * *CONSUMED says the bytes are gone from FD and must be given back.  FALSE
+ * on a read error, with errno. */
+static gboolean
+peek_head(int fd, gboolean regular, off_t offset, guint8 *head, gsize *head_len,
+          gboolean *consumed)
+{
+    ssize_t n;
+
+    *head_len = 0;
+    *consumed = !regular;
+    if (regular) {
+        n = pread(fd, head, DECOMPRESS_MAGIC_LEN, offset);
+        if (n < 0)
+            return FALSE;
+        *head_len = (gsize)n;
+        return TRUE;
+    }
+    /* A slow writer may hand the first bytes over one at a time. */
+    while (*head_len < DECOMPRESS_MAGIC_LEN) {
+        n = read(fd, head + *head_len, DECOMPRESS_MAGIC_LEN - *head_len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return FALSE;
+        if (n == 0)
+            break;
+        *head_len += (gsize)n;
+    }
+    return TRUE;
+}
+
 gboolean
 input_open_file(input *in, const char *path, GError **error)
 {
     struct stat st;
     gboolean classic = FALSE, swapped = FALSE, nanoseconds = FALSE;
+    gboolean regular = FALSE, consumed;
+    guint8 head[DECOMPRESS_MAGIC_LEN];
+    gsize head_len;
+    off_t offset = 0;
+    int fd;
     FILE *fp;
 
     memset(in, 0, sizeof *in);
     in->size = -1;
     if (strcmp(path, "-") == 0) {
         in->name = g_strdup("standard input");
-        fp = stdin;
+        fd = STDIN_FILENO;
     } else {
         in->name = g_strdup(path);
-        fp = fopen(path, "rb");
-        if (!fp) {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
             g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: %s", path, g_strerror(errno));
             return FALSE;
         }
     }
-    if (fstat(fileno(fp), &st) == 0) {
+    if (fstat(fd, &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: is a directory", in->name);
-            if (fp != stdin)
-                fclose(fp);
+            if (fd != STDIN_FILENO)
+                close(fd);
             return FALSE;
         }
-        if (S_ISREG(st.st_mode))
+        regular = S_ISREG(st.st_mode);
+        if (regular)
             in->size = st.st_size;
+    }
+    /* Standard input, even a file, need not start at its beginning. */
+    if (regular && fd == STDIN_FILENO && (offset = lseek(fd, 0, SEEK_CUR)) < 0)
+        offset = 0;
+    /* Compressed or not is told by the content, never by the name. */
+    if (!peek_head(fd, regular, offset, head, &head_len, &consumed)) {
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: %s", in->name, g_strerror(errno));
+        if (fd != STDIN_FILENO)
+            close(fd);
+        return FALSE;
+    }
+    in->compression = decompress_detect(head, head_len);
+    if (in->compression == DECOMPRESS_NONE && !(consumed && head_len > 0)) {
+        /* As it is, with nothing in between. */
+        fp = fd == STDIN_FILENO ? stdin : fdopen(fd, "rb");
+    } else {
+        /* Decompressed on the fly, or a pipe's first bytes given back
+         * before the rest: libpcap reads either like a file. */
+        fp = decompress_fdopen(fd, fd != STDIN_FILENO, in->compression,
+                               consumed ? head : NULL, consumed ? head_len : 0,
+                               (guint64)offset, &in->decompressed);
+    }
+    if (!fp) {
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT, "%s: %s", in->name, g_strerror(errno));
+        if (fd != STDIN_FILENO)
+            close(fd);
+        return FALSE;
     }
     /* A classic pcap file's records are read by savefile.c, after libpcap
      * has read its header; standard input, even a file, may not start at
      * its beginning, so libpcap reads all of it. */
-    if (fp != stdin && in->size > 0)
+    if (fp != stdin && !in->decompressed && in->size > 0)
         classic = savefile_is_classic(fileno(fp), &swapped, &nanoseconds);
     if (!classic) {
         /* Before anything is read from FP, as setvbuf() requires.  Standard
-         * input stays open to the end, so it keeps its buffer to the end. */
+         * input stays open to the end, so it keeps its buffer to the end.
+         * A decompressing stream writes into this buffer directly. */
         in->buffer = g_malloc(FILE_BUFFER_BYTES);
         setvbuf(fp, in->buffer, _IOFBF, FILE_BUFFER_BYTES);
         if (fp == stdin)
@@ -146,6 +240,10 @@ input_next(input *in, const struct pcap_pkthdr **hdr, const guint8 **data)
 const char *
 input_read_error(const input *in)
 {
+    /* libpcap would only say "Input/output error" of a damaged or cut
+     * compressed stream. */
+    if (in->decompressed && decompress_error(in->decompressed))
+        return decompress_error(in->decompressed);
     return in->records ? in->records->error : pcap_geterr(in->pcap);
 }
 
@@ -333,6 +431,9 @@ input_progress(const input *in)
         return -1;
     if (in->records)
         return MIN((double)savefile_offset(in->records) / (double)in->size, 1.0);
+    /* Of a compressed file, how far into its compressed bytes. */
+    if (in->decompressed)
+        return MIN((double)decompress_position(in->decompressed) / (double)in->size, 1.0);
     fp = pcap_file(in->pcap);
     if (!fp || (pos = ftell(fp)) < 0)
         return -1;
@@ -353,6 +454,7 @@ input_close(input *in)
     if (in->pcap)
         pcap_close(in->pcap);
     in->pcap = NULL;
+    in->decompressed = NULL;   /* freed as pcap_close() closed its stream */
     /* pcap_close() closed the file that used it. */
     g_free(in->buffer);
     in->buffer = NULL;

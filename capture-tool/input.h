@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <pcap/pcap.h>
 
+#include "decompress.h"
 #include "savefile.h"
 
 /* Exit codes; an input error's GError code is the exit code it leads to. */
@@ -36,6 +37,11 @@ typedef struct {
     int      linktype;
     char    *buffer;     /* a file's stdio buffer, larger than the default */
     savefile *records;   /* a classic pcap file's records; NULL: libpcap reads */
+    /* A compressed file's decompressing stream (or, uncompressed, a pipe's
+     * first bytes given back after peeking), which libpcap reads: freed
+     * with its FILE, so NULL once that is closed. */
+    decompress *decompressed;
+    decompress_format compression;
     /* Reading a file, the filter may not be given to libpcap: input_keep()
      * runs it (the default one only on packets the tool cannot place). */
     gboolean own_filter;
@@ -43,7 +49,8 @@ typedef struct {
     struct bpf_program program;
 } input;
 
-/* PATH "-": standard input. */
+/* PATH "-": standard input.  A file compressed with gzip, zstd or lz4 is
+ * known by its first bytes and decompressed as it is read. */
 gboolean input_open_file(input *in, const char *path, GError **error);
 /* A capture already open as FP (a pipe, memory), read by libpcap; NAME
  * stands for it in messages.  FP is the input's from here on: closed by
