@@ -596,6 +596,22 @@ flow_table_finish(flow_table *t)
 }
 
 void
+flow_table_interrupt(flow_table *t)
+{
+    flow *f;
+
+    /* Bytes held behind a hole were not read yet: they are dropped, not
+     * handed over as after a gap. */
+    while ((f = g_queue_peek_tail(&t->lru))) {
+        if (!f->closed && f->session && f->started)
+            sr_session_interrupt(f->session);
+        f->closed = TRUE;
+        flow_release(f);
+        flow_remove(t, f);
+    }
+}
+
+void
 flow_table_free(flow_table *t)
 {
     if (!t)

@@ -29,6 +29,32 @@ typedef enum {
 const char *tool_anomaly_name(tool_anomaly_kind kind);
 sr_anomaly_severity tool_anomaly_severity(tool_anomaly_kind kind);
 
+/* A frame id, as the flow table is given it and reply events carry it:
+ * the number of the file (from 0) in the top 16 bits, when several are
+ * read as one capture, and the frame's number in that file below, from 1
+ * as Wireshark counts.  Ids grow from one file to the next, as the
+ * decoder's pairing wants. */
+#define FRAME_FILE_SHIFT 48
+#define FRAME_FILES_MAX  (1u << 16)
+
+static inline guint64
+frame_id(guint file, guint64 number)
+{
+    return (guint64)file << FRAME_FILE_SHIFT | (number & ((G_GUINT64_CONSTANT(1) << FRAME_FILE_SHIFT) - 1));
+}
+
+static inline guint64
+frame_number(guint64 id)
+{
+    return id & ((G_GUINT64_CONSTANT(1) << FRAME_FILE_SHIFT) - 1);
+}
+
+static inline guint
+frame_file(guint64 id)
+{
+    return (guint)(id >> FRAME_FILE_SHIFT);
+}
+
 #define ENDPOINT_MAX 64   /* "[" INET6_ADDRSTRLEN "]:65535" */
 
 /* One reply of one flow, as handed to the output. */
@@ -37,7 +63,7 @@ typedef struct {
     guint           flow_id;        /* 0, 1, ... in order of each flow's first packet */
     const char     *client;         /* "ip:port" */
     const char     *server;
-    guint64         frame;          /* the packet that completed it, from 1 as Wireshark counts */
+    guint64         frame;          /* the packet that completed it: a frame id (above) */
     const sr_reply *reply;
     gboolean        has_code;       /* sr_reply_has_code(): reply->code is real */
     const char     *command;        /* what it answers ("EHLO", "<greeting>"), or NULL */
@@ -113,6 +139,10 @@ void flow_table_free(flow_table *t);
 void flow_table_packet(flow_table *t, const packet_tcp *pkt, gint64 time_us, guint64 frame);
 /* End of input: every flow is ended and its open reply handed over. */
 void flow_table_finish(flow_table *t);
+/* The reading stopped (Ctrl-C) while the connections went on: each open
+ * reply is handed over marked interrupted, without the anomalies an end
+ * would bring, and the commands waiting are not counted unanswered. */
+void flow_table_interrupt(flow_table *t);
 const flow_stats *flow_table_stats(const flow_table *t);
 
 #endif /* FLOWS_H */

@@ -360,11 +360,11 @@ input_set_filter(input *in, const char *filter, const char *ports, GError **erro
     g_free(def);
     /* In a file, libpcap would run the default filter's BPF program on
      * every packet, while nearly all of them are the tool's anyway: it is
-     * kept for the packets the tool cannot place (see input_keep()).  The
-     * records savefile.c reads never pass through libpcap: any filter is
-     * run here.  Live, the kernel runs it before a packet is copied: that
-     * is cheaper still. */
-    if (!in->live && (by_default || in->records)) {
+     * kept for the packets the tool cannot place (see input_keep()).  Any
+     * other filter is run here too, so that every packet is read and
+     * counted, and frames are numbered as Wireshark numbers them.  Live,
+     * the kernel runs it before a packet is copied: that is cheaper. */
+    if (!in->live) {
         in->program = prog;
         in->own_filter = TRUE;
         in->default_filter = by_default;
@@ -460,6 +460,52 @@ input_close(input *in)
     in->buffer = NULL;
     g_free(in->name);
     in->name = NULL;
+}
+
+gchar *
+input_interface_name(const char *arg, GError **error)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_if_t *all, *dev;
+    guint64 index;
+    guint n = 0;
+    gchar *name = NULL;
+
+    /* As tcpdump: a number is the N-th interface of -D, unless an
+     * interface has that name. */
+    if (!g_ascii_string_to_unsigned(arg, 10, 1, G_MAXUINT, &index, NULL))
+        return g_strdup(arg);
+    if (pcap_findalldevs(&all, errbuf) != 0) {
+        g_set_error(error, INPUT_ERROR, EXIT_INPUT, "interfaces: %s", errbuf);
+        return NULL;
+    }
+    for (dev = all; dev && !name; dev = dev->next) {
+        if (strcmp(dev->name, arg) == 0)
+            name = g_strdup(arg);
+    }
+    for (dev = all; dev && !name; dev = dev->next) {
+        if (++n == index)
+            name = g_strdup(dev->name);
+    }
+    if (!name) {
+        for (dev = all, n = 0; dev; dev = dev->next)
+            n++;
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE,
+                    "-i %s: no such interface number; there are %u (see -D)", arg, n);
+    }
+    pcap_freealldevs(all);
+    return name;
+}
+
+void
+input_print_banner(const input *in)
+{
+    const char *name = pcap_datalink_val_to_name(in->linktype);
+    const char *description = pcap_datalink_val_to_description(in->linktype);
+
+    g_printerr("listening on %s, link-type %s (%s), snapshot length %d bytes\n", in->name,
+               name ? name : "unknown", description ? description : "no description",
+               pcap_snapshot(in->pcap));
 }
 
 gboolean

@@ -85,5 +85,12 @@ void input_close(input *in);
 
 /* The -D list, one interface per line. */
 gboolean input_list_interfaces(FILE *out, GError **error);
+/* -i ARG: ARG itself, or, if it is a number N and no interface has that
+ * name, the N-th interface of the -D list; NULL and ERROR when there is
+ * no N-th.  g_free() the result. */
+gchar *input_interface_name(const char *arg, GError **error);
+/* tcpdump's first words on a live capture, on standard error:
+ * "listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes". */
+void input_print_banner(const input *in);
 
 #endif /* INPUT_H */

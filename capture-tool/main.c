@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * smtpreply: decodes SMTP replies from a capture file or a live interface.
- * This file holds the command line and the exit codes; run.c the read loop.
+ * smtpreply: decodes SMTP replies from capture files or a live interface.
+ * This file holds the command line; run.c the read loop; the exit codes
+ * are in input.h.
  */
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include "input.h"
 #include "output.h"
 #include "run.h"
+#include "select.h"
 #include "summary.h"
 
 #define PROGRESS_AFTER_US   (1 * G_USEC_PER_SEC)   /* short reads show none */
@@ -28,13 +31,21 @@
 /* Set by SIGINT/SIGTERM; the read loop stops at the next packet or timeout. */
 static volatile sig_atomic_t stop_requested;
 
+/* The hint when nothing was found names this many of the busiest ports. */
+#define HINT_PORTS 3
+
 typedef struct {
-    gchar   *read_file;
+    gchar  **read_files;
     gchar   *interface;
     gboolean list_interfaces;
     gint64   count;
     gchar   *ports;
     gboolean json;
+    gchar   *format;
+    gchar   *select;
+    gboolean line_buffered;
+    gboolean numeric;
+    gchar   *time;
     gboolean transactions;
     gboolean redact;
     gboolean summary;
@@ -172,51 +183,136 @@ progress_clear(progress *pr)
     pr->shown = FALSE;
 }
 
+/* What the command line settled, beyond the options themselves. */
+typedef struct {
+    const guint8      *port_table;
+    const char        *port_expr;
+    const char        *port_list;
+    output_format      format;
+    output_style       style;
+    const select_expr *select;
+    gchar             *interface;   /* -i, its number resolved */
+} settings;
+
+/* Opens input I of the run (a file, or the interface), with its filter,
+ * and drops root once the first is open. */
+static gboolean
+open_input(const options *opt, const settings *set, guint i, input *in, GError **error)
+{
+    gchar *filter = opt->filter_words ? g_strjoinv(" ", opt->filter_words) : NULL;
+    gboolean ok;
+
+    if (filter && !*filter) {
+        g_free(filter);
+        filter = NULL;
+    }
+    ok = set->interface ? input_open_live(in, set->interface, !opt->no_promiscuous, error)
+                        : input_open_file(in, opt->read_files[i], error);
+    ok = ok && input_set_filter(in, filter, set->port_expr, error);
+    /* tcpdump's -Z: the capture is opened as root, the rest is read as
+     * USER (later files too). */
+    if (ok && i == 0 && (in->live || opt->user))
+        ok = input_drop_privileges(opt->user ? opt->user : "nobody", error);
+    g_free(filter);
+    return ok;
+}
+
+static gint
+by_packets(gconstpointer a, gconstpointer b, gpointer user_data)
+{
+    const guint64 *counts = user_data;
+    guint pa = *(const guint *)a, pb = *(const guint *)b;
+
+    if (counts[pa] != counts[pb])
+        return counts[pa] > counts[pb] ? -1 : 1;
+    return pa < pb ? -1 : pa > pb;
+}
+
+/* Nothing was found in the files: say where the TCP traffic was, so that
+ * a server on another port is found with --port. */
+static void
+hint_no_smtp(const guint64 *tcp_ports, const char *port_list)
+{
+    guint top[HINT_PORTS];
+    guint n = 0;
+    GString *msg;
+
+    for (guint port = 0; port < 65536; port++) {
+        guint at;
+
+        if (!tcp_ports[port])
+            continue;
+        at = n < HINT_PORTS ? n++ : HINT_PORTS;
+        /* Insertion into the few kept, busiest first. */
+        while (at > 0 && by_packets(&port, &top[at - 1], (gpointer)tcp_ports) < 0) {
+            if (at < HINT_PORTS)
+                top[at] = top[at - 1];
+            at--;
+        }
+        if (at < HINT_PORTS)
+            top[at] = port;
+    }
+    msg = g_string_new(NULL);
+    g_string_append_printf(msg, "smtpreply: no SMTP replies found on ports %s; ", port_list);
+    if (!n) {
+        g_string_append(msg, "the capture holds no TCP packets");
+    } else {
+        g_string_append(msg, "the busiest TCP ports were ");
+        for (guint i = 0; i < n; i++)
+            g_string_append_printf(msg, "%s%u (%" G_GUINT64_FORMAT " packets)", i ? ", " : "",
+                                   top[i], tcp_ports[top[i]]);
+        g_string_append_printf(msg, "; try --port %u", top[0]);
+    }
+    g_printerr("%s\n", msg->str);
+    g_string_free(msg, TRUE);
+}
+
 static int
-run(const options *opt, const guint8 *port_table, const char *port_expr, gboolean colour)
+run(const options *opt, settings *set)
 {
     GError *error = NULL;
-    gchar *filter = opt->filter_words ? g_strjoinv(" ", opt->filter_words) : NULL;
     gchar *error_message = NULL;
     flow_config cfg;
     flow_table *flows;
     progress pr = { 0, 0, FALSE };
     run_state st;
     input in;
-    int code;
-    gboolean opened = opt->read_file
-        ? input_open_file(&in, opt->read_file, &error)
-        : input_open_live(&in, opt->interface, !opt->no_promiscuous, &error);
+    int code = EXIT_OK;
+    guint n_inputs = set->interface ? 1 : g_strv_length(opt->read_files);
+    gboolean opened = open_input(opt, set, 0, &in, &error);
 
-    if (opened && filter && !*filter) {
-        g_free(filter);
-        filter = NULL;
-    }
-    if (!opened || !input_set_filter(&in, filter, port_expr, &error)
-            || ((in.live || opt->user) && !input_drop_privileges(opt->user ? opt->user : "nobody",
-                                                                &error))) {
+    if (!opened) {
         code = fail(error->code, error->message);
         g_error_free(error);
-        g_free(filter);
         input_close(&in);
         return code;
     }
-    g_free(filter);
+    if (in.live && !opt->quiet)
+        input_print_banner(&in);
 
     memset(&st, 0, sizeof st);
     summary_init(&st.sum);
+    st.sum.detailed = opt->summary;
+    st.sum.selecting = set->select != NULL;
+    st.sum.files = set->style.files;
     st.limit = (guint64)MAX(opt->count, 0);
     st.quiet = opt->quiet;
     st.transactions = opt->transactions;
+    st.select = set->select;
     st.stop = &stop_requested;
+    if (!in.live)
+        st.tcp_ports = g_new0(guint64, 65536);
     if (!in.live && !opt->quiet && isatty(STDERR_FILENO)) {
         st.progress = progress_update;
         st.progress_data = &pr;
     }
-    st.out = output_new(opt->json ? OUTPUT_JSON : OUTPUT_TEXT, stdout, colour, in.live);
+    /* Each reply at once: asked for (-l), live, or a pipe read while
+     * someone watches. */
+    st.out = output_new(set->format, stdout, &set->style,
+                        opt->line_buffered || in.live
+                        || (in.size < 0 && isatty(STDOUT_FILENO)));
     output_set_redact(st.out, opt->redact);
-    output_set_all_anomalies(st.out, opt->anomalies && strcmp(opt->anomalies, "all") == 0);
-    flow_config_init(&cfg, port_table);
+    flow_config_init(&cfg, set->port_table);
     if (opt->max_flows > 0)
         cfg.max_flows = (guint)MIN(opt->max_flows, G_MAXUINT);
     if (opt->flow_buffer > 0)
@@ -231,21 +327,42 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     flow_table_on_transaction(flows, run_transaction);
 
     install_signals();
-    pr.start = g_get_monotonic_time();
-    code = run_input(&in, flows, port_table, &st, &error_message);
-    progress_clear(&pr);
-    flow_table_finish(flows);
+    /* Several files are one capture, read in the order given: connections
+     * go on from one to the next, as in a ring buffer's files. */
+    for (guint i = 0; i < n_inputs; i++) {
+        if (i > 0 && !open_input(opt, set, i, &in, &error)) {
+            error_message = g_strdup(error->message);
+            code = error->code;
+            g_clear_error(&error);
+            input_close(&in);
+            break;
+        }
+        st.file_index = i;
+        st.frame = 0;
+        pr.start = g_get_monotonic_time();
+        code = run_input(&in, flows, set->port_table, &st, &error_message);
+        progress_clear(&pr);
+        if (in.live) {
+            struct pcap_stat ps;
+
+            if (pcap_stats(in.pcap, &ps) == 0) {
+                st.sum.have_drops = TRUE;
+                st.sum.dropped = ps.ps_drop;
+                st.sum.if_dropped = ps.ps_ifdrop;
+            }
+        }
+        input_close(&in);
+        if (code != EXIT_OK || stop_requested || st.done)
+            break;
+    }
+    /* Stopped by a signal, the connections went on: what was being read
+     * is not damaged, and commands waiting were not left unanswered. */
+    if (stop_requested)
+        flow_table_interrupt(flows);
+    else
+        flow_table_finish(flows);
     st.sum.flows = *flow_table_stats(flows);
     st.sum.interrupted = stop_requested != 0;
-    if (in.live) {
-        struct pcap_stat ps;
-
-        if (pcap_stats(in.pcap, &ps) == 0) {
-            st.sum.have_drops = TRUE;
-            st.sum.dropped = ps.ps_drop;
-            st.sum.if_dropped = ps.ps_ifdrop;
-        }
-    }
     if (opt->summary)
         output_summary(st.out, &st.sum);
     /* Every reply is out before an error is told. */
@@ -257,11 +374,13 @@ run(const options *opt, const guint8 *port_table, const char *port_expr, gboolea
     }
     if (error_message)
         code = fail(code, error_message);
+    else if (st.tcp_ports && !st.sum.replies && !stop_requested && !opt->quiet)
+        hint_no_smtp(st.tcp_ports, set->port_list);
     g_free(error_message);
+    g_free(st.tcp_ports);
     flow_table_free(flows);
     summary_clear(&st.sum);
     output_free(st.out);
-    input_close(&in);
     return code;
 }
 
@@ -281,6 +400,97 @@ stdout_done(void)
     return code;
 }
 
+static gboolean
+parse_format(const options *opt, output_format *format, GError **error)
+{
+    const char *f = opt->format;
+
+    if (opt->json && f && strcmp(f, "json") != 0) {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE, "--json and --format=%s disagree", f);
+        return FALSE;
+    }
+    if (opt->json || (f && strcmp(f, "json") == 0))
+        *format = OUTPUT_JSON;
+    else if (!f || strcmp(f, "block") == 0)
+        *format = OUTPUT_TEXT;
+    else if (strcmp(f, "line") == 0)
+        *format = OUTPUT_LINE;
+    else {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE, "--format: \"%s\" is not one of block, line, json", f);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+parse_time(const char *when, output_time *time, GError **error)
+{
+    if (!when || strcmp(when, "utc") == 0)
+        *time = OUTPUT_TIME_UTC;
+    else if (strcmp(when, "local") == 0)
+        *time = OUTPUT_TIME_LOCAL;
+    else if (strcmp(when, "relative") == 0)
+        *time = OUTPUT_TIME_RELATIVE;
+    else {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE,
+                    "--time: \"%s\" is not one of utc, local, relative", when);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Checks of the command line as a whole; the settings they give. */
+static gboolean
+settle(const options *opt, settings *set, GError **error)
+{
+    guint n_files = opt->read_files ? g_strv_length(opt->read_files) : 0;
+    guint stdin_files = 0;
+
+    if (!n_files == !opt->interface) {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE, n_files ? "give -r FILE or -i IFACE, not both"
+                                                            : "give -r FILE or -i IFACE (see --help)");
+        return FALSE;
+    }
+    for (guint i = 0; i < n_files; i++)
+        stdin_files += strcmp(opt->read_files[i], "-") == 0;
+    if (stdin_files > (n_files > 1 ? 0u : 1u)) {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE, "-r -: standard input cannot be one of several files");
+        return FALSE;
+    }
+    if (n_files >= FRAME_FILES_MAX) {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE, "-r: at most %u files", FRAME_FILES_MAX - 1);
+        return FALSE;
+    }
+    if (opt->count < 0 || opt->max_flows < 0 || opt->flow_buffer < 0 || opt->idle_timeout < 0) {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE, "-c, --max-flows, --flow-buffer and "
+                    "--idle-timeout take numbers of 0 or more");
+        return FALSE;
+    }
+    if (opt->anomalies && strcmp(opt->anomalies, "all") != 0
+            && strcmp(opt->anomalies, "violations") != 0) {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE, "--anomalies: give violations or all");
+        return FALSE;
+    }
+    if (opt->select && opt->transactions) {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE,
+                    "-Y selects replies: it does not go with --transactions");
+        return FALSE;
+    }
+    if (!parse_format(opt, &set->format, error) || !parse_time(opt->time, &set->style.time, error))
+        return FALSE;
+    set->style.colour = use_colour(opt->colour, error);
+    if (*error)
+        return FALSE;
+    set->style.all_anomalies = opt->anomalies && strcmp(opt->anomalies, "all") == 0;
+    /* Names in the records only when there is more than one. */
+    set->style.files = n_files > 1 ? (const char *const *)opt->read_files : NULL;
+    if (opt->select && !(set->select = select_compile(opt->select, error)))
+        return FALSE;
+    if (opt->interface && !(set->interface = input_interface_name(opt->interface, error)))
+        return FALSE;
+    return TRUE;
+}
+
 /* What the parsed options ask for; returns the exit code. */
 static int
 dispatch(const options *opt)
@@ -288,7 +498,7 @@ dispatch(const options *opt)
     GError *error = NULL;
     guint8 *port_table;
     GString *port_expr;
-    gboolean colour;
+    settings set = { 0 };
     int code;
 
     if (opt->version) {
@@ -302,27 +512,87 @@ dispatch(const options *opt)
         g_error_free(error);
         return code;
     }
-    if (!opt->read_file == !opt->interface)
-        return fail(EXIT_USAGE, opt->read_file ? "give -r FILE or -i IFACE, not both"
-                                               : "give -r FILE or -i IFACE (see --help)");
-    if (opt->count < 0 || opt->max_flows < 0 || opt->flow_buffer < 0 || opt->idle_timeout < 0)
-        return fail(EXIT_USAGE, "-c, --max-flows, --flow-buffer and --idle-timeout take "
-                                "numbers of 0 or more");
-    if (opt->anomalies && strcmp(opt->anomalies, "all") != 0
-            && strcmp(opt->anomalies, "violations") != 0)
-        return fail(EXIT_USAGE, "--anomalies: give violations or all");
-    colour = use_colour(opt->colour, &error);
     port_table = g_malloc0(65536);
     port_expr = g_string_new(NULL);
-    if (error || !parse_ports(opt->ports ? opt->ports : SMTPREPLY_DEFAULT_PORTS, port_table, port_expr, &error)) {
-        code = fail(EXIT_USAGE, error->message);
+    set.port_list = opt->ports ? opt->ports : SMTPREPLY_DEFAULT_PORTS;
+    if (!settle(opt, &set, &error)
+            || !parse_ports(set.port_list, port_table, port_expr, &error)) {
+        code = fail(error->code, error->message);
         g_error_free(error);
     } else {
-        code = run(opt, port_table, port_expr->str, colour);
+        set.port_table = port_table;
+        set.port_expr = port_expr->str;
+        code = run(opt, &set);
     }
+    if (set.select)
+        select_free((select_expr *)set.select);
+    g_free(set.interface);
     g_string_free(port_expr, TRUE);
     g_free(port_table);
     return code;
+}
+
+/* Options that take a value, as a tcpdump user writes them. */
+#define VALUE_SHORT "rciYZ"
+#define FLAG_SHORT  "Dqpnlh"
+
+/*
+ * tcpdump's habits, which GOption lacks: a value attached to its short
+ * option ("-c1", "-rFILE", "-iany") and flags run together before it
+ * ("-nr FILE").  Each such word is split into the words GOption reads; a
+ * word that is an option's value, or anything after "--", is left as it is.
+ */
+static gchar **
+split_short_options(int argc, char **argv)
+{
+    GPtrArray *out = g_ptr_array_new();
+    gboolean value_next = FALSE, rest = FALSE;
+
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        gsize len = strlen(arg);
+        gboolean split = i > 0 && !rest && !value_next && len > 2 && arg[0] == '-' && arg[1] != '-';
+
+        for (gsize k = 1; split && k < len; k++) {
+            if (strchr(VALUE_SHORT, arg[k]))
+                break;
+            if (!strchr(FLAG_SHORT, arg[k]))
+                split = FALSE;
+        }
+        if (!split) {
+            g_ptr_array_add(out, g_strdup(arg));
+            if (i > 0 && !rest && !value_next) {
+                rest = strcmp(arg, "--") == 0;
+                /* "-r" alone, or a long option given its value apart. */
+                value_next = (len == 2 && arg[0] == '-' && strchr(VALUE_SHORT, arg[1]))
+                    || (g_str_has_prefix(arg, "--") && !strchr(arg, '=')
+                        && (strcmp(arg, "--read") == 0 || strcmp(arg, "--interface") == 0
+                            || strcmp(arg, "--count") == 0 || strcmp(arg, "--select") == 0
+                            || strcmp(arg, "--user") == 0 || strcmp(arg, "--port") == 0
+                            || strcmp(arg, "--format") == 0 || strcmp(arg, "--time") == 0
+                            || strcmp(arg, "--anomalies") == 0 || strcmp(arg, "--color") == 0
+                            || strcmp(arg, "--max-flows") == 0
+                            || strcmp(arg, "--flow-buffer") == 0
+                            || strcmp(arg, "--idle-timeout") == 0));
+            } else {
+                value_next = FALSE;
+            }
+            continue;
+        }
+        value_next = FALSE;
+        for (gsize k = 1; k < len; k++) {
+            g_ptr_array_add(out, g_strdup_printf("-%c", arg[k]));
+            if (strchr(VALUE_SHORT, arg[k])) {
+                if (k + 1 < len)
+                    g_ptr_array_add(out, g_strdup(arg + k + 1));
+                else
+                    value_next = TRUE;
+                break;
+            }
+        }
+    }
+    g_ptr_array_add(out, NULL);
+    return (gchar **)g_ptr_array_free(out, FALSE);
 }
 
 int
@@ -330,18 +600,32 @@ main(int argc, char **argv)
 {
     options opt = { .count = 0 };
     GOptionEntry entries[] = {
-        { "read", 'r', 0, G_OPTION_ARG_FILENAME, &opt.read_file,
-          "Read packets from FILE (pcap or pcapng; \"-\" for standard input)", "FILE" },
+        { "read", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt.read_files,
+          "Read packets from FILE (pcap or pcapng, also gzip-, zstd- or lz4-compressed; "
+          "\"-\" for standard input); given again, the files are read as one capture", "FILE" },
         { "interface", 'i', 0, G_OPTION_ARG_STRING, &opt.interface,
-          "Capture live on IFACE (\"any\" for all)", "IFACE" },
+          "Capture live on IFACE (\"any\" for all; a number N: the N-th of -D)", "IFACE" },
         { "list-interfaces", 'D', 0, G_OPTION_ARG_NONE, &opt.list_interfaces,
           "List the interfaces one can capture on, and exit", NULL },
         { "count", 'c', 0, G_OPTION_ARG_INT64, &opt.count,
-          "Stop after N replies", "N" },
+          "Stop after N replies written", "N" },
+        { "select", 'Y', 0, G_OPTION_ARG_STRING, &opt.select,
+          "Write only the replies that match EXPR, e.g. 'code >= 500' or "
+          "'command == \"RCPT\" and code >= 400' (see smtpreply(1))", "EXPR" },
         { "port", 0, 0, G_OPTION_ARG_STRING, &opt.ports,
           "Server ports, e.g. 25,587,2525-2530 (default " SMTPREPLY_DEFAULT_PORTS ")", "LIST" },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &opt.format,
+          "block (default: a few lines per reply), line (one line per reply) or json",
+          "FORMAT" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
-          "One JSON object per reply, one per line", NULL },
+          "One JSON object per reply, one per line (--format=json)", NULL },
+        { "line-buffered", 'l', 0, G_OPTION_ARG_NONE, &opt.line_buffered,
+          "Write each reply as soon as it is decoded (for pipes)", NULL },
+        { "time", 0, 0, G_OPTION_ARG_STRING, &opt.time,
+          "Show times as utc (default), local, or relative (seconds since the first packet)",
+          "WHEN" },
+        { "numeric", 'n', 0, G_OPTION_ARG_NONE, &opt.numeric,
+          "Accepted for tcpdump's sake: addresses and ports are never resolved", NULL },
         { "transactions", 0, 0, G_OPTION_ARG_NONE, &opt.transactions,
           "Write each mail transaction (sender, each recipient's replies, status, queue id) "
           "instead of each reply", NULL },
@@ -349,8 +633,9 @@ main(int argc, char **argv)
           "Replace the local part of every mail address with a short stable hash "
           "(u and 8 hex digits), to share the output", NULL },
         { "summary", 0, 0, G_OPTION_ARG_NONE, &opt.summary,
-          "At the end, print counts by code, class, category, command and anomaly, "
-          "and reply times per command", NULL },
+          "At the end, print counts by code, class, category, command, server, enhanced "
+          "code, reason and anomaly, reply times per command, and the ten slowest replies",
+          NULL },
         { "user", 'Z', 0, G_OPTION_ARG_STRING, &opt.user,
           "When root, become USER once the capture is open (default nobody)", "USER" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt.quiet,
@@ -373,13 +658,18 @@ main(int argc, char **argv)
         { "version", 0, 0, G_OPTION_ARG_NONE, &opt.version,
           "Print the version and exit", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.filter_words,
-          NULL, "[FILTER]" },
+          NULL, NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    GOptionContext *ctx = g_option_context_new("[FILTER] - decode SMTP replies");
+    GOptionContext *ctx = g_option_context_new("[FILTER\u2026] - decode SMTP replies");
     GError *error = NULL;
+    gchar **args;
     int code;
 
+    /* GLib writes its messages in UTF-8 ("\u201cabc\u201d"), converted to the
+     * terminal's character set: only the character type comes from the
+     * environment, so numbers are still written the C way. */
+    setlocale(LC_CTYPE, "");
     /* A reader that goes away (| head) is an EPIPE from write, not a kill. */
     signal(SIGPIPE, SIG_IGN);
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -389,15 +679,21 @@ main(int argc, char **argv)
     g_option_context_set_description(ctx,
         "Exit status: 0 success (also after Ctrl-C), 1 usage error, 2 input error,\n"
         "3 bad filter, 4 capture file cut or damaged part-way.  See smtpreply(1).");
-    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    args = split_short_options(argc, argv);
+    if (!g_option_context_parse_strv(ctx, &args, &error)) {
         code = fail(EXIT_USAGE, error->message);
         g_error_free(error);
         g_option_context_free(ctx);
+        g_strfreev(args);
         return code;
     }
     g_option_context_free(ctx);
     code = dispatch(&opt);
-    g_free(opt.read_file);
+    g_strfreev(args);
+    g_strfreev(opt.read_files);
+    g_free(opt.format);
+    g_free(opt.select);
+    g_free(opt.time);
     g_free(opt.interface);
     g_free(opt.ports);
     g_free(opt.user);

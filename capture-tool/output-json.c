@@ -172,8 +172,18 @@ json_anomalies(GString *out, const reply_event *ev)
 }
 
 /* {"code":..,"enhanced":..,"lines":[..],"frame":..}, or null. */
+/* ,"file":"name" of frame id FRAME, when several files are read. */
 static void
-json_tx_reply(GString *out, const char *key, const sr_tx_reply *r)
+json_file(GString *out, guint64 frame, const output_style *style)
+{
+    if (!style->files)
+        return;
+    json_key(out, "file");
+    json_string(out, style->files[frame_file(frame)]);
+}
+
+static void
+json_tx_reply(GString *out, const char *key, const sr_tx_reply *r, const output_style *style)
 {
     json_key(out, key);
     if (!r->present) {
@@ -195,7 +205,8 @@ json_tx_reply(GString *out, const char *key, const sr_tx_reply *r)
     }
     RAW(out, "]");
     json_uint(out, "line_count", r->line_count);
-    json_uint(out, "frame", r->frame);
+    json_uint(out, "frame", frame_number(r->frame));
+    json_file(out, r->frame, style);
     RAW(out, "}");
 }
 
@@ -218,7 +229,7 @@ json_last_reply(GString *out, const sr_transaction *tx)
 }
 
 void
-output_json_transaction(GString *out, const transaction_event *ev)
+output_json_transaction(GString *out, const transaction_event *ev, const output_style *style)
 {
     const sr_transaction *tx = ev->tx;
 
@@ -250,15 +261,15 @@ output_json_transaction(GString *out, const transaction_event *ev)
         g_string_append(out, i ? ",{" : "{");
         RAW(out, "\"address\":");
         json_string(out, r->address);
-        json_tx_reply(out, "rcpt", &r->rcpt);
-        json_tx_reply(out, "data", &r->data);
+        json_tx_reply(out, "rcpt", &r->rcpt, style);
+        json_tx_reply(out, "data", &r->data, style);
         RAW(out, "}");
     }
     RAW(out, "]");
     json_uint(out, "recipients_total", tx->rcpt_total);
     json_uint(out, "recipients_accepted", tx->rcpt_accepted);
-    json_tx_reply(out, "mail", &tx->mail);
-    json_tx_reply(out, "data", &tx->data);
+    json_tx_reply(out, "mail", &tx->mail, style);
+    json_tx_reply(out, "data", &tx->data, style);
     json_last_reply(out, tx);
     json_key(out, "status");
     json_string(out, sr_tx_status_name(tx->status));
@@ -276,12 +287,14 @@ output_json_transaction(GString *out, const transaction_event *ev)
     g_string_append(out, tx->tls ? "true" : "false");
     json_ms(out, "duration_ms", tx->end_us >= tx->start_us && tx->start_us >= 0
                                     ? tx->end_us - tx->start_us : -1);
-    json_uint_or_null(out, "end_frame", tx->end_frame != 0, tx->end_frame);
+    json_uint_or_null(out, "end_frame", tx->end_frame != 0, frame_number(tx->end_frame));
+    if (tx->end_frame)
+        json_file(out, tx->end_frame, style);
     RAW(out, "}\n");
 }
 
 void
-output_json_reply(GString *out, const reply_event *ev)
+output_json_reply(GString *out, const reply_event *ev, const output_style *style)
 {
     const sr_reply *r = ev->reply;
     const sr_enhanced *enh = sr_reply_enhanced(r);
@@ -297,7 +310,8 @@ output_json_reply(GString *out, const reply_event *ev)
     RAW(out, ",\"server\":");
     json_string(out, ev->server);
     RAW(out, ",\"frame\":");
-    decimal_append(out, ev->frame);
+    decimal_append(out, frame_number(ev->frame));
+    json_file(out, ev->frame, style);
     RAW(out, ",\"offset\":");
     decimal_append(out, r->offset);
     RAW(out, ",\"command\":");
@@ -354,9 +368,13 @@ output_json_reply(GString *out, const reply_event *ev)
     else
         RAW(out, ",\"multiline\":false");
     if (r->complete)
-        RAW(out, ",\"complete\":true,\"lines\":[");
+        RAW(out, ",\"complete\":true");
     else
-        RAW(out, ",\"complete\":false,\"lines\":[");
+        RAW(out, ",\"complete\":false");
+    if (r->interrupted)
+        RAW(out, ",\"interrupted\":true,\"lines\":[");
+    else
+        RAW(out, ",\"interrupted\":false,\"lines\":[");
     for (guint i = 0; i < r->lines->len; i++) {
         gsize len;
         const guint8 *text = sr_reply_line_text(r, i, &len);
@@ -370,6 +388,52 @@ output_json_reply(GString *out, const reply_event *ev)
     RAW(out, "]");
     json_anomalies(out, ev);
     RAW(out, "}\n");
+}
+
+/* "KEY":{"name":count,...} most first, then "other_KEY":count. */
+static void
+json_tally(GString *out, const char *key, const summary_tally *t)
+{
+    guint n;
+    summary_tally_entry *list = summary_tally_sorted(t, &n);
+    gchar *other = g_strconcat("other_", key, NULL);
+
+    json_key(out, key);
+    g_string_append_c(out, '{');
+    for (guint i = 0; i < n; i++)
+        json_uint(out, list[i].name, list[i].count);
+    g_string_append_c(out, '}');
+    json_uint(out, other, t->other);
+    g_free(other);
+    g_free(list);
+}
+
+/* "slowest":[{"latency_ms":..,"flow":..,"frame":..,"command":..,"code":..,"server":..}] */
+static void
+json_slowest(GString *out, const summary *s)
+{
+    output_style style = { .files = s->files };
+
+    json_key(out, "slowest");
+    g_string_append_c(out, '[');
+    for (guint i = 0; i < s->n_slowest; i++) {
+        const summary_slow *w = &s->slowest[i];
+
+        g_string_append_c(out, '{');
+        json_ms(out, "latency_ms", w->latency_us);
+        json_uint(out, "flow", w->flow_id);
+        json_uint(out, "frame", frame_number(w->frame));
+        json_file(out, w->frame, &style);
+        json_key(out, "command");
+        json_string(out, w->command);
+        json_uint_or_null(out, "code", w->has_code, w->code);
+        json_key(out, "server");
+        json_string(out, w->server);
+        g_string_append_c(out, '}');
+        if (i + 1 < s->n_slowest)
+            g_string_append_c(out, ',');
+    }
+    g_string_append_c(out, ']');
 }
 
 /* The names of the decoder's enumerations, by index. */
@@ -497,7 +561,7 @@ output_json_summary(GString *out, const summary *s)
     json_uint(out, "queue_overflows", rs->overflows);
     json_uint(out, "replies", s->replies);
     json_uint(out, "complete", s->complete);
-    json_uint(out, "incomplete", s->replies - s->complete);
+    json_uint(out, "incomplete", s->replies - s->complete - s->interrupted_replies);
     json_uint(out, "without_code", s->without_code);
     json_counts(out, "classes", s->by_class, G_N_ELEMENTS(s->by_class), "%uyz");
     json_counts(out, "categories", s->by_category, G_N_ELEMENTS(s->by_category), "x%uz");
@@ -533,5 +597,12 @@ output_json_summary(GString *out, const summary *s)
     json_drops(out, "if_dropped", s->have_drops, s->if_dropped);
     json_key(out, "interrupted");
     g_string_append(out, s->interrupted ? "true" : "false");
+    json_uint(out, "interrupted_replies", s->interrupted_replies);
+    json_uint_or_null(out, "selected", s->selecting, s->selected);
+    if (s->detailed) {
+        json_tally(out, "servers", &s->by_server);
+        json_tally(out, "enhanced_codes", &s->by_enhanced);
+        json_slowest(out, s);
+    }
     g_string_append(out, "}}\n");
 }

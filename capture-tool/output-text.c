@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "decimal.h"
 #include "sr_escape.h"
@@ -42,22 +43,81 @@ class_colour(guint16 code)
     }
 }
 
+/* Seconds and microseconds of TIME_US, the microseconds never negative. */
 static void
-append_time(GString *out, gint64 time_us)
+split_time(gint64 time_us, gint64 *sec, gint64 *frac)
 {
-    gint64 sec = time_us / G_USEC_PER_SEC, frac = time_us % G_USEC_PER_SEC;
-
-    if (frac < 0) {
-        sec--;
-        frac += G_USEC_PER_SEC;
+    *sec = time_us / G_USEC_PER_SEC;
+    *frac = time_us % G_USEC_PER_SEC;
+    if (*frac < 0) {
+        (*sec)--;
+        *frac += G_USEC_PER_SEC;
     }
-    if (!decimal_append_utc(out, sec)) {
+}
+
+/* "2024-05-01 10:00:00.123456+02:00": the zone's offset is written, so a
+ * local time is as exact as UTC. */
+static gboolean
+append_local(GString *out, gint64 sec)
+{
+    time_t t = (time_t)sec;
+    struct tm tm;
+    char text[32];
+
+    if ((gint64)t != sec || !localtime_r(&t, &tm) || tm.tm_year < -1899 || tm.tm_year > 8099
+            || strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+        return FALSE;
+    textbuf_append_str(out, text);
+    return TRUE;
+}
+
+static void
+append_zone(GString *out, gint64 sec)
+{
+    time_t t = (time_t)sec;
+    struct tm tm;
+    long off;
+
+    if (!localtime_r(&t, &tm))
+        return;
+    off = tm.tm_gmtoff;
+    g_string_append_c(out, off < 0 ? '-' : '+');
+    off = off < 0 ? -off : off;
+    decimal_append_padded(out, (guint64)(off / 3600), 2);
+    g_string_append_c(out, ':');
+    decimal_append_padded(out, (guint64)(off / 60 % 60), 2);
+}
+
+void
+output_append_time(GString *out, gint64 time_us, const output_style *style)
+{
+    gint64 sec, frac;
+
+    if (style->time == OUTPUT_TIME_RELATIVE) {
+        gint64 d = time_us - style->time_base_us;
+
+        /* A packet may be dated before the first one. */
+        if (d < 0) {
+            g_string_append_c(out, '-');
+            d = -d;
+        }
+        decimal_append(out, (guint64)(d / G_USEC_PER_SEC));
+        g_string_append_c(out, '.');
+        decimal_append_padded(out, (guint64)(d % G_USEC_PER_SEC), 6);
+        return;
+    }
+    split_time(time_us, &sec, &frac);
+    if (style->time == OUTPUT_TIME_LOCAL ? !append_local(out, sec)
+                                         : !decimal_append_utc(out, sec)) {
         g_string_append_printf(out, "%" G_GINT64_FORMAT "us", time_us);
         return;
     }
     g_string_append_c(out, '.');
     decimal_append_padded(out, (guint64)frac, 6);
-    g_string_append_c(out, 'Z');
+    if (style->time == OUTPUT_TIME_LOCAL)
+        append_zone(out, sec);
+    else
+        g_string_append_c(out, 'Z');
 }
 
 static void
@@ -217,11 +277,13 @@ append_anomalies(GString *out, const reply_event *ev, gboolean colour, gboolean 
 /* A block's first words: "<time>  flow N  client A -> server B", bold. */
 static void
 append_head(GString *out, gint64 time_us, guint flow_id, const char *client, const char *server,
-            gboolean colour)
+            const output_style *style)
 {
+    gboolean colour = style->colour;
+
     if (colour)
         textbuf_append_str(out, SGR_BOLD);
-    append_time(out, time_us);
+    output_append_time(out, time_us, style);
     TEXTBUF_LITERAL(out, "  flow ");
     decimal_append(out, flow_id);
     TEXTBUF_LITERAL(out, "  client ");
@@ -248,14 +310,29 @@ append_reason(GString *out, const sr_reason_result *reason)
     g_string_append_c(out, '\n');
 }
 
+/* "frame 17", and its file when several are read: what Wireshark's "Go to
+ * packet" needs. */
+static void
+append_frame(GString *out, guint64 frame, const output_style *style)
+{
+    TEXTBUF_LITERAL(out, "frame ");
+    decimal_append(out, frame_number(frame));
+    if (style->files) {
+        TEXTBUF_LITERAL(out, " of ");
+        sr_escape_text(out, (const guint8 *)style->files[frame_file(frame)],
+                       strlen(style->files[frame_file(frame)]));
+    }
+}
+
 void
-output_text_reply(GString *out, const reply_event *ev, gboolean colour, gboolean all_anomalies)
+output_text_reply(GString *out, const reply_event *ev, const output_style *style)
 {
     const sr_reply *r = ev->reply;
+    gboolean colour = style->colour;
 
-    append_head(out, ev->time_us, ev->flow_id, ev->client, ev->server, colour);
-    TEXTBUF_LITERAL(out, "  frame ");
-    decimal_append(out, ev->frame);
+    append_head(out, ev->time_us, ev->flow_id, ev->client, ev->server, style);
+    TEXTBUF_LITERAL(out, "  ");
+    append_frame(out, ev->frame, style);
     TEXTBUF_LITERAL(out, "  offset ");
     decimal_append(out, r->offset);
     if (ev->command) {
@@ -281,7 +358,9 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour, gboolean
             TEXTBUF_LITERAL(out, " ms after the SYN");
         }
     }
-    if (!r->complete)
+    if (r->interrupted)
+        TEXTBUF_LITERAL(out, "  (interrupted)");
+    else if (!r->complete)
         TEXTBUF_LITERAL(out, "  (incomplete)");
     g_string_append_c(out, '\n');
     append_code(out, ev, colour);
@@ -289,7 +368,137 @@ output_text_reply(GString *out, const reply_event *ev, gboolean colour, gboolean
     append_reason(out, &ev->reason);
     append_lines(out, r, colour);
     append_capabilities(out, ev->capabilities);
-    append_anomalies(out, ev, colour, all_anomalies);
+    append_anomalies(out, ev, colour, style->all_anomalies);
+    g_string_append_c(out, '\n');
+}
+
+/* The first line's text for a one-line record: without the enhanced code
+ * shown beside the reply code already. */
+static void
+append_first_text(GString *out, const sr_reply *r)
+{
+    gsize len;
+    const guint8 *text = sr_reply_line_text(r, 0, &len);
+    const sr_enhanced *enh = r->enhanced_line == 0 ? sr_reply_enhanced(r) : NULL;
+
+    if (!text)
+        return;
+    if (enh && enh->offset == 0 && enh->length <= len) {
+        text += enh->length;
+        len -= enh->length;
+        while (len && *text == ' ') {
+            text++;
+            len--;
+        }
+    }
+    if (len) {
+        TEXTBUF_LITERAL(out, ": ");
+        sr_escape_text(out, text, len);
+    }
+}
+
+typedef struct {
+    GString *out;
+    gboolean colour;
+    gboolean all;
+    gboolean any;
+} anomaly_names;
+
+static void
+add_line_anomaly(const char *name, const char *detail, sr_anomaly_severity severity,
+                 gpointer user_data)
+{
+    anomaly_names *list = user_data;
+
+    (void)detail;
+    if (severity != SR_SEVERITY_VIOLATION && !list->all)
+        return;
+    if (!list->any && list->colour)
+        textbuf_append_str(list->out, SGR_MAGENTA);
+    textbuf_append_str(list->out, list->any ? ", " : " [anomalies: ");
+    textbuf_append_str(list->out, name);
+    list->any = TRUE;
+}
+
+/*
+ * One line per reply, as tcpdump writes a packet:
+ *   TIME flow N frame F CLIENT > SERVER: COMMAND ARGUMENT -> CODE ENHANCED
+ *   [reason] LATENCY ms: first text line (+N lines) [anomalies: ...]
+ * What a reply lacks is left out, and the rest of its lines are counted.
+ */
+void
+output_line_reply(GString *out, const reply_event *ev, const output_style *style)
+{
+    const sr_reply *r = ev->reply;
+    const sr_enhanced *enh = sr_reply_enhanced(r);
+    anomaly_names names = { out, style->colour, style->all_anomalies, FALSE };
+
+    output_append_time(out, ev->time_us, style);
+    TEXTBUF_LITERAL(out, " flow ");
+    decimal_append(out, ev->flow_id);
+    g_string_append_c(out, ' ');
+    append_frame(out, ev->frame, style);
+    g_string_append_c(out, ' ');
+    textbuf_append_str(out, ev->client);
+    TEXTBUF_LITERAL(out, " > ");
+    textbuf_append_str(out, ev->server);
+    TEXTBUF_LITERAL(out, ": ");
+    if (ev->command) {
+        textbuf_append_str(out, ev->command[0] ? ev->command : "\"\"");
+        if (ev->request && ev->request->has_argument) {
+            g_string_append_c(out, ' ');
+            sr_escape_text(out, (const guint8 *)ev->request->argument, ev->request->argument_len);
+        }
+    } else {
+        g_string_append_c(out, '-');
+    }
+    TEXTBUF_LITERAL(out, " -> ");
+    if (ev->has_code) {
+        char digits[4] = {
+            (char)('0' + r->code / 100 % 10), (char)('0' + r->code / 10 % 10),
+            (char)('0' + r->code % 10), '\0',
+        };
+
+        paint(out, style->colour, class_colour(r->code), digits);
+    } else {
+        paint(out, style->colour, SGR_RED, "no-code");
+    }
+    if (enh) {
+        char code[16];
+
+        sr_enhanced_format(enh, code, sizeof code);
+        g_string_append_c(out, ' ');
+        textbuf_append_str(out, code);
+    }
+    if (ev->reason.reason != SR_REASON_NONE) {
+        TEXTBUF_LITERAL(out, " [");
+        textbuf_append_str(out, sr_reason_name(ev->reason.reason));
+        if (ev->reason.provider) {
+            TEXTBUF_LITERAL(out, ", ");
+            textbuf_append_str(out, ev->reason.provider);
+        }
+        g_string_append_c(out, ']');
+    }
+    if (ev->latency_us >= 0) {
+        g_string_append_c(out, ' ');
+        latency_append_ms(out, ev->latency_us);
+        TEXTBUF_LITERAL(out, " ms");
+    }
+    append_first_text(out, r);
+    if (r->lines->len > 1) {
+        TEXTBUF_LITERAL(out, " (+");
+        decimal_append(out, r->lines->len - 1);
+        textbuf_append_str(out, r->lines->len == 2 ? " line)" : " lines)");
+    }
+    if (r->interrupted)
+        TEXTBUF_LITERAL(out, " (interrupted)");
+    else if (!r->complete)
+        TEXTBUF_LITERAL(out, " (incomplete)");
+    reply_event_foreach_anomaly(ev, add_line_anomaly, &names);
+    if (names.any)
+        g_string_append_c(out, ']');
+    if (names.any && style->colour)
+        textbuf_append_str(out, SGR_RESET);
     g_string_append_c(out, '\n');
 }
 
@@ -324,11 +533,11 @@ append_escaped(GString *out, const char *s)
 }
 
 void
-output_text_transaction(GString *out, const transaction_event *ev, gboolean colour)
+output_text_transaction(GString *out, const transaction_event *ev, const output_style *style)
 {
     const sr_transaction *tx = ev->tx;
 
-    append_head(out, tx->start_us, ev->flow_id, ev->client, ev->server, colour);
+    append_head(out, tx->start_us, ev->flow_id, ev->client, ev->server, style);
     g_string_append_printf(out, "  %s transaction %u: %s\n", tx->lmtp ? "LMTP" : "mail", tx->depth,
                            sr_tx_status_name(tx->status));
     if (tx->helo) {
@@ -535,6 +744,65 @@ append_commands(GString *out, const summary *s)
     summary_foreach_command(s, command_times, out);
 }
 
+/* Text shows this many names of a tally; JSON has them all. */
+#define TEXT_TALLY_NAMES 20
+
+static void
+append_tally(GString *out, const char *label, const summary_tally *t, const char *what)
+{
+    guint n;
+    summary_tally_entry *list = summary_tally_sorted(t, &n);
+    guint64 rest = t->other;
+    guint rest_names = 0;
+
+    g_string_append_printf(out, "  %-15s", label);
+    for (guint i = 0; i < n; i++) {
+        if (i >= TEXT_TALLY_NAMES) {
+            rest += list[i].count;
+            rest_names++;
+            continue;
+        }
+        if (i)
+            g_string_append(out, ", ");
+        sr_escape_text(out, (const guint8 *)list[i].name, strlen(list[i].name));
+        g_string_append_printf(out, " %" G_GUINT64_FORMAT, list[i].count);
+    }
+    if (!n)
+        g_string_append(out, "none");
+    if (rest_names || t->other)
+        g_string_append_printf(out, ", and %s%u more %s with %" G_GUINT64_FORMAT " replies",
+                               t->other ? "over " : "", rest_names, what, rest);
+    g_string_append_c(out, '\n');
+    g_free(list);
+}
+
+static void
+append_slowest(GString *out, const summary *s)
+{
+    output_style style = { .files = s->files };
+
+    if (!s->n_slowest) {
+        g_string_append_printf(out, "  %-15snone\n", "slowest");
+        return;
+    }
+    g_string_append_printf(out, "  %-15s%10s %6s  %-8s %-4s  %-22s %s\n", "slowest", "reply ms",
+                           "flow", "command", "code", "server", "frame");
+    for (guint i = 0; i < s->n_slowest; i++) {
+        const summary_slow *w = &s->slowest[i];
+
+        g_string_append_printf(out, "  %-15s", "");
+        append_ms_column(out, w->latency_us);
+        g_string_append_printf(out, " %6u  %-8s ", w->flow_id, w->command[0] ? w->command : "\"\"");
+        if (w->has_code)
+            g_string_append_printf(out, "%03u ", w->code);
+        else
+            g_string_append(out, "-    ");
+        g_string_append_printf(out, "  %-22s ", w->server);
+        append_frame(out, w->frame, &style);
+        g_string_append_c(out, '\n');
+    }
+}
+
 void
 output_text_summary(GString *out, const summary *s, gboolean colour)
 {
@@ -568,7 +836,14 @@ output_text_summary(GString *out, const summary *s, gboolean colour)
     g_string_append_printf(out,
         "  %-15s%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " complete, %" G_GUINT64_FORMAT
         " incomplete, %" G_GUINT64_FORMAT " without a reply code)\n", "replies",
-        s->replies, s->complete, s->replies - s->complete, s->without_code);
+        s->replies, s->complete, s->replies - s->complete - s->interrupted_replies,
+        s->without_code);
+    if (s->interrupted_replies)
+        g_string_append_printf(out, "  %-15s%" G_GUINT64_FORMAT " replies were being read\n",
+                               "interrupted", s->interrupted_replies);
+    if (s->selecting)
+        g_string_append_printf(out, "  %-15s%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                               " replies (-Y)\n", "selected", s->selected, s->replies);
     append_counts(out, "by class", s->by_class, G_N_ELEMENTS(s->by_class), class_label);
     append_counts(out, "by category", s->by_category, G_N_ELEMENTS(s->by_category),
                   category_label);
@@ -583,6 +858,11 @@ output_text_summary(GString *out, const summary *s, gboolean colour)
     append_counts(out, "anomalies", s->anomalies, SR_ANOM_COUNT, anomaly_label);
     append_counts(out, "by severity", s->by_severity, SR_SEVERITY_COUNT, severity_label);
     append_counts(out, "tcp anomalies", s->tool_anomalies, TOOL_ANOM_COUNT, tool_anomaly_label);
+    if (s->detailed) {
+        append_tally(out, "by server", &s->by_server, "servers");
+        append_tally(out, "by enhanced", &s->by_enhanced, "codes");
+        append_slowest(out, s);
+    }
     if (s->have_drops)
         g_string_append_printf(out, "  %-15s%" G_GUINT64_FORMAT " by the kernel, %"
                                G_GUINT64_FORMAT " by the interface\n", "dropped",

@@ -8,8 +8,7 @@
 struct output {
     output_format format;
     FILE         *stream;
-    gboolean      colour;
-    gboolean      all_anomalies;
+    output_style  style;
     gboolean      flush;
     GString      *buf;
     GString      *scratch; /* --redact: one record, before it joins buf; else NULL */
@@ -17,13 +16,15 @@ struct output {
 };
 
 output *
-output_new(output_format format, FILE *stream, gboolean colour, gboolean flush)
+output_new(output_format format, FILE *stream, const output_style *style, gboolean flush)
 {
     output *o = g_new0(output, 1);
 
     o->format = format;
     o->stream = stream;
-    o->colour = colour && format == OUTPUT_TEXT;
+    if (style)
+        o->style = *style;
+    o->style.colour = o->style.colour && format != OUTPUT_JSON;
     o->flush = flush;
     o->buf = g_string_new(NULL);
     return o;
@@ -53,9 +54,9 @@ output_error(const output *o)
 }
 
 void
-output_set_all_anomalies(output *o, gboolean all)
+output_set_time_base(output *o, gint64 time_us)
 {
-    o->all_anomalies = all;
+    o->style.time_base_us = time_us;
 }
 
 void
@@ -97,9 +98,11 @@ void
 output_reply(output *o, const reply_event *ev)
 {
     if (o->format == OUTPUT_JSON)
-        output_json_reply(record_buffer(o), ev);
+        output_json_reply(record_buffer(o), ev, &o->style);
+    else if (o->format == OUTPUT_LINE)
+        output_line_reply(record_buffer(o), ev, &o->style);
     else
-        output_text_reply(record_buffer(o), ev, o->colour, o->all_anomalies);
+        output_text_reply(record_buffer(o), ev, &o->style);
     end_record(o);
     write_out(o);
 }
@@ -108,9 +111,9 @@ void
 output_transaction(output *o, const transaction_event *ev)
 {
     if (o->format == OUTPUT_JSON)
-        output_json_transaction(record_buffer(o), ev);
+        output_json_transaction(record_buffer(o), ev, &o->style);
     else
-        output_text_transaction(record_buffer(o), ev, o->colour);
+        output_text_transaction(record_buffer(o), ev, &o->style);
     end_record(o);
     write_out(o);
 }
@@ -121,7 +124,7 @@ output_summary(output *o, const summary *s)
     if (o->format == OUTPUT_JSON)
         output_json_summary(o->buf, s);
     else
-        output_text_summary(o->buf, s, o->colour);
+        output_text_summary(o->buf, s, o->style.colour);
     output_flush(o);
 }
 

@@ -20,9 +20,15 @@ run_reply(const reply_event *ev, gpointer user_data)
 
     if (st->done)
         return;
+    /* Every reply is counted; -Y chooses what is written. */
     summary_reply(&st->sum, ev);
     if (st->transactions)
         return;
+    if (st->select) {
+        if (!select_match(st->select, ev))
+            return;
+        st->sum.selected++;
+    }
     if (!st->quiet)
         output_reply(st->out, ev);
     emitted(st);
@@ -97,13 +103,27 @@ run_input(input *in, flow_table *flows, const guint8 *server_ports, run_state *s
             }
             break;
         }
+        /* Frames are numbered as Wireshark numbers them: every packet of
+         * the file, whether the filter keeps it or not. */
+        st->frame++;
+        if (!st->have_first) {
+            st->have_first = TRUE;
+            st->first_us = run_packet_time_us(&hdr->ts);
+            if (st->out)
+                output_set_time_base(st->out, st->first_us);
+        }
         status = packet_parse(in->linktype, data, hdr->caplen, hdr->len, &pkt);
+        if (status == PACKET_TCP && st->tcp_ports) {
+            st->tcp_ports[pkt.sport]++;
+            st->tcp_ports[pkt.dport]++;
+        }
         if (!input_keep(in, hdr, data, status == PACKET_TCP
                         && (server_ports[pkt.sport] || server_ports[pkt.dport])))
             continue;
         summary_packet(&st->sum, status, hdr->caplen, hdr->len);
         if (status == PACKET_TCP)
-            flow_table_packet(flows, &pkt, run_packet_time_us(&hdr->ts), st->sum.packets);
+            flow_table_packet(flows, &pkt, run_packet_time_us(&hdr->ts),
+                              frame_id(st->file_index, st->frame));
         if (st->progress)
             st->progress(in, st->sum.packets, st->progress_data);
     }

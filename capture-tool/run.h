@@ -14,6 +14,7 @@
 #include "flows.h"
 #include "input.h"
 #include "output.h"
+#include "select.h"
 #include "summary.h"
 
 /* Called after each packet counted, with the count so far. */
@@ -28,6 +29,12 @@ typedef struct {
     gboolean quiet;
     gboolean transactions; /* write transactions, not replies */
     gboolean done;       /* -c reached: later replies are not shown or counted */
+    const select_expr *select;           /* -Y: the replies written; NULL: all */
+    guint    file_index; /* of the input being read, from 0: frame ids (flows.h) */
+    guint64  frame;      /* packets read from it so far, filtered or not */
+    gboolean have_first; /* the first packet's time is known */
+    gint64   first_us;
+    guint64 *tcp_ports;  /* 65536 counts: TCP packets by port, either end; NULL: none */
     const volatile sig_atomic_t *stop;   /* set by a signal handler; NULL: never */
     run_progress_func progress;          /* NULL: none */
     gpointer          progress_data;
@@ -43,7 +50,8 @@ void run_reply(const reply_event *ev, gpointer user_data);
 void run_transaction(const transaction_event *ev, gpointer user_data);
 
 /* Reads until the end, a stop, -c or an error; returns the exit code and,
- * on an error, its one-line message in ERROR_MESSAGE. */
+ * on an error, its one-line message in ERROR_MESSAGE.  Called once per
+ * input, with st->file_index and st->frame set for it. */
 int run_input(input *in, flow_table *flows, const guint8 *server_ports, run_state *st,
               gchar **error_message);
 

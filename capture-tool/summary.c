@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "summary.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "sr_enhanced.h"
 
 void
 summary_init(summary *s)
@@ -9,11 +12,91 @@ summary_init(summary *s)
     memset(s, 0, sizeof *s);
 }
 
+static void
+tally_add(summary_tally *t, const char *name)
+{
+    guint64 *count;
+
+    if (!t->counts)
+        t->counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    count = g_hash_table_lookup(t->counts, name);
+    if (!count) {
+        /* Names come from the capture: their number is capped. */
+        if (g_hash_table_size(t->counts) >= SUMMARY_NAMES) {
+            t->other++;
+            return;
+        }
+        count = g_new0(guint64, 1);
+        g_hash_table_insert(t->counts, g_strdup(name), count);
+    }
+    ++*count;
+}
+
+static gint
+by_count(gconstpointer a, gconstpointer b)
+{
+    const summary_tally_entry *x = a, *y = b;
+
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+summary_tally_entry *
+summary_tally_sorted(const summary_tally *t, guint *n)
+{
+    summary_tally_entry *list;
+    GHashTableIter it;
+    gpointer key, value;
+    guint i = 0;
+
+    *n = t->counts ? g_hash_table_size(t->counts) : 0;
+    list = g_new(summary_tally_entry, *n + 1);
+    if (t->counts) {
+        g_hash_table_iter_init(&it, t->counts);
+        while (g_hash_table_iter_next(&it, &key, &value))
+            list[i++] = (summary_tally_entry){ key, *(guint64 *)value };
+    }
+    qsort(list, *n, sizeof *list, by_count);
+    return list;
+}
+
+/* Kept in order, slowest first; among equal times the first seen stays. */
+static void
+note_slow(summary *s, const reply_event *ev)
+{
+    summary_slow *slot;
+    guint at = s->n_slowest;
+
+    if (ev->latency_us < 0)
+        return;
+    while (at > 0 && s->slowest[at - 1].latency_us < ev->latency_us)
+        at--;
+    if (at >= SUMMARY_SLOWEST)
+        return;
+    if (s->n_slowest < SUMMARY_SLOWEST)
+        s->n_slowest++;
+    memmove(&s->slowest[at + 1], &s->slowest[at],
+            (s->n_slowest - 1 - at) * sizeof s->slowest[0]);
+    slot = &s->slowest[at];
+    slot->latency_us = ev->latency_us;
+    slot->flow_id = ev->flow_id;
+    slot->frame = ev->frame;
+    slot->has_code = ev->has_code;
+    slot->code = ev->reply->code;
+    g_strlcpy(slot->command, ev->command ? ev->command : "", sizeof slot->command);
+    g_strlcpy(slot->server, ev->server, sizeof slot->server);
+}
+
 void
 summary_clear(summary *s)
 {
     for (guint i = 0; i < G_N_ELEMENTS(s->commands); i++)
         g_free(s->commands[i].latency);
+    if (s->by_server.counts)
+        g_hash_table_destroy(s->by_server.counts);
+    if (s->by_enhanced.counts)
+        g_hash_table_destroy(s->by_enhanced.counts);
     summary_init(s);
 }
 
@@ -48,6 +131,19 @@ summary_reply(summary *s, const reply_event *ev)
     s->replies++;
     if (r->complete)
         s->complete++;
+    if (r->interrupted)
+        s->interrupted_replies++;
+    /* Only when they will be shown: a lookup by name costs per reply. */
+    if (s->detailed) {
+        tally_add(&s->by_server, ev->server);
+        if (sr_reply_enhanced(r)) {
+            char code[16];
+
+            sr_enhanced_format(sr_reply_enhanced(r), code, sizeof code);
+            tally_add(&s->by_enhanced, code);
+        }
+        note_slow(s, ev);
+    }
     if (ev->has_code) {
         s->by_code[r->code % SUMMARY_CODES]++;
         s->by_class[r->code / 100 % 10]++;

@@ -18,6 +18,31 @@
 #define SUMMARY_COMMANDS 64
 #define SUMMARY_OTHER "(other)"
 
+/* Replies counted by a name (a server, an enhanced code): at most
+ * SUMMARY_NAMES names, the replies of any further name under other. */
+#define SUMMARY_NAMES 1024
+typedef struct {
+    GHashTable *counts;   /* name -> guint64 *, both owned */
+    guint64     other;
+} summary_tally;
+
+typedef struct {
+    const char *name;
+    guint64     count;
+} summary_tally_entry;
+
+/* The slowest replies, by reply time. */
+#define SUMMARY_SLOWEST 10
+typedef struct {
+    gint64  latency_us;
+    guint   flow_id;
+    guint64 frame;                     /* frame id (flows.h) */
+    gboolean has_code;
+    guint16 code;
+    char    command[SR_VERB_MAX + 1];
+    char    server[ENDPOINT_MAX];
+} summary_slow;
+
 /* The replies to one command name, and their reply times. */
 typedef struct {
     char               name[MAX(SR_VERB_MAX + 1, sizeof SUMMARY_OTHER)];
@@ -32,6 +57,11 @@ typedef struct {
     guint64    by_status[PACKET_SHORT + 1];   /* packet_status */
     guint64    replies;
     guint64    complete;
+    guint64    interrupted_replies;        /* open when the run was stopped */
+    gboolean   detailed;                   /* --summary: servers, enhanced codes, slowest */
+    const char *const *files;              /* several files: their names (output_style) */
+    gboolean   selecting;                  /* -Y: only some replies are written */
+    guint64    selected;                   /* the replies -Y selected */
     guint64    without_code;               /* no line was a reply line */
     guint64    by_code[SUMMARY_CODES];
     guint64    by_class[10];
@@ -40,6 +70,10 @@ typedef struct {
     /* In the order first seen; commands[SUMMARY_COMMANDS] is SUMMARY_OTHER. */
     summary_command commands[SUMMARY_COMMANDS + 1];
     guint      n_commands;
+    summary_tally by_server;
+    summary_tally by_enhanced;
+    summary_slow slowest[SUMMARY_SLOWEST]; /* slowest first */
+    guint      n_slowest;
     guint64    transactions[SR_TX_STATUS_COUNT]; /* by status */
     /* Recipients of those transactions, by what became of them. */
     guint64    rcpt_refused;               /* RCPT not answered 2yz */
@@ -69,5 +103,8 @@ void summary_command_reply(summary *s, const char *name, gint64 latency_us);
 void summary_foreach_command(const summary *s,
                              void (*fn)(const summary_command *c, gpointer user_data),
                              gpointer user_data);
+/* A tally's entries, most replies first (names in byte order among equals);
+ * g_free() the array, not the names. */
+summary_tally_entry *summary_tally_sorted(const summary_tally *t, guint *n);
 
 #endif /* SUMMARY_H */

@@ -16,7 +16,7 @@ checked_run_init(checked_run *r)
     r->text = g_string_new(NULL);
     r->json_stream = open_memstream(&r->json, &r->json_len);
     CHECK(r->json_stream != NULL);
-    r->st.out = output_new(OUTPUT_JSON, r->json_stream, FALSE, FALSE);
+    r->st.out = output_new(OUTPUT_JSON, r->json_stream, NULL, FALSE);
 }
 
 void
@@ -31,7 +31,14 @@ checked_run_reply(const reply_event *ev, gpointer user_data)
     CHECK(ev->has_code == sr_reply_line_get(ev->reply, 0)->valid);
     CHECK(ev->has_code || ev->reply->code == 0);
     run_reply(ev, &r->st);
-    output_text_reply(r->text, ev, FALSE, TRUE);
+    {
+        static const output_style all = { .all_anomalies = TRUE };
+        static const output_style relative = { .all_anomalies = TRUE,
+                                               .time = OUTPUT_TIME_RELATIVE };
+
+        output_text_reply(r->text, ev, &all);
+        output_line_reply(r->text, ev, &relative);
+    }
 }
 
 void

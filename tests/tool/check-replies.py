@@ -46,13 +46,14 @@ NOT_IN_SAMPLES = {"tcp-overlap-conflict", "snaplen-truncated", "flow-evicted", "
 # "capabilities" only on an EHLO's 250.
 NUMBER, NULL = (int, float), type(None)
 REPLY_KEYS = {"time": NUMBER, "flow": int, "client": str, "server": str,
-              "frame": int, "offset": int, "command": (str, NULL), "argument": (str, NULL),
+              "frame": int, "file": str, "offset": int, "command": (str, NULL), "argument": (str, NULL),
               "recipient": str, "latency_ms": NUMBER + (NULL,), "greeting_ms": NUMBER,
               "code": (int, NULL), "class": (str, NULL),
               "category": (str, NULL), "meaning": (str, NULL),
               "enhanced": (str, NULL), "reason": (str, NULL), "provider": (str, NULL),
               "capabilities": list, "multiline": bool,
-              "complete": bool, "lines": list, "anomalies": list, "anomaly_severity": dict}
+              "complete": bool, "interrupted": bool, "lines": list, "anomalies": list,
+              "anomaly_severity": dict}
 SEVERITIES = ("violation", "deviation", "observation")
 REASONS = ("user-unknown", "mailbox-full", "mailbox-disabled", "greylisted", "rate-limited",
            "blocklisted", "reputation", "spam", "sender-auth", "relay-denied",
@@ -60,7 +61,7 @@ REASONS = ("user-unknown", "mailbox-full", "mailbox-disabled", "greylisted", "ra
            "message-too-big", "too-many-recipients", "policy", "storage",
            "server-unavailable", "routing", "syntax", "bad-sequence", "not-implemented",
            "other")
-OPTIONAL_KEYS = ("capabilities", "recipient", "greeting_ms")
+OPTIONAL_KEYS = ("capabilities", "recipient", "greeting_ms", "file")
 PERCENTILES = ("min", "p50", "p90", "p99", "max")
 # The summary counts this many command names apart, in the order first
 # answered, and pools the rest under OTHER.

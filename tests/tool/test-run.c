@@ -133,7 +133,7 @@ run_capture(GBytes *capture, gsize len, gboolean from_file, gboolean filtered, g
     memset(&st, 0, sizeof st);
     summary_init(&st.sum);
     st.limit = limit;
-    st.out = output_new(OUTPUT_JSON, out, FALSE, FALSE);
+    st.out = output_new(OUTPUT_JSON, out, NULL, FALSE);
     flow_config_init(&cfg, ports);
     flows = flow_table_new(&cfg, run_reply, &st);
     res.code = run_input(&in, flows, ports, &st, &res.error);
