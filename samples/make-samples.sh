@@ -11,7 +11,9 @@
 #   Postfix (Debian's package)     127.0.0.1:25, [::1]:25, 127.0.0.1:587,
 #                                  127.0.0.3:25 (no VRFY, TLS or AUTH there),
 #                                  127.0.0.4:25 (no error limits, any local user) and
-#                                  127.0.0.5:25 (hangs up at the third error)
+#                                  127.0.0.5:25 (hangs up at the third error),
+#                                  127.0.0.1:465, [::1]:465 (smtps: implicit TLS) and
+#                                  127.0.0.8:25 (STARTTLS with TLS 1.3 only)
 #   Dovecot LMTP (Debian's)        127.0.0.1:24, only when lmtp.pcap is made
 #   scripted server (tools/)       127.0.0.2:25
 #   Exim 4.96 (Debian 12's)        127.0.0.6:25, only when exim.pcap is made, run
@@ -21,6 +23,8 @@
 #   aiosmtpd (Debian's, tools/)    127.0.0.7:25, only when aiosmtpd.pcap is made
 # Clients bind fixed source ports (40001 and up) so that each capture holds
 # only its own connections even when other programs use the loopback.
+# The TLS captures (and their key logs) go to tls/, not here: see
+# tls/README.md.
 #
 # Not run by CI: the captures are committed.  The expected-replies files in
 # expected/ are written and checked by hand; this script never touches them.
@@ -28,6 +32,7 @@ set -euo pipefail
 
 SAMPLES=$(cd "$(dirname "$0")" && pwd)
 TOOLS=$SAMPLES/tools
+TLS=$SAMPLES/tls             # the TLS captures and their key logs
 PY=/usr/bin/python3
 CONF=/etc/postfix
 OWN=$CONF/smtpreply          # maps, certificate and SASL db of the samples
@@ -58,7 +63,7 @@ postfix_wanted() {
     local w
     for w in "${WANT[@]}"; do
         case $w in
-            lmtp|exim|aiosmtpd|scripted-*|rewritten-*) ;;
+            lmtp|exim|aiosmtpd|scripted-*|rewritten-*|starttls-tls13-aes128-dsb) ;;
             *) return 0 ;;
         esac
     done
@@ -101,6 +106,14 @@ configure_postfix() {
             -keyout "$OWN/key.pem" -out "$OWN/cert.pem" 2>/dev/null
     fi
     chmod 600 "$OWN/key.pem"
+    # A CA that signed nothing here: starttls-bad-cert.pcap's client
+    # verifies Postfix's certificate against it, and fails.  Its key is
+    # thrown away.
+    if [ ! -s "$OWN/other-ca.pem" ]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
+            -subj "/CN=smtpreply other CA" \
+            -keyout /dev/null -out "$OWN/other-ca.pem" 2>/dev/null
+    fi
 
     # AUTH through Cyrus SASL with its own sasldb (passwords are sample-only).
     rm -f "$OWN/sasldb2"
@@ -192,6 +205,17 @@ submission inet  n       -       n       -       -       smtpd
 127.0.0.5:smtp inet n   -       n       -       -       smtpd
   -o syslog_name=postfix/errors
   -o smtpd_hard_error_limit=3
+# tls/smtps-465.pcap: implicit TLS (RFC 8314), the handshake before the
+# greeting.
+smtps      inet  n       -       n       -       -       smtpd
+  -o syslog_name=postfix/smtps
+  -o smtpd_tls_wrappermode=yes
+# tls/starttls-bad-version.pcap: STARTTLS offered, but only TLS 1.3 taken,
+# so a client that offers TLS 1.2 at most gets a protocol_version alert.
+127.0.0.8:smtp inet n   -       n       -       -       smtpd
+  -o syslog_name=postfix/tls13only
+  -o smtpd_tls_protocols=>=TLSv1.3
+  -o smtpd_tls_mandatory_protocols=>=TLSv1.3
 pickup     unix  n       -       n       60      1       pickup
 cleanup    unix  n       -       n       -       0       cleanup
 qmgr       unix  n       -       n       300     1       qmgr
@@ -230,7 +254,8 @@ start_postfix() {
     postfix stop >/dev/null 2>&1 || true
     sleep 1
     local ap
-    for ap in 127.0.0.1:25 127.0.0.1:587 '[::1]:25' 127.0.0.3:25 127.0.0.4:25 127.0.0.5:25; do
+    for ap in 127.0.0.1:25 127.0.0.1:587 '[::1]:25' 127.0.0.3:25 127.0.0.4:25 127.0.0.5:25 \
+              127.0.0.1:465 127.0.0.8:25; do
         port_busy "${ap%:*}" "${ap##*:}" && die "$ap is already in use; stop whatever listens there first"
     done
     postfix start
@@ -238,7 +263,8 @@ start_postfix() {
     for i in $(seq 50); do
         port_busy 127.0.0.1 25 && port_busy 127.0.0.1 587 && port_busy '[::1]' 25 \
             && port_busy 127.0.0.3 25 && port_busy 127.0.0.4 25 \
-            && port_busy 127.0.0.5 25 && return 0
+            && port_busy 127.0.0.5 25 && port_busy 127.0.0.1 465 \
+            && port_busy 127.0.0.8 25 && return 0
         sleep 0.2
     done
     die "Postfix did not start listening (see /var/log/postfix-smtpreply.log)"
@@ -805,6 +831,57 @@ postfix_scenarios() {
     fi
 }
 
+# ---------------------------------------------------------------- TLS scenarios
+
+# tls NAME SCENARIO SERVER PORT CLIENT_PORT: tls/NAME.pcap from
+# tools/tls_client.py SCENARIO, with the session's secrets in tls/NAME.keys
+# (no key log for the handshakes that fail).
+tls() {
+    local name=$1 scenario=$2 server=$3 port=$4 cport=$5 keys=$TLS/$1.keys
+    wanted "$name" || return 0
+    case $scenario in bad-*) keys=- ;; esac
+    capture_start "$TLS/$name.pcap" "$(conn "$server" "$port" "$cport")"
+    $PY "$TOOLS/tls_client.py" "$scenario" "$server" "$port" "$cport" "$keys"
+    capture_stop
+    if [ "$keys" != - ]; then
+        chown --reference="$SAMPLES" "$keys"
+        chmod 644 "$keys"
+    fi
+}
+
+tls_scenarios() {
+    mkdir -p "$TLS"
+    chown --reference="$SAMPLES" "$TLS"
+    # STARTTLS on 127.0.0.1:25, version and suite forced by the client.
+    tls starttls-tls12-aes-gcm tls12-aes-gcm 127.0.0.1 25 40301
+    tls starttls-tls12-chacha tls12-chacha 127.0.0.1 25 40302
+    tls starttls-tls13-aes128 tls13-aes128 127.0.0.1 25 40303
+    tls starttls-tls13-aes256 tls13-aes256 127.0.0.1 25 40304
+    tls starttls-tls13-chacha tls13-chacha 127.0.0.1 25 40305
+    # openssl s_client: a KeyUpdate from the client, answered by Postfix's.
+    tls starttls-tls13-keyupdate keyupdate 127.0.0.1 25 40306
+    # Postfix's smtps service: TLS from the first byte, TLS 1.3.
+    tls smtps-465 smtps 127.0.0.1 465 40307
+    # 127.0.0.8 takes TLS 1.3 only; the client offers TLS 1.2 only.
+    tls starttls-bad-version bad-version 127.0.0.8 25 40308
+    # TLS 1.2 (the certificate in clear), verified against another CA.
+    tls starttls-bad-cert bad-cert 127.0.0.1 25 40309
+}
+
+# The aes128 capture again as pcapng, with its key log inside (a Decryption
+# Secrets Block), so that it decrypts without a key log file.  Made from
+# the recorded capture, not recorded: make it again whenever
+# starttls-tls13-aes128 is recorded again.
+tls_dsb() {
+    wanted starttls-tls13-aes128-dsb || return 0
+    local src=$TLS/starttls-tls13-aes128
+    [ -s "$src.pcap" ] && [ -s "$src.keys" ] || die "starttls-tls13-aes128-dsb needs starttls-tls13-aes128.pcap and .keys"
+    editcap -F pcapng --inject-secrets "tls,$src.keys" "$src.pcap" "$src-dsb.pcapng"
+    chown --reference="$SAMPLES" "$src-dsb.pcapng"
+    chmod 644 "$src-dsb.pcapng"
+    echo "  $(basename "$src-dsb.pcapng"): $(stat -c %s "$src-dsb.pcapng") bytes"
+}
+
 # ---------------------------------------------------------------- Dovecot scenarios
 
 dovecot_scenarios() {
@@ -886,8 +963,11 @@ if postfix_wanted; then
     start_postfix
     echo "Postfix scenarios:"
     postfix_scenarios
+    echo "TLS scenarios:"
+    tls_scenarios
     stop_postfix
 fi
+tls_dsb
 echo "Dovecot scenarios:"
 dovecot_scenarios
 echo "Exim and aiosmtpd scenarios:"
