@@ -6,7 +6,10 @@
  * dissector, server data is first cut at reply boundaries (reassembling
  * across TCP segments) and then handed to it, so both see whole replies.
  *
- * All SMTP parsing is done by plugin/decoder; this file only presents.
+ * SMTP is read by plugin/decoder: replies framed, paired with their
+ * commands, reasons, transactions, and where the SMTP talk ends.  This file
+ * does what only a dissector can: asks TCP for whole replies, keeps what
+ * the decoder said of each frame for Wireshark's later passes, and shows it.
  */
 #include <wireshark.h>
 
