@@ -18,4 +18,18 @@ void decimal_append_padded(GString *out, guint64 n, guint width);
  * Keeps the last second's text in static storage: one thread only. */
 gboolean decimal_append_utc(GString *out, gint64 seconds);
 
+/* TIME_US as whole seconds (rounded down) and the microseconds past them
+ * (0 to 999999), so that times before 1970 split the way the calendar
+ * counts them. */
+static inline void
+decimal_split_us(gint64 time_us, gint64 *sec, gint64 *frac)
+{
+    *sec = time_us / G_USEC_PER_SEC;
+    *frac = time_us % G_USEC_PER_SEC;
+    if (*frac < 0) {
+        (*sec)--;
+        *frac += G_USEC_PER_SEC;
+    }
+}
+
 #endif /* DECIMAL_H */

@@ -59,12 +59,9 @@ json_uint_or_null(GString *out, const char *key, gboolean has, guint64 value)
 static void
 json_time(GString *out, const char *key, gint64 time_us)
 {
-    gint64 sec = time_us / G_USEC_PER_SEC, frac = time_us % G_USEC_PER_SEC;
+    gint64 sec, frac;
 
-    if (frac < 0) {
-        sec--;
-        frac += G_USEC_PER_SEC;
-    }
+    decimal_split_us(time_us, &sec, &frac);
     json_string(out, key);
     g_string_append_c(out, ':');
     if (sec < 0) {

@@ -43,18 +43,6 @@ class_colour(guint16 code)
     }
 }
 
-/* Seconds and microseconds of TIME_US, the microseconds never negative. */
-static void
-split_time(gint64 time_us, gint64 *sec, gint64 *frac)
-{
-    *sec = time_us / G_USEC_PER_SEC;
-    *frac = time_us % G_USEC_PER_SEC;
-    if (*frac < 0) {
-        (*sec)--;
-        *frac += G_USEC_PER_SEC;
-    }
-}
-
 /* "2024-05-01 10:00:00.123456+02:00": the zone's offset is written, so a
  * local time is as exact as UTC. */
 static gboolean
@@ -106,7 +94,7 @@ output_append_time(GString *out, gint64 time_us, const output_style *style)
         decimal_append_padded(out, (guint64)(d % G_USEC_PER_SEC), 6);
         return;
     }
-    split_time(time_us, &sec, &frac);
+    decimal_split_us(time_us, &sec, &frac);
     if (style->time == OUTPUT_TIME_LOCAL ? !append_local(out, sec)
                                          : !decimal_append_utc(out, sec)) {
         g_string_append_printf(out, "%" G_GINT64_FORMAT "us", time_us);
@@ -124,8 +112,6 @@ static void
 append_code(GString *out, const reply_event *ev, gboolean colour)
 {
     guint16 code = ev->reply->code;
-    const char *klass = sr_class_name(code / 100);
-    const char *category = sr_category_name(code / 10 % 10);
     const sr_code_info *info = sr_code_lookup(code);
     char digits[4];
 
@@ -144,13 +130,13 @@ append_code(GString *out, const reply_event *ev, gboolean colour)
     TEXTBUF_LITERAL(out, "  ");
     g_string_append_c(out, digits[0]);
     TEXTBUF_LITERAL(out, "yz ");
-    textbuf_append_str(out, klass ? klass : "(no such class)");
+    textbuf_append_str(out, sr_class_label(code / 100));
     TEXTBUF_LITERAL(out, ", x");
     g_string_append_c(out, digits[1]);
     TEXTBUF_LITERAL(out, "z ");
-    textbuf_append_str(out, category ? category : "(no such category)");
+    textbuf_append_str(out, sr_category_label(code / 10 % 10));
     TEXTBUF_LITERAL(out, ": ");
-    textbuf_append_str(out, info ? info->meaning : "(unregistered code)");
+    textbuf_append_str(out, info ? info->meaning : SR_UNREGISTERED_CODE);
     g_string_append_c(out, '\n');
 }
 
@@ -171,7 +157,7 @@ append_enhanced(GString *out, const sr_reply *r)
     TEXTBUF_LITERAL(out, "  enhanced ");
     textbuf_append_str(out, code);
     TEXTBUF_LITERAL(out, "  ");
-    textbuf_append_str(out, klass ? klass : "(no such class)");
+    textbuf_append_str(out, klass ? klass : SR_NO_SUCH_CLASS);
     TEXTBUF_LITERAL(out, ", ");
     textbuf_append_str(out, subject ? subject : "(unregistered subject)");
     TEXTBUF_LITERAL(out, ": ");
@@ -627,17 +613,13 @@ code_label(GString *out, guint i)
 static void
 class_label(GString *out, guint i)
 {
-    const char *name = sr_class_name(i);
-
-    g_string_append_printf(out, "%uyz %s", i, name ? name : "(no such class)");
+    g_string_append_printf(out, "%uyz %s", i, sr_class_label(i));
 }
 
 static void
 category_label(GString *out, guint i)
 {
-    const char *name = sr_category_name(i);
-
-    g_string_append_printf(out, "x%uz %s", i, name ? name : "(no such category)");
+    g_string_append_printf(out, "x%uz %s", i, sr_category_label(i));
 }
 
 static void

@@ -53,8 +53,6 @@ smtpreply_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt, 
                        tap_flags_t flags)
 {
     const smtpreply_tap_info *info = data;
-    const char *class_name = sr_class_name(info->code / 100);
-    const char *category_name = sr_category_name(info->code / 10 % 10);
     const sr_code_info *code_info = sr_code_lookup(info->code);
     /* An empty command line has a name too, so that its row reads as one. */
     const char *command = !info->command ? "(none)" : info->command[0] ? info->command : "<empty>";
@@ -63,16 +61,15 @@ smtpreply_stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt, 
     (void)pinfo;
     (void)edt;
     (void)flags;
-    g_snprintf(code, sizeof code, "%03u %s", info->code, code_info ? code_info->meaning : "(unregistered)");
+    g_snprintf(code, sizeof code, "%03u %s", info->code, code_info ? code_info->meaning : SR_UNREGISTERED_CODE);
 
     /* A malformed line standing alone has no code: its command and its
      * time still count, as in the capture tool's summary. */
     if (info->has_code) {
         tick_stat_node(st, st_class, 0, FALSE);
-        tick_stat_node(st, class_name ? class_name : "(invalid class)", st_node_class, FALSE);
+        tick_stat_node(st, sr_class_label(info->code / 100), st_node_class, FALSE);
         tick_stat_node(st, st_category, 0, FALSE);
-        tick_stat_node(st, category_name ? category_name : "(undefined category)",
-                       st_node_category, FALSE);
+        tick_stat_node(st, sr_category_label(info->code / 10 % 10), st_node_category, FALSE);
         tick_stat_node(st, st_code, 0, FALSE);
         tick_stat_node(st, code, st_node_code, FALSE);
     }

@@ -95,6 +95,22 @@ sr_category_name(guint digit)
     return digit <= 5 ? category_names[digit] : NULL;
 }
 
+const char *
+sr_class_label(guint digit)
+{
+    const char *name = sr_class_name(digit);
+
+    return name ? name : SR_NO_SUCH_CLASS;
+}
+
+const char *
+sr_category_label(guint digit)
+{
+    const char *name = sr_category_name(digit);
+
+    return name ? name : SR_NO_SUCH_CATEGORY;
+}
+
 const sr_code_info *
 sr_code_lookup(guint code)
 {

@@ -357,7 +357,7 @@ def case_stats(ts, samples, args):
              4: "Transient Negative", 5: "Permanent Negative"}
     for e in exp:
         if e["code"] is not None:
-            classes[names.get(e["code"] // 100, "(invalid class)")] += 1
+            classes[names.get(e["code"] // 100, "(no such class)")] += 1
         # Every reply counts under its command, a malformed one too.
         command = e["command"]
         commands["(none)" if command is None else command or "<empty>"] += 1
