@@ -24,8 +24,12 @@ Only the chosen server segments change; the TCP checksum of every new or
 changed segment is recomputed.  Timestamps stay in capture order.
 """
 
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "lib"))
+from pcapfile import checksum  # noqa: E402
 
 PCAP_MAGIC_US = 0xA1B2C3D4
 LINKTYPE_ETHERNET = 1
@@ -99,15 +103,6 @@ class Packet:
                       + struct.pack("!IxxxB", end - tcp, 6))
         struct.pack_into("!H", self.data, tcp + 16, 0)
         struct.pack_into("!H", self.data, tcp + 16, checksum(pseudo + bytes(self.data[tcp:end])))
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def read_pcap(path):

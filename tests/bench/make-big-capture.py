@@ -24,8 +24,12 @@ Prints one line: sessions=N packets=N bytes=N replies=N reply_bytes=N
 """
 import argparse
 import heapq
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from pcapfile import checksum, file_header  # noqa: E402
 
 T0 = 1700000000          # capture start, seconds since the epoch
 STRIDE_US = 160          # a session starts every 160 us ...
@@ -60,17 +64,6 @@ _LINES += [b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h
            b"ejAxMjM0NTY3ODkr%02d" % i for i in range(60)]
 TEXT = b"\r\n".join(_LINES) + b"\r\n"
 TEXT = TEXT * (60 * 1024 // len(TEXT) + 2)
-
-
-def checksum(data):
-    """Internet checksum: a big integer modulo 0xFFFF is the end-around carry
-    sum of its 16-bit words, and Python does that in C."""
-    if len(data) % 2:
-        data += b"\0"
-    s = int.from_bytes(data, "big") % 0xFFFF
-    if s == 0 and any(data):
-        s = 0xFFFF
-    return ~s & 0xFFFF
 
 
 def frame(src, dst, sport, dport, seq, ack, flags, payload):
@@ -218,7 +211,7 @@ def main():
     sessions = packets = replies = reply_bytes = 0
     with open(args.out, "wb") as f:
         # Classic pcap, little-endian, microseconds, Ethernet.
-        size = f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
+        size = f.write(file_header(1))
         # Merge the open sessions' packets by time; only those are held.
         heap, out, written = [], [], size
         more = True

@@ -16,6 +16,10 @@ Run it from anywhere: python3 tests/fuzz/tool-seeds.py
 import glob
 import os
 import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from pcapfile import file_header, record_header  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLES = os.path.join(HERE, "..", "..", "samples")
@@ -101,12 +105,10 @@ def packet_seed(link, packets):
 
 
 def pcap_file(linktype, packets, big_endian=False, nano=False):
-    order = ">" if big_endian else "<"
-    out = bytearray(struct.pack(order + "IHHiIII", 0xA1B23C4D if nano else 0xA1B2C3D4,
-                                2, 4, 0, 0, 262144, linktype))
+    out = bytearray(file_header(linktype, big_endian=big_endian, nano=nano))
     for time_us, frame in packets:
         frac = time_us % 1000000 * (1000 if nano else 1)
-        out += struct.pack(order + "IIII", time_us // 1000000, frac, len(frame), len(frame))
+        out += record_header(time_us // 1000000, frac, len(frame), len(frame), big_endian)
         out += frame
     return bytes(out)
 

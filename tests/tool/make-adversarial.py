@@ -38,8 +38,7 @@ class StreamCapture(mc.Capture):
     def __init__(self, path, snaplen=65535):
         super().__init__(snaplen=snaplen)
         self.file = open(path, "wb", buffering=MIB)
-        self.file.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen,
-                                    mc.LINKTYPE_ETHERNET))
+        self.file.write(mc.file_header(mc.LINKTYPE_ETHERNET, snaplen))
         self.packets = self     # Capture.tcp() appends here
         self.count = 0
 
@@ -47,8 +46,7 @@ class StreamCapture(mc.Capture):
         t, frame = packet
         cap = frame[:self.snaplen]
         usec = int(round(t * 1e6))
-        self.file.write(struct.pack("<IIII", usec // 1000000, usec % 1000000, len(cap),
-                                    len(frame)))
+        self.file.write(mc.record_header(usec // 1000000, usec % 1000000, len(cap), len(frame)))
         self.file.write(cap)
         self.count += 1
 

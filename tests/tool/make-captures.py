@@ -17,6 +17,9 @@ import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from pcapfile import checksum, file_header, record_header  # noqa: E402
+
 LINKTYPE_NULL = 0
 LINKTYPE_ETHERNET = 1
 LINKTYPE_RAW = 101
@@ -28,15 +31,6 @@ LINKTYPE_IEEE802_11 = 105
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
 T0 = 1700000000  # capture start, seconds since the epoch
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def ip_bytes(addr):
@@ -108,12 +102,12 @@ class Capture:
 
     def write_pcap(self, path, cut_in=None):
         """CUT_IN: the index of a packet whose record the file ends in."""
-        out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, self.snaplen, self.linktype)]
+        out = [file_header(self.linktype, self.snaplen)]
         for n, (t, frame) in enumerate(self.packets):
             cap = frame[:self.snaplen]
             sec = int(t)
             usec = int(round((t - sec) * 1e6))
-            record = struct.pack("<IIII", sec, usec, len(cap), len(frame)) + cap
+            record = record_header(sec, usec, len(cap), len(frame)) + cap
             if n == cut_in:
                 out.append(record[:len(record) // 2])
                 break
