@@ -37,6 +37,7 @@
  */
 #include <string.h>
 
+#include "decode-helper.h"
 #include "fuzz-entry.h"
 #include "sr_decoder.h"
 
@@ -391,16 +392,7 @@ render_exchange(GString *out, const sr_reply *reply, const sr_exchange *ex)
         g_string_append_printf(out, " !%s(%s)", sr_anomaly_name(a->kind),
                                a->detail ? a->detail : "");
     }
-    if (ex->capabilities) {
-        for (guint i = 0; i < ex->capabilities->list->len; i++) {
-            const sr_capability *c = &g_array_index(ex->capabilities->list, sr_capability, i);
-
-            g_string_append_printf(out, " [%s:%s|%s]", sr_capability_kind_name(c->kind),
-                                   c->keyword, c->params);
-        }
-        if (ex->capabilities->has_size)
-            g_string_append_printf(out, " size=%" G_GUINT64_FORMAT, ex->capabilities->size);
-    }
+    render_capabilities(out, ex->capabilities);
     g_string_append_c(out, '\n');
 }
 

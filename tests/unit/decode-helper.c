@@ -91,3 +91,18 @@ assert_split_invariant(const char *input, gsize len)
     g_free(bytewise);
     g_free(whole);
 }
+
+void
+render_capabilities(GString *out, const sr_capabilities *caps)
+{
+    if (!caps)
+        return;
+    for (guint i = 0; i < caps->list->len; i++) {
+        const sr_capability *c = &g_array_index(caps->list, sr_capability, i);
+
+        g_string_append_printf(out, " [%s:%s|%s]", sr_capability_kind_name(c->kind), c->keyword,
+                               c->params);
+    }
+    if (caps->has_size)
+        g_string_append_printf(out, " size=%" G_GUINT64_FORMAT, caps->size);
+}

@@ -13,6 +13,11 @@
  * C: complete, I: incomplete; #count only where the anomaly has one. */
 void render_reply(GString *out, const sr_reply *reply);
 
+/* An EHLO reply's capabilities, as " [kind:KEYWORD|params]..." and
+ * " size=N"; nothing for NULL.  The session tests and the session fuzz
+ * target render pairings with it. */
+void render_capabilities(GString *out, const sr_capabilities *caps);
+
 /* An sr_reply_func that renders into the GString USER_DATA. */
 void collect_reply(const sr_reply *reply, gpointer user_data);
 

@@ -2,6 +2,7 @@
 /* Pairing replies with commands (RFC 5321 4.3, RFC 2920, RFC 3030, RFC 4954). */
 #include <string.h>
 
+#include "decode-helper.h"
 #include "sr_decoder.h"
 
 typedef struct {
@@ -26,16 +27,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
         if (a->detail)
             g_string_append_printf(out, "(%s)", a->detail);
     }
-    if (ex->capabilities) {
-        for (guint i = 0; i < ex->capabilities->list->len; i++) {
-            const sr_capability *c = &g_array_index(ex->capabilities->list, sr_capability, i);
-
-            g_string_append_printf(out, " [%s:%s|%s]", sr_capability_kind_name(c->kind),
-                                   c->keyword, c->params);
-        }
-        if (ex->capabilities->has_size)
-            g_string_append_printf(out, " size=%" G_GUINT64_FORMAT, ex->capabilities->size);
-    }
+    render_capabilities(out, ex->capabilities);
     g_string_append_c(out, '\n');
 }
 
@@ -866,6 +858,11 @@ test_allowed_text(void)
         g_strfreev(parts);
         g_string_free(built, TRUE);
     }
+    g_assert_cmpstr(sr_command_allowed_text(SR_CMD_GREETING), ==, "220, 554, 421, 521");
+    g_assert_cmpstr(sr_command_allowed_text(SR_CMD_QUIT), ==, "221, 421, 500, 501");
+    g_assert_cmpstr(sr_command_allowed_text(SR_CMD_RCPT), ==,
+                    "250, 251, 450, 451, 452, 455, 503, 530, 550, 551, 552, 553, 555, "
+                    "421, 500, 501, 521");
 }
 
 /* Byte by byte or all at once, the pairing is the same. */
