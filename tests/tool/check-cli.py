@@ -17,6 +17,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import schema  # noqa: E402
+
 TOOL, CAPS = sys.argv[1], sys.argv[2]
 RESULTS = []
 
@@ -50,7 +53,8 @@ def check_error(name, result, code, message):
 
 
 def json_lines(out):
-    return [json.loads(l) for l in out.splitlines()]
+    """Every line checked against docs/smtpreply.schema.json too."""
+    return [schema.loads(l) for l in out.splitlines()]
 
 
 def as_nobody():

@@ -18,6 +18,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import schema  # noqa: E402
+
 TOOL, CAPS, SAMPLES, COMPLETION = sys.argv[1:5]
 RESULTS = []
 UTF8 = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
@@ -44,7 +47,8 @@ def check(name, cond, detail=""):
 
 
 def json_lines(out):
-    return [json.loads(l) for l in out.splitlines() if l]
+    """Every line checked against docs/smtpreply.schema.json too."""
+    return [schema.loads(l) for l in out.splitlines() if l]
 
 
 def records(path):

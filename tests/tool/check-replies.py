@@ -34,6 +34,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import schema  # noqa: E402
 from wiretext import json_text, text_escape  # noqa: E402
 
 # The samples' expected files list the decoder's anomalies (see
@@ -306,7 +307,7 @@ def compare(tool, capture, expected_path, decoder_only):
     want_status = 4 if "truncated" in os.path.basename(capture) else 0
     if status != want_status:
         errors.append("exit status %d, expected %d (%s)" % (status, want_status, err.strip()))
-    got = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+    got = [schema.loads(line) for line in out.decode("utf-8").splitlines()]
     summary = got.pop()["summary"] if got and "summary" in got[-1] else None
     if summary is None:
         errors.append("no summary line")
@@ -417,7 +418,7 @@ def compare_transactions(tool, capture, expected_path):
     status, out, err = run(tool, capture, "--json", "--transactions")
     if status != 0:
         errors.append("transactions: exit status %d (%s)" % (status, err.strip()))
-    got = [json.loads(line) for line in out.decode("utf-8").splitlines()]
+    got = [schema.loads(line) for line in out.decode("utf-8").splitlines()]
     # Written as each ends, so flows interleave; the file lists them by stream.
     got.sort(key=lambda t: (t["flow"], t["trans_depth"]))
     if len(got) != len(expected):
