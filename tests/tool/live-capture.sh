@@ -49,6 +49,10 @@ failures=0
 fail() { echo "FAIL ($iface): $*"; failures=$((failures + 1)); }
 
 for iface in lo any; do
+    case $iface in
+        lo) link="EN10MB (Ethernet)" ;;
+        any) link="LINUX_SLL (Linux cooked v1)" ;;
+    esac
     "$tool" -i "$iface" -c "$replies" --json --port "$port" >"$work/$iface.jsonl" \
         2>"$work/$iface.err" &
     tool_pid=$!
@@ -81,7 +85,10 @@ for iface in lo any; do
     wait "$tool_pid" || status=$?
     tool_pid=
     [ "$status" -eq 0 ] || fail "exit status $status: $(cat "$work/$iface.err")"
-    [ ! -s "$work/$iface.err" ] || fail "stderr: $(cat "$work/$iface.err")"
+    # tcpdump's banner, and nothing else.
+    banner="listening on $iface, link-type $link, snapshot length 262144 bytes"
+    [ "$(cat "$work/$iface.err")" = "$banner" ] \
+        || fail "stderr: '$(cat "$work/$iface.err")', expected '$banner'"
 
     "$py" - "$work/$iface.jsonl" "$port" <<'PY' || fail "replies not as expected"
 import json, sys
