@@ -1,23 +1,32 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The README names every anomaly the decoder can report, and every field
-the plugin registers, so the documentation cannot fall behind the code."""
+"""Each reference has one home, and it keeps up with the code: docs/decoder.md
+names every anomaly the decoder can report, docs/plugin.md every field the
+plugin registers, and the README, a newcomer's guide, points to both."""
 import re
 import sys
 
 top = sys.argv[1]
-readme = open(top + "/README.md", encoding="utf-8").read()
-anomalies = re.findall(r'\[SR_ANOM_\w+\] = \{ "([a-z0-9-]+)"',
-                       open(top + "/plugin/decoder/sr_anomaly.c").read())
-fields = re.findall(r'"(smtpreply\.[a-z0-9_.]+)", FT_',
-                    open(top + "/plugin/packet-smtpreply.c").read())
+
+
+def read(path):
+    return open(top + "/" + path, encoding="utf-8").read()
+
+
+anomalies = re.findall(r'\[SR_ANOM_\w+\] = \{ "([a-z0-9-]+)"', read("plugin/decoder/sr_anomaly.c"))
+fields = re.findall(r'"(smtpreply\.[a-z0-9_.]+)", FT_', read("plugin/packet-smtpreply.c"))
 if len(anomalies) < 20 or len(fields) < 20:
     sys.exit("FAIL: found only %d anomalies and %d fields: the patterns are stale"
              % (len(anomalies), len(fields)))
-missing = [a for a in anomalies if "`%s`" % a not in readme]
+decoder, plugin, readme = read("docs/decoder.md"), read("docs/plugin.md"), read("README.md")
+missing = ["%s (docs/decoder.md)" % a for a in anomalies if "`%s`" % a not in decoder]
 # A field may be documented as a family: `smtpreply.code.class` / `.category`.
-missing += [f for f in fields
-            if f not in readme and "`.%s`" % f.rsplit(".", 1)[1] not in readme]
+missing += ["%s (docs/plugin.md)" % f for f in fields
+            if f not in plugin and "`.%s`" % f.rsplit(".", 1)[1] not in plugin]
+missing += ["a link to %s (README.md)" % d for d in ("docs/decoder.md", "docs/plugin.md",
+                                                     "capture-tool/smtpreply.1")
+            if "(%s)" % d not in readme]
 if missing:
-    sys.exit("FAIL: README.md does not mention: " + ", ".join(missing))
-print("README names all %d anomalies and %d plugin fields" % (len(anomalies), len(fields)))
+    sys.exit("FAIL: not documented: " + ", ".join(missing))
+print("docs/decoder.md names all %d anomalies, docs/plugin.md all %d plugin fields, "
+      "README.md points to both" % (len(anomalies), len(fields)))
