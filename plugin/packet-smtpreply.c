@@ -1066,7 +1066,7 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
         sr_parser_mark_gap(&parser, lost);
     sr_parser_feed(&parser, tvb_get_ptr(tvb, 0, len), len);
     pending = sr_parser_pending_offset(&parser);
-    whole = parser.stats.replies;
+    whole = sr_parser_get_stats(&parser)->replies;
     sr_parser_clear(&parser);
 
     /* After a gap, nothing is read for good until a reply is whole: the gap

@@ -362,6 +362,12 @@ sr_parser_interrupt(sr_parser *p)
     p->interrupting = FALSE;
 }
 
+const sr_parser_stats *
+sr_parser_get_stats(const sr_parser *p)
+{
+    return &p->stats;
+}
+
 guint64
 sr_parser_pending_offset(const sr_parser *p)
 {

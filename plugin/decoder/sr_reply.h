@@ -127,6 +127,8 @@ void sr_parser_interrupt(sr_parser *p);
 /* Stream offset where the unfinished reply or line starts: everything before
  * it has been handed over. */
 guint64 sr_parser_pending_offset(const sr_parser *p);
+/* What the parser has read so far: bytes, lines, replies handed over. */
+const sr_parser_stats *sr_parser_get_stats(const sr_parser *p);
 
 const sr_reply_line *sr_reply_line_get(const sr_reply *reply, guint i);
 /* The kept content bytes of line I (possibly fewer than content_length).
