@@ -189,9 +189,18 @@ with tempfile.TemporaryDirectory() as tmp:
             out = check_error(name, result, 4, "%s: capture cut or damaged part-way "
                               "(%s: unexpected end of file)" % (where, fmt))
             got = out.splitlines()
-            check(name + ": the replies before the cut (%d of %d)" % (len(got), len(full)),
-                  out == want and 0 < len(got) < len(full), "%d lines, the prefix gives %d"
-                  % (len(got), want.count(b"\n")))
+            if want:
+                check(name + ": the replies before the cut (%d of %d)" % (len(got), len(full)),
+                      out == want and 0 < len(got) < len(full), "%d lines, the prefix gives %d"
+                      % (len(got), want.count(b"\n")))
+            else:
+                # lz4 1.9.4 writes what it decoded of a cut stream, 1.10
+                # (Debian 13) nothing: then there is no second decoder to
+                # compare with, and the check below, that these are the
+                # whole file's first replies, is what remains.
+                check(name + ": some of the replies before the cut (%d of %d; the %s "
+                      "program gives none to compare with)" % (len(got), len(full), fmt),
+                      0 < len(got) < len(full), "%d lines" % len(got))
             # The last may be a reply the cut ended early.
             check(name + ": those replies as the whole file has them",
                   got[:-1] == full[:len(got) - 1]
