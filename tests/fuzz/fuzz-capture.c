@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "decompress.h"
 #include "fuzz-entry.h"
 
 #define PORTS_BPF "port 25 or port 587"
@@ -137,6 +138,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memory = run_memory(data, size);
     file = run_file(data, size);
     CHECK(!memory.classic);
+    /* A file that starts as gzip, zstd or lz4 does is decompressed when
+     * opened by name, never from memory: the two readings differ by design,
+     * and fuzz-decompress checks that path.  Both ran; nothing to compare. */
+    if (decompress_detect(data, size) != DECOMPRESS_NONE) {
+        CHECK(!file.opened || file.code == EXIT_OK || file.code == EXIT_TRUNCATED);
+        outcome_clear(&memory);
+        outcome_clear(&file);
+        return 0;
+    }
     if (memory.opened != file.opened || g_strcmp0(memory.error, file.error) != 0)
         fprintf(stderr, "libpcap: %s\nsavefile.c: %s\n", memory.error, file.error);
     CHECK(memory.opened == file.opened);
