@@ -372,12 +372,15 @@ read_client_hello(sr_tls *t, tls_dir *d, const guint8 *body, gsize len)
     sr_tls_client_hello *ch = &t->info.client_hello;
     cursor c = cursor_of(body, len);
     cursor suites, session, compression;
+    const guint8 *random;
 
     ch->seen = TRUE;
     ch->frame = t->frame;
     ch->record_version = d->msg_record_version;
     ch->legacy_version = get_uint(&c, 2);
-    get_bytes(&c, 32);                      /* random */
+    random = get_bytes(&c, 32);
+    if (random)
+        memcpy(ch->random, random, sizeof ch->random);
     session = get_vector(&c, 1);
     if (session.len > 32)
         c.bad = TRUE;
@@ -423,6 +426,8 @@ read_server_hello(sr_tls *t, const guint8 *body, gsize len)
     sh->frame = t->frame;
     sh->legacy_version = legacy;
     sh->version = legacy;
+    if (random)
+        memcpy(sh->random, random, sizeof sh->random);
     if (get_vector(&c, 1).len > 32)         /* legacy_session_id_echo */
         c.bad = TRUE;
     suite = get_uint(&c, 2);

@@ -174,6 +174,8 @@ typedef struct {
                                    * below were read up to the first fault */
     guint16  record_version;      /* of the record that began it */
     guint16  legacy_version;
+    guint8   random[32];          /* names the key log's secrets of this
+                                   * connection (CLIENT_RANDOM and the rest) */
     guint    versions_count;      /* supported_versions offered (all) */
     guint16  versions[SR_TLS_MAX_VERSIONS];
     gboolean has_supported_versions;
@@ -192,6 +194,7 @@ typedef struct {
     guint64  frame;
     gboolean malformed;
     guint16  legacy_version;
+    guint8   random[32];          /* TLS 1.2's key derivation needs it */
     guint16  version;             /* chosen: supported_versions, else legacy_version */
     gboolean has_supported_versions;
     guint16  cipher_suite;

@@ -477,6 +477,35 @@ check_records_to(const GArray *rows, const sr_tls_info *info, guint64 frame)
     }
 }
 
+/* The client random the key log of capture NAME names its secrets by
+ * (samples/tls/NAME.keys, written by the client itself), in hex; NULL for
+ * a capture with no key log. */
+static gchar *
+keylog_client_random(const char *name)
+{
+    gchar *path = g_build_filename(fixture_dir(), "..", "..", "..", "samples", "tls", NULL);
+    gchar *file = g_strdup_printf("%s/%s.keys", path, name);
+    gchar *text = NULL, *random = NULL;
+
+    if (g_file_get_contents(file, &text, NULL, NULL)) {
+        gchar **lines = g_strsplit(text, "\n", -1);
+
+        for (guint k = 0; lines[k] && !random; k++) {
+            gchar **f = g_strsplit(lines[k], " ", 3);
+
+            if (f[0] && f[1] && f[0][0] != '#')
+                random = g_strdup(f[1]);
+            g_strfreev(f);
+        }
+        g_strfreev(lines);
+        g_assert_nonnull(random);
+    }
+    g_free(text);
+    g_free(file);
+    g_free(path);
+    return random;
+}
+
 static void
 test_capture(gconstpointer data)
 {
@@ -490,6 +519,7 @@ test_capture(gconstpointer data)
     gboolean has_sh = fact_bool(kf, "server_hello", "present");
     gboolean tls12 = FALSE;
     guint64 last = 0;
+    gchar *random;
 
     for (guint k = 0; k < c->len; k++) {
         const piece *x = g_ptr_array_index(c, k);
@@ -504,6 +534,20 @@ test_capture(gconstpointer data)
     g_assert_cmpuint(info->state, ==, completed ? SR_TLS_STATE_ENCRYPTED : SR_TLS_STATE_HANDSHAKE);
 
     check_client_hello(kf, &info->client_hello);
+    random = keylog_client_random(name);
+    if (random) {
+        gchar *mine = g_strdup("");
+
+        for (guint k = 0; k < sizeof info->client_hello.random; k++) {
+            gchar *more = g_strdup_printf("%s%02x", mine, info->client_hello.random[k]);
+
+            g_free(mine);
+            mine = more;
+        }
+        g_assert_cmpstr(mine, ==, random);
+        g_free(mine);
+        g_free(random);
+    }
     g_assert_false(info->server_hello.hello_retry);
     g_assert_cmpuint(info->server_hello.seen, ==, has_sh);
     if (has_sh) {
