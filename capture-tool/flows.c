@@ -231,7 +231,7 @@ on_transaction(const sr_transaction *tx, gpointer user_data)
 }
 
 static const sr_session_callbacks session_callbacks = {
-    on_exchange, NULL, on_unanswered, on_transaction,
+    on_exchange, NULL, on_unanswered, on_transaction, NULL,
 };
 
 /* The end of either direction.  The server can say no more after its own

@@ -380,7 +380,7 @@ nstime_to_us(const nstime_t *t)
 static smtpreply_conv *
 get_conv(packet_info *pinfo)
 {
-    static const sr_session_callbacks callbacks = { on_exchange, on_command, NULL, on_transaction };
+    static const sr_session_callbacks callbacks = { on_exchange, on_command, NULL, on_transaction, NULL };
     conversation_t *conversation = find_or_create_conversation(pinfo);
     smtpreply_conv *conv = conversation_get_proto_data(conversation, proto_smtpreply);
 

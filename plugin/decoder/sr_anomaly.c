@@ -90,6 +90,10 @@ static const sr_anomaly_info anomaly_table[SR_ANOM_COUNT] = {
         "More commands awaited replies than the decoder keeps: the replies from here "
         "to the next command it kept are not paired",
         SR_GROUP_SEQUENCE, SR_SEVERITY_VIOLATION },
+    [SR_ANOM_TLS_HANDSHAKE_FAILED] = { "tls-handshake-failed",
+        "The TLS handshake after STARTTLS (or on an implicit-TLS port) failed: an alert "
+        "in clear ended it, or a side sent what is not TLS",
+        SR_GROUP_PROTOCOL, SR_SEVERITY_DEVIATION },
 };
 
 const sr_anomaly_info *

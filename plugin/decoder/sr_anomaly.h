@@ -43,6 +43,8 @@ typedef enum {
     SR_ANOM_CODE_NOT_ALLOWED,     /* code not among those its command allows */
     SR_ANOM_ENH_NOT_ADVERTISED,   /* enhanced code, but EHLO did not offer them */
     SR_ANOM_PIPELINE_OVERFLOW,    /* commands past the budget: from here pairing is unsure */
+    /* TLS (sr_tls.h), on the connection rather than a reply */
+    SR_ANOM_TLS_HANDSHAKE_FAILED, /* the handshake after STARTTLS, or on 465, failed */
     SR_ANOM_COUNT
 } sr_anomaly_kind;
 

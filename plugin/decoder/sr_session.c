@@ -383,6 +383,13 @@ follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
             s->tls = TRUE;
             s->ended = TRUE;
             sr_client_set_mode(&s->client, SR_CLIENT_TLS);
+            /* The client's next bytes are its ClientHello, and the
+             * server's, after this reply, its ServerHello (RFC 3207 4). */
+            s->tls_via = SR_TLS_VIA_STARTTLS;
+            s->tls_starttls_frame = s->server_frame;
+            s->tls_server_start = reply->end;
+            if (s->cb.tls && !s->tls_reader)
+                s->tls_reader = sr_tls_new();
         }
         break;
     case SR_CMD_QUIT:
@@ -519,8 +526,9 @@ sr_session_pair(sr_session *s, const sr_reply *reply, gint64 reply_time_us, guin
 {
     sr_exchange *ex = &s->exchange;
 
-    if (s->tls)
+    if (s->tls && !s->tls_plain)
         return;
+    ex->tls = s->tls_plain;
     ex->reply_time_us = reply_time_us;
     ex->reply_frame = frame;
     ex->latency_us = -1;
@@ -666,6 +674,8 @@ sr_session_reset(sr_session *s, gpointer user_data)
     g_free(s->helo);
     sr_transaction_clear(&s->tx);
     sr_transaction_clear(&s->tx_done);
+    if (s->tls_reader)
+        sr_tls_free(s->tls_reader);
     kept = *s;
     *s = (sr_session){ 0 };
     s->max_session_bytes = kept.max_session_bytes;
@@ -698,6 +708,9 @@ sr_session_clear(sr_session *s)
     sr_transaction_clear(&s->tx);
     sr_transaction_clear(&s->tx_done);
     sr_tx_storage_free(&s->tx_spare);
+    if (s->tls_reader)
+        sr_tls_free(s->tls_reader);
+    s->tls_reader = NULL;
     if (s->exchange.anomalies)
         g_array_free(s->exchange.anomalies, TRUE);
     if (s->capabilities.list)
@@ -705,11 +718,24 @@ sr_session_clear(sr_session *s)
     s->exchange.anomalies = s->capabilities.list = NULL;
 }
 
+static void feed_tls(sr_session *s, gboolean client, const guint8 *data, gsize len,
+                     guint64 frame);
+static void gap_tls(sr_session *s, gboolean client, guint64 missing, guint64 frame);
+static void tell_tls(sr_session *s, gboolean final, gboolean interrupted);
+static void server_feed(sr_session *s, const guint8 *data, gsize len, gint64 time_us,
+                        guint64 frame);
+
 void
 sr_session_client(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame)
 {
-    if (!s->tls)
+    /* A client waits for the 220 to STARTTLS before its ClientHello
+     * (RFC 3207 4), so TLS begins at a feed of its own. */
+    if (s->tls) {
+        s->tls_client_frame = frame;
+        feed_tls(s, TRUE, data, len, frame);
+    } else {
         sr_client_feed(&s->client, data, len, time_us, frame);
+    }
 }
 
 gint64
@@ -730,18 +756,40 @@ sr_time_us(gint64 sec, gint64 usec)
 void
 sr_session_client_gap(sr_session *s, guint64 missing)
 {
+    if (s->tls) {
+        gap_tls(s, TRUE, missing, s->tls_client_frame);
+        return;
+    }
     sr_client_gap(&s->client, missing);
 }
 
 void
 sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame)
 {
-    if (s->tls)
+    if (s->tls) {
+        s->server_frame = frame;
+        feed_tls(s, FALSE, data, len, frame);
         return;
+    }
+    server_feed(s, data, len, time_us, frame);
+}
+
+static void
+server_feed(sr_session *s, const guint8 *data, gsize len, gint64 time_us, guint64 frame)
+{
+    gboolean was_tls = s->tls;
+
     s->server_now_us = time_us;
     s->server_frame = frame;
     s->server_feed_offset = s->server.framer.offset;
     sr_parser_feed(&s->server, data, len);
+    /* The 220 to STARTTLS came in this feed: what follows it is TLS. */
+    if (s->tls && !was_tls && s->tls_server_start >= s->server_feed_offset
+            && s->tls_server_start - s->server_feed_offset < len) {
+        gsize skip = (gsize)(s->tls_server_start - s->server_feed_offset);
+
+        feed_tls(s, FALSE, data + skip, len - skip, frame);
+    }
     /* When what is left pending (a reply, or a line that may begin one)
      * starts in this feed, it began now: a later feed that ends it dates
      * it from here. */
@@ -752,8 +800,10 @@ sr_session_server(sr_session *s, const guint8 *data, gsize len, gint64 time_us, 
 void
 sr_session_server_gap(sr_session *s, guint64 missing)
 {
-    if (s->tls)
+    if (s->tls) {
+        gap_tls(s, FALSE, missing, s->server_frame);
         return;
+    }
     sr_parser_gap(&s->server, missing);
     s->after_gap = TRUE;
 }
@@ -780,7 +830,7 @@ end_session(sr_session *s, gboolean interrupted)
 {
     sr_command *cmd;
 
-    if (!s->tls) {
+    if (!s->tls || s->tls_plain) {
         if (interrupted)
             sr_parser_interrupt(&s->server);
         else
@@ -804,6 +854,7 @@ end_session(sr_session *s, gboolean interrupted)
             s->cb.unanswered(cmd, s->user_data);
         g_free(cmd);
     }
+    tell_tls(s, TRUE, interrupted);
 }
 
 void
@@ -843,4 +894,116 @@ sr_server_side_of(guint16 sport, guint16 dport, gboolean sport_server, gboolean 
     if (syn)
         return ack ? SR_SERVER_SOURCE : SR_SERVER_DESTINATION;
     return sport < dport ? SR_SERVER_SOURCE : SR_SERVER_DESTINATION;
+}
+
+/* Hands the handshake over once: as soon as its outcome is settled, or at
+ * the end (FINAL) whatever it is. */
+static void
+tell_tls(sr_session *s, gboolean final, gboolean interrupted)
+{
+    const sr_tls_info *info;
+    sr_tls_event ev;
+
+    if (!s->tls_reader || s->tls_told)
+        return;
+    if (final && !interrupted)
+        sr_tls_finish(s->tls_reader);
+    info = sr_tls_info_get(s->tls_reader);
+    if (!final && info->outcome == SR_TLS_UNKNOWN)
+        return;
+    s->tls_told = TRUE;
+    ev = (sr_tls_event){
+        .info = info,
+        .via = s->tls_via,
+        .starttls_frame = s->tls_starttls_frame,
+        .anomaly = SR_ANOM_COUNT,
+        .interrupted = interrupted && info->outcome == SR_TLS_UNKNOWN,
+    };
+    switch (info->outcome) {
+    case SR_TLS_FAILED_ALERT:
+    case SR_TLS_NOT_TLS:
+    case SR_TLS_MALFORMED:
+        ev.anomaly = SR_ANOM_TLS_HANDSHAKE_FAILED;
+        break;
+    default:
+        break;
+    }
+    s->cb.tls(&ev, s->user_data);
+}
+
+static void
+feed_tls(sr_session *s, gboolean client, const guint8 *data, gsize len, guint64 frame)
+{
+    if (!s->tls_reader || len == 0)
+        return;
+    /* Once its outcome is told the reader is done; the decryptor reads on. */
+    if (!s->tls_told) {
+        sr_tls_feed(s->tls_reader, client, data, len, frame);
+        tell_tls(s, FALSE, FALSE);
+    }
+    if (s->decryptor)
+        s->decryptor->data(s->decryptor_data, sr_tls_info_get(s->tls_reader), client, data, len,
+                           frame);
+}
+
+static void
+gap_tls(sr_session *s, gboolean client, guint64 missing, guint64 frame)
+{
+    if (!s->tls_reader)
+        return;
+    if (!s->tls_told) {
+        sr_tls_gap(s->tls_reader, client, missing, frame);
+        tell_tls(s, FALSE, FALSE);
+    }
+    if (s->decryptor)
+        s->decryptor->gap(s->decryptor_data, client, missing, frame);
+}
+
+void
+sr_session_set_tls_decryptor(sr_session *s, const sr_tls_decryptor *d, gpointer user_data)
+{
+    s->decryptor = d;
+    s->decryptor_data = user_data;
+}
+
+/* The first decrypted bytes: SMTP starts again inside TLS. */
+static void
+begin_plain(sr_session *s)
+{
+    if (s->tls_plain)
+        return;
+    s->tls_plain = TRUE;
+    s->ended = FALSE;
+    /* Both ends forget the EHLO before TLS (RFC 3207 4.2). */
+    s->hello_done = FALSE;
+    s->enhanced_offered = FALSE;
+    sr_client_set_mode(&s->client, SR_CLIENT_COMMANDS);
+    /* TLS bytes after the 220, in the feed that brought it, went to the
+     * parser too (sr_session_server): what it holds of them is dropped. */
+    if (sr_parser_pending_offset(&s->server) != s->server.framer.offset)
+        sr_parser_reset(&s->server);
+}
+
+void
+sr_session_tls_plain(sr_session *s, gboolean client, const guint8 *data, gsize len,
+                     gint64 time_us, guint64 frame)
+{
+    if (!s->tls || len == 0)
+        return;
+    begin_plain(s);
+    if (client)
+        sr_client_feed(&s->client, data, len, time_us, frame);
+    else
+        server_feed(s, data, len, time_us, frame);
+}
+
+void
+sr_session_implicit_tls(sr_session *s)
+{
+    s->tls = TRUE;
+    s->ended = TRUE;
+    s->tls_via = SR_TLS_VIA_IMPLICIT;
+    sr_client_set_mode(&s->client, SR_CLIENT_TLS);
+    if (s->cb.tls && !s->tls_reader)
+        s->tls_reader = sr_tls_new();
 }

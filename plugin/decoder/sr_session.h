@@ -13,6 +13,7 @@
 #include "sr_command.h"
 #include "sr_reason.h"
 #include "sr_reply.h"
+#include "sr_tls.h"
 #include "sr_transaction.h"
 
 #define SR_CAP_KEYWORD_MAX 31
@@ -60,6 +61,39 @@ typedef struct {
     guint    size_index; /* the entry of list it was read from, when has_size */
 } sr_capabilities;
 
+/* How a connection came to TLS. */
+typedef enum {
+    SR_TLS_VIA_STARTTLS,   /* a 220 to STARTTLS (RFC 3207) */
+    SR_TLS_VIA_IMPLICIT,   /* from the first byte: port 465 (RFC 8314) */
+} sr_tls_via;
+
+/* A connection's TLS handshake, as the TLS reader saw it in clear
+ * (sr_tls.h): handed over once, when its outcome is settled, or when the
+ * session ends or is interrupted before that. */
+typedef struct {
+    const sr_tls_info *info;
+    sr_tls_via         via;
+    guint64            starttls_frame;  /* the 220's, for SR_TLS_VIA_STARTTLS */
+    /* SR_ANOM_TLS_HANDSHAKE_FAILED when it failed (an alert in clear, not
+     * TLS, malformed), else SR_ANOM_COUNT: a gap or an end before it
+     * settled is no failure the capture can show. */
+    sr_anomaly_kind    anomaly;
+    gboolean           interrupted;     /* the reading stopped before it settled */
+} sr_tls_event;
+
+/*
+ * Decryption, for a caller with keys (the tool, with a key log): the
+ * decoder links no crypto, so it hands each side's TLS bytes over, after
+ * its reader had them, and takes the plaintext back through
+ * sr_session_tls_plain(), to be read as in clear.  INFO is the reader's:
+ * it gives the randoms, the version and the suite once the hellos are read.
+ */
+typedef struct {
+    void (*data)(gpointer user_data, const sr_tls_info *info, gboolean client,
+                 const guint8 *data, gsize len, guint64 frame);
+    void (*gap)(gpointer user_data, gboolean client, guint64 missing, guint64 frame);
+} sr_tls_decryptor;
+
 /* What pairing found out about one reply. */
 typedef struct {
     gboolean   has_command;
@@ -77,6 +111,7 @@ typedef struct {
     sr_reason_result reason;
     GArray    *anomalies;      /* sr_anomaly: sequence and validity findings */
     const sr_capabilities *capabilities; /* an EHLO's 250 reply; else NULL */
+    gboolean   tls;            /* it came inside TLS, decrypted */
 } sr_exchange;
 
 typedef struct {
@@ -90,6 +125,11 @@ typedef struct {
      * the reply that ended it, or from sr_session_finish().  Valid during
      * the call only. */
     void (*transaction)(const sr_transaction *transaction, gpointer user_data);
+    /* The TLS handshake (optional).  Without it the bytes after STARTTLS
+     * are not read at all (the plugin leaves TLS to Wireshark); with it a
+     * TLS reader reads them in clear, at most SR_TLS_MEMORY_BOUND more
+     * bytes per session.  Valid during the call only. */
+    void (*tls)(const sr_tls_event *event, gpointer user_data);
 } sr_session_callbacks;
 
 typedef struct {
@@ -136,6 +176,15 @@ typedef struct {
     guint64          server_frame;    /* the feed in progress */
     gint64           connect_us;      /* when the client's SYN was captured; -1 unknown */
     gboolean         ended;           /* QUIT answered, a 421, or TLS: no more SMTP */
+    sr_tls          *tls_reader;      /* with cb.tls, once TLS began */
+    sr_tls_via       tls_via;
+    guint64          tls_starttls_frame;
+    guint64          tls_server_start;/* server stream offset where TLS begins */
+    gboolean         tls_told;        /* cb.tls was called */
+    guint64          tls_client_frame;/* the client's TLS feed in progress */
+    const sr_tls_decryptor *decryptor;
+    gpointer         decryptor_data;
+    gboolean         tls_plain;       /* decrypted bytes came: SMTP goes on inside TLS */
     sr_session_callbacks cb;
     gpointer         user_data;
 } sr_session;
@@ -179,6 +228,18 @@ void sr_session_finish(sr_session *s);
  * and the commands still waiting are dropped, not reported unanswered. */
 void sr_session_interrupt(sr_session *s);
 gboolean sr_session_in_tls(const sr_session *s);
+/* Hands this session's TLS bytes to D (with USER_DATA) from now on; NULL
+ * for none.  Needs the tls callback: decryption follows the reader. */
+void sr_session_set_tls_decryptor(sr_session *s, const sr_tls_decryptor *d, gpointer user_data);
+/* Decrypted application data of one side, in order, from the decryptor:
+ * read as the bytes in clear are, its replies marked exchange.tls.  After
+ * STARTTLS the conversation starts again (RFC 3207 4.2): the client's next
+ * command is EHLO, and the server has forgotten the old one. */
+void sr_session_tls_plain(sr_session *s, gboolean client, const guint8 *data, gsize len,
+                          gint64 time_us, guint64 frame);
+/* The server's port is one of implicit TLS (RFC 8314: 465): the
+ * connection is TLS from its first byte.  Call before any bytes. */
+void sr_session_implicit_tls(sr_session *s);
 /* Nothing more in this connection is SMTP: QUIT was answered with 221, the
  * server said 421 (RFC 5321 3.8), or STARTTLS was accepted. */
 gboolean sr_session_ended(const sr_session *s);

@@ -102,7 +102,7 @@ make_events(void)
     };
     sr_config cfg;
     sr_session s;
-    const sr_session_callbacks cb = { keep_exchange, NULL, NULL, NULL };
+    const sr_session_callbacks cb = { keep_exchange, NULL, NULL, NULL, NULL };
 
     sr_config_init(&cfg);
     sr_session_init(&s, &cfg, &cb, NULL);

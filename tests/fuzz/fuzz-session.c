@@ -94,6 +94,7 @@ typedef struct {
     GArray      *client_breaks;
     guint64      last_line_end;   /* end of the last command line read */
     gboolean     tls_reported;    /* the exchange that began TLS was reported */
+    guint        tls_events;      /* handshakes handed over: one at most */
     /* Pairing as the caller sees it: commands read, oldest first; those
      * before HEAD were answered, skipped across a gap, or reported unanswered. */
     GArray      *issued;          /* guint64 offsets */
@@ -296,6 +297,29 @@ on_unanswered(const sr_command *cmd, gpointer user_data)
     CHECK(g_array_index(st->issued, guint64, st->head) == cmd->offset);
     st->head++;
     render_command(st->out, 'u', cmd);
+}
+
+/* The TLS reader reads what follows an accepted STARTTLS: its handshake
+ * is handed over once, whatever the feeding, and only after TLS began. */
+static void
+on_tls(const sr_tls_event *ev, gpointer user_data)
+{
+    run_state *st = user_data;
+    const sr_tls_info *info = ev->info;
+
+    st->tls_events++;
+    CHECK(st->tls_events == 1);
+    CHECK(sr_session_in_tls(st->session));
+    CHECK(ev->via == SR_TLS_VIA_STARTTLS);
+    CHECK((guint)info->outcome < SR_TLS_OUTCOME_COUNT);
+    CHECK((ev->anomaly == SR_ANOM_TLS_HANDSHAKE_FAILED)
+          == (info->outcome == SR_TLS_FAILED_ALERT || info->outcome == SR_TLS_NOT_TLS
+              || info->outcome == SR_TLS_MALFORMED));
+    CHECK(!ev->interrupted);
+    g_string_append_printf(st->out, "tls %s hello=%d/%d suite=%04x alerts=%u\n",
+                           sr_tls_outcome_name(info->outcome), info->client_hello.seen,
+                           info->server_hello.seen, info->server_hello.cipher_suite,
+                           info->alerts_total);
 }
 
 /* The command a reply answers is the oldest still waiting, or the one the
@@ -532,7 +556,7 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
         .max_lines = MAX_LINES,
         .max_bytes = MAX_BYTES,
     };
-    sr_session_callbacks cb = { on_exchange, on_command, on_unanswered, NULL };
+    sr_session_callbacks cb = { on_exchange, on_command, on_unanswered, NULL, on_tls };
     sr_session s;
     run_state st = {
         .session = &s,

@@ -40,7 +40,7 @@ on_unanswered(const sr_command *cmd, gpointer user_data)
 static void
 setup(fixture *f)
 {
-    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL };
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL, NULL };
 
     f->out = g_string_new(NULL);
     sr_session_init(&f->s, NULL, &cb, f->out);
@@ -167,7 +167,7 @@ capture_verbs(const sr_command *cmd, gpointer user_data)
 static void
 test_auth_keeps_no_secret(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL, NULL };
+    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL, NULL, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
@@ -188,7 +188,7 @@ test_auth_keeps_no_secret(void)
 static void
 test_client_gap_keeps_secret(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL, NULL };
+    static const sr_session_callbacks cb = { on_exchange, capture_verbs, NULL, NULL, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
@@ -247,7 +247,7 @@ on_reply_state(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
 static void
 test_interrupt_is_not_an_end(void)
 {
-    static const sr_session_callbacks cb = { on_reply_state, NULL, on_unanswered, NULL };
+    static const sr_session_callbacks cb = { on_reply_state, NULL, on_unanswered, NULL, NULL };
     fixture ended, stopped;
 
     ended.out = g_string_new(NULL);
@@ -650,7 +650,7 @@ start_cut_ehlo(sr_session *s, const sr_session_callbacks *cb, GString *out,
 static void
 test_reply_cut_at_cap(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL };
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
@@ -704,7 +704,7 @@ on_exchange_cap_lines(const sr_reply *reply, const sr_exchange *ex, gpointer use
 static void
 test_capability_lines_across_cut(void)
 {
-    static const sr_session_callbacks cb = { on_exchange_cap_lines, NULL, NULL, NULL };
+    static const sr_session_callbacks cb = { on_exchange_cap_lines, NULL, NULL, NULL, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
@@ -727,7 +727,7 @@ test_capability_lines_across_cut(void)
 static void
 test_capabilities_capped(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL };
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL, NULL };
     GString *out = g_string_new(NULL);
     guint last = 0, most = 0;
     sr_config cfg;
@@ -783,7 +783,7 @@ test_gap_took_final_dot(void)
 static void
 test_gap_took_challenge(void)
 {
-    static const sr_session_callbacks cb = { on_exchange, capture_verbs, on_unanswered, NULL };
+    static const sr_session_callbacks cb = { on_exchange, capture_verbs, on_unanswered, NULL, NULL };
     GString *out = g_string_new(NULL);
     sr_session s;
 
@@ -876,7 +876,7 @@ test_split_invariant(void)
         { "body\r\n.\r\nBDAT 3 LAST\r\nabcQUIT\r\n", NULL },
         { NULL, "250 queued\r\n250 chunk\r\n221 bye\r\n" },
     };
-    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL };
+    static const sr_session_callbacks cb = { on_exchange, NULL, on_unanswered, NULL, NULL };
     GString *whole = g_string_new(NULL), *bytes = g_string_new(NULL);
     sr_session a, b;
 

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "sr_session.h"
 #include "sr_tls.h"
 #include "tls-summary.h"
 
@@ -1534,6 +1535,301 @@ test_names(void)
     g_assert_cmpstr(sr_tls_state_name(SR_TLS_STATE_ENCRYPTED), ==, "encrypted");
 }
 
+/* ------------------------------------------------------------------ */
+/* The session: where TLS begins, what it hands over, decrypted bytes  */
+
+typedef struct {
+    GString *replies;       /* "code command tls\n" per exchange */
+    guint    events;
+    sr_tls_outcome outcome;
+    sr_tls_via via;
+    guint64  starttls_frame;
+    guint16  suite;
+    sr_anomaly_kind anomaly;
+    GString *seen[2];       /* the bytes a decryptor was given, server and client */
+} session_log;
+
+static void
+log_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
+{
+    session_log *log = user_data;
+
+    g_string_append_printf(log->replies, "%u %s%s\n", reply->code,
+                           ex->has_command ? sr_command_name(&ex->command) : "-",
+                           ex->tls ? " tls" : "");
+}
+
+static void
+log_tls(const sr_tls_event *ev, gpointer user_data)
+{
+    session_log *log = user_data;
+
+    log->events++;
+    log->outcome = ev->info->outcome;
+    log->via = ev->via;
+    log->starttls_frame = ev->starttls_frame;
+    log->suite = ev->info->server_hello.cipher_suite;
+    log->anomaly = ev->anomaly;
+}
+
+static const sr_session_callbacks session_cb = { log_exchange, NULL, NULL, NULL, log_tls };
+
+static void
+session_log_init(session_log *log, sr_session *s)
+{
+    *log = (session_log){ .replies = g_string_new(NULL), .anomaly = SR_ANOM_COUNT };
+    log->seen[0] = g_string_new(NULL);
+    log->seen[1] = g_string_new(NULL);
+    sr_session_init(s, NULL, &session_cb, log);
+}
+
+static void
+session_log_clear(session_log *log, sr_session *s)
+{
+    sr_session_clear(s);
+    g_string_free(log->replies, TRUE);
+    g_string_free(log->seen[0], TRUE);
+    g_string_free(log->seen[1], TRUE);
+}
+
+static void
+say_n(sr_session *s, gboolean client, const char *text, gsize len, guint64 frame)
+{
+    if (client)
+        sr_session_client(s, (const guint8 *)text, len, (gint64)frame, frame);
+    else
+        sr_session_server(s, (const guint8 *)text, len, (gint64)frame, frame);
+}
+
+static void
+say(sr_session *s, gboolean client, const char *text, guint64 frame)
+{
+    say_n(s, client, text, strlen(text), frame);
+}
+
+/* A literal with NULs in it, whole. */
+#define SAY_BYTES(s, client, literal, frame) say_n((s), (client), (literal), sizeof(literal) - 1, (frame))
+
+/* The clear part of starttls-tls12-aes-gcm.pcap, then its TLS pieces; with
+ * GLUE, the 220 to STARTTLS and the server's first TLS bytes in one feed,
+ * as a server that sends them in one segment would. */
+static void
+run_starttls(session_log *log, sr_session *s, gboolean glue)
+{
+    GPtrArray *c = load_fixture("starttls-tls12-aes-gcm");
+    gboolean glued = FALSE;
+
+    session_log_init(log, s);
+    say(s, FALSE, "220 mail.example.test ESMTP\r\n", 4);
+    say(s, TRUE, "EHLO client\r\n", 6);
+    say(s, FALSE, "250-mail.example.test\r\n250 STARTTLS\r\n", 8);
+    say(s, TRUE, "STARTTLS\r\n", 9);
+    if (!glue)
+        say(s, FALSE, "220 2.0.0 Ready to start TLS\r\n", 10);
+    for (guint k = 0; k < c->len; k++) {
+        const piece *x = g_ptr_array_index(c, k);
+
+        if (glue && !x->client && !glued) {
+            GByteArray *b = g_byte_array_new();
+
+            g_byte_array_append(b, (const guint8 *)"220 2.0.0 Ready\r\n", 17);
+            g_byte_array_append(b, x->data->data, x->data->len);
+            sr_session_server(s, b->data, b->len, (gint64)x->frame, x->frame);
+            g_byte_array_unref(b);
+            glued = TRUE;
+            continue;
+        }
+        if (x->client)
+            sr_session_client(s, x->data->data, x->data->len, (gint64)x->frame, x->frame);
+        else
+            sr_session_server(s, x->data->data, x->data->len, (gint64)x->frame, x->frame);
+    }
+    sr_session_finish(s);
+    g_ptr_array_unref(c);
+}
+
+static void
+test_session_starttls(void)
+{
+    for (int glue = 0; glue < 2; glue++) {
+        session_log log;
+        sr_session s;
+
+        run_starttls(&log, &s, glue);
+        g_assert_cmpstr(log.replies->str, ==, "220 <greeting>\n250 EHLO\n220 STARTTLS\n");
+        g_assert_cmpuint(log.events, ==, 1);
+        g_assert_cmpuint(log.outcome, ==, SR_TLS_COMPLETED);
+        g_assert_cmpuint(log.via, ==, SR_TLS_VIA_STARTTLS);
+        /* Glued, the 220 came in the frame of the ServerHello. */
+        g_assert_cmpuint(log.starttls_frame, ==, glue ? 12 : 10);
+        g_assert_cmphex(log.suite, ==, 0xc02f);
+        g_assert_cmpuint(log.anomaly, ==, SR_ANOM_COUNT);
+        session_log_clear(&log, &s);
+    }
+}
+
+/* A refused STARTTLS is no TLS; a failed handshake is an anomaly; no tls
+ * callback, no reader. */
+static void
+test_session_starttls_refused(void)
+{
+    static const sr_session_callbacks no_tls = { log_exchange, NULL, NULL, NULL, NULL };
+    session_log log;
+    sr_session s;
+
+    session_log_init(&log, &s);
+    say(&s, FALSE, "220 mx\r\n", 1);
+    say(&s, TRUE, "EHLO c\r\nSTARTTLS\r\n", 2);
+    say(&s, FALSE, "250 mx\r\n454 4.7.0 TLS not available\r\n", 3);
+    say(&s, TRUE, "MAIL FROM:<a@example.test>\r\n", 4);
+    say(&s, FALSE, "250 2.1.0 Ok\r\n", 5);
+    sr_session_finish(&s);
+    g_assert_cmpstr(log.replies->str, ==, "220 <greeting>\n250 EHLO\n454 STARTTLS\n250 MAIL\n");
+    g_assert_cmpuint(log.events, ==, 0);
+    g_assert_false(sr_session_in_tls(&s));
+    session_log_clear(&log, &s);
+
+    /* Not TLS after the 220: the client speaks SMTP on (an injection). */
+    session_log_init(&log, &s);
+    say(&s, FALSE, "220 mx\r\n", 1);
+    say(&s, TRUE, "STARTTLS\r\n", 2);
+    say(&s, FALSE, "220 go ahead\r\n", 3);
+    say(&s, TRUE, "MAIL FROM:<a@example.test>\r\n", 4);
+    g_assert_cmpuint(log.events, ==, 1);
+    g_assert_cmpuint(log.outcome, ==, SR_TLS_NOT_TLS);
+    g_assert_cmpuint(log.anomaly, ==, SR_ANOM_TLS_HANDSHAKE_FAILED);
+    sr_session_finish(&s);
+    g_assert_cmpuint(log.events, ==, 1);
+    session_log_clear(&log, &s);
+
+    /* Without the callback nothing is read after STARTTLS. */
+    log = (session_log){ .replies = g_string_new(NULL) };
+    sr_session_init(&s, NULL, &no_tls, &log);
+    say(&s, FALSE, "220 mx\r\n", 1);
+    say(&s, TRUE, "STARTTLS\r\n", 2);
+    say(&s, FALSE, "220 go ahead\r\n", 3);
+    SAY_BYTES(&s, TRUE, "\x16\x03\x01\x00\x05hello", 4);
+    g_assert_null(s.tls_reader);
+    sr_session_clear(&s);
+    g_string_free(log.replies, TRUE);
+}
+
+/* A decryptor stand-in: it keeps what it is given, and the test hands
+ * "plaintext" back as a real one would. */
+static void
+keep_data(gpointer user_data, const sr_tls_info *info, gboolean client, const guint8 *data,
+          gsize len, guint64 frame)
+{
+    session_log *log = user_data;
+
+    (void)info;
+    (void)frame;
+    g_string_append_len(log->seen[client], (const char *)data, (gssize)len);
+}
+
+static void
+keep_gap(gpointer user_data, gboolean client, guint64 missing, guint64 frame)
+{
+    session_log *log = user_data;
+
+    (void)frame;
+    g_string_append_printf(log->seen[client], "[gap %" G_GUINT64_FORMAT "]", missing);
+}
+
+static const sr_tls_decryptor keeper = { keep_data, keep_gap };
+
+static void
+plain(sr_session *s, gboolean client, const char *text, guint64 frame)
+{
+    sr_session_tls_plain(s, client, (const guint8 *)text, strlen(text), (gint64)frame, frame);
+}
+
+static void
+test_session_plaintext(void)
+{
+    session_log log;
+    sr_session s;
+
+    session_log_init(&log, &s);
+    sr_session_set_tls_decryptor(&s, &keeper, &log);
+    say(&s, FALSE, "220 mx\r\n", 1);
+    say(&s, TRUE, "EHLO c\r\n", 2);
+    say(&s, FALSE, "250-mx\r\n250 ENHANCEDSTATUSCODES\r\n", 3);
+    say(&s, TRUE, "STARTTLS\r\n", 4);
+    /* The 220 and TLS bytes in one feed: those bytes, with an LF among
+     * them, must not reach the replies read in TLS. */
+    SAY_BYTES(&s, FALSE, "220 2.0.0 Ready\r\n\x16\x03\x03\x00\x02\n\x01\x16\x03", 5);
+    SAY_BYTES(&s, TRUE, "\x16\x03\x01\x00\x01\x01", 6);
+    sr_session_server_gap(&s, 7);
+    {
+        static const char server[] = "\x16\x03\x03\x00\x02\n\x01\x16\x03[gap 7]";
+        static const char client[] = "\x16\x03\x01\x00\x01\x01";
+
+        g_assert_cmpmem(log.seen[0]->str, log.seen[0]->len, server, sizeof server - 1);
+        g_assert_cmpmem(log.seen[1]->str, log.seen[1]->len, client, sizeof client - 1);
+    }
+    g_assert_true(sr_session_ended(&s));
+
+    plain(&s, TRUE, "EHLO c\r\n", 8);
+    g_assert_false(sr_session_ended(&s));
+    plain(&s, FALSE, "250-mx\r\n", 9);
+    plain(&s, FALSE, "250 SIZE 1000\r\n", 10);
+    plain(&s, TRUE, "MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\n", 11);
+    plain(&s, FALSE, "250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n", 12);
+    plain(&s, TRUE, "QUIT\r\n", 13);
+    plain(&s, FALSE, "221 2.0.0 Bye\r\n", 14);
+    sr_session_finish(&s);
+    g_assert_cmpstr(log.replies->str, ==,
+                    "220 <greeting>\n250 EHLO\n220 STARTTLS\n250 EHLO tls\n250 MAIL tls\n"
+                    "550 RCPT tls\n221 QUIT tls\n");
+    g_assert_true(sr_session_ended(&s));
+    session_log_clear(&log, &s);
+}
+
+/* Port 465: TLS from the first byte, the greeting the first plaintext. */
+static void
+test_session_implicit(void)
+{
+    session_log log;
+    sr_session s;
+    GPtrArray *c = load_fixture("smtps-465");
+
+    session_log_init(&log, &s);
+    sr_session_set_tls_decryptor(&s, &keeper, &log);
+    sr_session_implicit_tls(&s);
+    for (guint k = 0; k < c->len; k++) {
+        const piece *x = g_ptr_array_index(c, k);
+
+        if (x->client)
+            sr_session_client(&s, x->data->data, x->data->len, (gint64)x->frame, x->frame);
+        else
+            sr_session_server(&s, x->data->data, x->data->len, (gint64)x->frame, x->frame);
+    }
+    plain(&s, FALSE, "220 mail.example.test ESMTP\r\n", 12);
+    plain(&s, TRUE, "EHLO c\r\n", 13);
+    plain(&s, FALSE, "250 mail.example.test\r\n", 14);
+    sr_session_finish(&s);
+    g_assert_cmpuint(log.events, ==, 1);
+    g_assert_cmpuint(log.via, ==, SR_TLS_VIA_IMPLICIT);
+    g_assert_cmpuint(log.outcome, ==, SR_TLS_COMPLETED);
+    g_assert_cmphex(log.suite, ==, 0x1302);
+    g_assert_cmpstr(log.replies->str, ==, "220 <greeting> tls\n250 EHLO tls\n");
+    /* Every TLS byte went to the decryptor, in order. */
+    {
+        gsize bytes[2] = { 0, 0 };
+
+        for (guint k = 0; k < c->len; k++) {
+            const piece *x = g_ptr_array_index(c, k);
+
+            bytes[x->client] += x->data->len;
+        }
+        g_assert_cmpuint(log.seen[0]->len, ==, bytes[0]);
+        g_assert_cmpuint(log.seen[1]->len, ==, bytes[1]);
+    }
+    g_ptr_array_unref(c);
+    session_log_clear(&log, &s);
+}
+
 static gint
 compare_names(gconstpointer a, gconstpointer b)
 {
@@ -1590,5 +1886,9 @@ main(int argc, char **argv)
     g_test_add_func("/tls/gap", test_gap);
     g_test_add_func("/tls/certificate-caps", test_certificate_caps);
     g_test_add_func("/tls/names", test_names);
+    g_test_add_func("/tls/session/starttls", test_session_starttls);
+    g_test_add_func("/tls/session/starttls-refused", test_session_starttls_refused);
+    g_test_add_func("/tls/session/plaintext", test_session_plaintext);
+    g_test_add_func("/tls/session/implicit", test_session_implicit);
     return g_test_run();
 }

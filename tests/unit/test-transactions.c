@@ -257,7 +257,7 @@ on_transaction(const sr_transaction *tx, gpointer user_data)
 static void
 setup(fixture *f)
 {
-    static const sr_session_callbacks cb = { on_exchange, NULL, NULL, on_transaction };
+    static const sr_session_callbacks cb = { on_exchange, NULL, NULL, on_transaction, NULL };
 
     f->frame = 0;
     f->replies = g_string_new(NULL);
