@@ -48,6 +48,7 @@ struct flow_table {
     sr_memory_pool   pool;   /* shared by every flow's session */
     reply_event_func func;
     transaction_event_func transaction_func;
+    tls_event_func   tls_func;
     gpointer         user_data;
     flow_stats       stats;
     /* Sessions of closed flows, kept for new ones: a capture is mostly
@@ -230,8 +231,36 @@ on_transaction(const sr_transaction *tx, gpointer user_data)
     f->table->transaction_func(&ev, f->table->user_data);
 }
 
+static void
+on_tls(const sr_tls_event *tls, gpointer user_data)
+{
+    flow *f = user_data;
+    const sr_tls_info *info = tls->info;
+    tls_event ev;
+    tls_cert cert;
+    gboolean has_cert = info->certificate.der
+                        && tls_cert_read(info->certificate.der, info->certificate.der_length, &cert);
+
+    format_endpoints(f);
+    ev = (tls_event){
+        .time_us = f->table->now,
+        .flow_id = f->id,
+        .client = f->client,
+        .server = f->server,
+        /* Where it was settled; at the end, the packet being read. */
+        .frame = info->outcome != SR_TLS_UNKNOWN ? info->outcome_frame : f->table->frame,
+        .tls = tls,
+        .cert = has_cert ? &cert : NULL,
+    };
+    f->table->tls_func(&ev, f->table->user_data);
+}
+
 static const sr_session_callbacks session_callbacks = {
     on_exchange, NULL, on_unanswered, on_transaction, NULL,
+};
+/* The same, reading TLS (flow_table_on_tls). */
+static const sr_session_callbacks session_callbacks_tls = {
+    on_exchange, NULL, on_unanswered, on_transaction, on_tls,
 };
 
 /* The end of either direction.  The server can say no more after its own
@@ -420,8 +449,11 @@ flow_new(flow_table *t, const flow_key *key)
         sr_session_reset(f->session, f);
     } else {
         f->session = g_new0(sr_session, 1);
-        sr_session_init(f->session, &t->config.decoder, &session_callbacks, f);
+        sr_session_init(f->session, &t->config.decoder,
+                        t->tls_func ? &session_callbacks_tls : &session_callbacks, f);
     }
+    if (t->config.server_ports[key->server_port] == FLOW_PORT_IMPLICIT_TLS)
+        sr_session_implicit_tls(f->session);
     g_hash_table_insert(t->flows, &f->key, f);
     g_queue_push_head_link(&t->lru, &f->lru);
     t->stats.flows++;
@@ -532,6 +564,14 @@ void
 flow_table_on_transaction(flow_table *t, transaction_event_func func)
 {
     t->transaction_func = func;
+}
+
+void
+flow_table_on_tls(flow_table *t, tls_event_func func)
+{
+    /* Sessions are made with their callbacks: before the first flow. */
+    g_return_if_fail(t->next_id == 0);
+    t->tls_func = func;
 }
 
 void

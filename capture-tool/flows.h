@@ -15,6 +15,7 @@
 #include "reassembly.h"
 #include "sr_reply.h"
 #include "sr_session.h"
+#include "tls-cert.h"
 
 /* Anomalies of the capture and its reassembly rather than of SMTP; reported
  * beside the decoder's, named from this one table. */
@@ -90,6 +91,22 @@ typedef struct {
 
 typedef void (*transaction_event_func)(const transaction_event *ev, gpointer user_data);
 
+/* One flow's TLS handshake, as the decoder read it in clear (sr_session.h:
+ * sr_tls_event), once settled or when the flow ends. */
+typedef struct {
+    gint64              time_us;  /* capture time of the packet that settled it */
+    guint               flow_id;
+    const char         *client;
+    const char         *server;
+    guint64             frame;    /* that packet: a frame id */
+    const sr_tls_event *tls;
+    /* The server's certificate, when sent in clear and libcrypto reads it;
+     * else NULL. */
+    const tls_cert     *cert;
+} tls_event;
+
+typedef void (*tls_event_func)(const tls_event *ev, gpointer user_data);
+
 /* Calls FN with the name and severity of each anomaly of EV, in order: the
  * reply's, its pairing's, then the tool's; DETAIL completes it where the
  * decoder says more (code-not-allowed: the codes the command allows), else
@@ -107,8 +124,13 @@ typedef struct {
     /* What all the sessions keep of commands awaiting replies and of
      * transactions' recipients, together (each at most decoder.max_session_bytes). */
     gsize         session_pool_bytes;
-    const guint8 *server_ports;   /* 65536 booleans: which ports are servers' */
+    /* 65536 entries: which ports are servers' (FLOW_PORT_SMTP), and which
+     * of those are TLS from the first byte (FLOW_PORT_IMPLICIT_TLS, RFC 8314). */
+    const guint8 *server_ports;
 } flow_config;
+
+#define FLOW_PORT_SMTP         1
+#define FLOW_PORT_IMPLICIT_TLS 2
 
 #define FLOW_DEFAULT_MAX_FLOWS 4096
 #define FLOW_DEFAULT_IDLE_SECONDS 300
@@ -133,6 +155,9 @@ flow_table *flow_table_new(const flow_config *cfg, reply_event_func func, gpoint
 /* Each mail transaction as it ends goes to FUNC too, with the same
  * USER_DATA (optional). */
 void flow_table_on_transaction(flow_table *t, transaction_event_func func);
+/* Each TLS handshake goes to FUNC (optional): without it, nothing after
+ * STARTTLS or on an implicit-TLS port is read. */
+void flow_table_on_tls(flow_table *t, tls_event_func func);
 void flow_table_free(flow_table *t);
 /* One TCP segment: packet number FRAME of the input (from 1), captured at
  * TIME_US.  The decoder tells pipelined command groups apart by frame. */

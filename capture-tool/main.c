@@ -27,6 +27,8 @@
 
 /* SMTP relay (25), submission (587) and LMTP (24, RFC 2033). */
 #define SMTPREPLY_DEFAULT_PORTS "24,25,587"
+/* Implicit TLS (RFC 8314): submission over TLS. */
+#define SMTPREPLY_DEFAULT_TLS_PORTS "465"
 
 /* Set by SIGINT/SIGTERM; the read loop stops at the next packet or timeout. */
 static volatile sig_atomic_t stop_requested;
@@ -40,6 +42,7 @@ typedef struct {
     gboolean list_interfaces;
     gint64   count;
     gchar   *ports;
+    gchar   *tls_ports;
     gboolean json;
     gchar   *format;
     gchar   *select;
@@ -90,14 +93,21 @@ fail(exit_code code, const char *message)
 }
 
 /*
- * "25,587,2525-2530" into a table of 65536 booleans and the BPF expression
- * "port 25 or port 587 or portrange 2525-2530".
+ * "25,587,2525-2530" into a table of 65536 entries (VALUE for each port
+ * listed) and the BPF expression "port 25 or port 587 or portrange
+ * 2525-2530", added to BPF.  OPTION names the option in errors; "none" is
+ * an empty list.
  */
 static gboolean
-parse_ports(const char *list, guint8 *table, GString *bpf, GError **error)
+parse_ports(const char *option, const char *list, guint8 value, guint8 *table, GString *bpf,
+            GError **error)
 {
-    gchar **items = g_strsplit(list, ",", -1);
+    gchar **items;
     gboolean ok = TRUE;
+
+    if (strcmp(list, "none") == 0)
+        return TRUE;
+    items = g_strsplit(list, ",", -1);
 
     for (gchar **item = items; *item && ok; item++) {
         gchar **bounds = g_strsplit(g_strstrip(*item), "-", 3);
@@ -109,7 +119,7 @@ parse_ports(const char *list, guint8 *table, GString *bpf, GError **error)
             && g_ascii_string_to_unsigned(bounds[n - 1], 10, 1, 65535, &hi, NULL)
             && lo <= hi;
         if (ok) {
-            memset(table + lo, 1, (gsize)(hi - lo + 1));
+            memset(table + lo, value, (gsize)(hi - lo + 1));
             if (bpf->len)
                 g_string_append(bpf, " or ");
             if (lo == hi)
@@ -118,12 +128,12 @@ parse_ports(const char *list, guint8 *table, GString *bpf, GError **error)
                 g_string_append_printf(bpf, "portrange %u-%u", (guint)lo, (guint)hi);
         } else {
             g_set_error(error, INPUT_ERROR, EXIT_USAGE,
-                        "--port: \"%s\" is not a port or range of ports (1-65535)", *item);
+                        "%s: \"%s\" is not a port or range of ports (1-65535)", option, *item);
         }
         g_strfreev(bounds);
     }
-    if (ok && bpf->len == 0) {
-        g_set_error(error, INPUT_ERROR, EXIT_USAGE, "--port: no ports given");
+    if (ok && !*items) {
+        g_set_error(error, INPUT_ERROR, EXIT_USAGE, "%s: no ports given", option);
         ok = FALSE;
     }
     g_strfreev(items);
@@ -325,6 +335,7 @@ run(const options *opt, settings *set)
                               ? 2 * SR_TIME_LIMIT_US : opt->idle_timeout * G_USEC_PER_SEC;
     flows = flow_table_new(&cfg, run_reply, &st);
     flow_table_on_transaction(flows, run_transaction);
+    flow_table_on_tls(flows, run_tls);
 
     install_signals();
     /* Several files are one capture, read in the order given: connections
@@ -374,7 +385,8 @@ run(const options *opt, settings *set)
     }
     if (error_message)
         code = fail(code, error_message);
-    else if (st.tcp_ports && !st.sum.replies && !stop_requested && !opt->quiet)
+    else if (st.tcp_ports && !st.sum.replies && !st.sum.tls_handshakes && !stop_requested
+             && !opt->quiet)
         hint_no_smtp(st.tcp_ports, set->port_list);
     g_free(error_message);
     g_free(st.tcp_ports);
@@ -515,8 +527,15 @@ dispatch(const options *opt)
     port_table = g_malloc0(65536);
     port_expr = g_string_new(NULL);
     set.port_list = opt->ports ? opt->ports : SMTPREPLY_DEFAULT_PORTS;
+    /* Implicit TLS last: a port in both lists is read as TLS. */
     if (!settle(opt, &set, &error)
-            || !parse_ports(set.port_list, port_table, port_expr, &error)) {
+            || !parse_ports("--port", set.port_list, FLOW_PORT_SMTP, port_table, port_expr, &error)
+            || !parse_ports("--tls-port", opt->tls_ports ? opt->tls_ports
+                                                         : SMTPREPLY_DEFAULT_TLS_PORTS,
+                            FLOW_PORT_IMPLICIT_TLS, port_table, port_expr, &error)
+            || (port_expr->len == 0
+                && (g_set_error(&error, INPUT_ERROR, EXIT_USAGE,
+                                "--port and --tls-port: no server ports"), TRUE))) {
         code = fail(error->code, error->message);
         g_error_free(error);
     } else {
@@ -569,6 +588,7 @@ split_short_options(int argc, char **argv)
                         && (strcmp(arg, "--read") == 0 || strcmp(arg, "--interface") == 0
                             || strcmp(arg, "--count") == 0 || strcmp(arg, "--select") == 0
                             || strcmp(arg, "--user") == 0 || strcmp(arg, "--port") == 0
+                            || strcmp(arg, "--tls-port") == 0
                             || strcmp(arg, "--format") == 0 || strcmp(arg, "--time") == 0
                             || strcmp(arg, "--anomalies") == 0 || strcmp(arg, "--color") == 0
                             || strcmp(arg, "--max-flows") == 0
@@ -614,6 +634,9 @@ main(int argc, char **argv)
           "'command == \"RCPT\" and code >= 400' (see smtpreply(1))", "EXPR" },
         { "port", 0, 0, G_OPTION_ARG_STRING, &opt.ports,
           "Server ports, e.g. 25,587,2525-2530 (default " SMTPREPLY_DEFAULT_PORTS ")", "LIST" },
+        { "tls-port", 0, 0, G_OPTION_ARG_STRING, &opt.tls_ports,
+          "Ports of implicit TLS (RFC 8314), read as TLS from the first byte (default "
+          SMTPREPLY_DEFAULT_TLS_PORTS "; none for none)", "LIST" },
         { "format", 0, 0, G_OPTION_ARG_STRING, &opt.format,
           "block (default: a few lines per reply), line (one line per reply) or json",
           "FORMAT" },
@@ -696,6 +719,7 @@ main(int argc, char **argv)
     g_free(opt.time);
     g_free(opt.interface);
     g_free(opt.ports);
+    g_free(opt.tls_ports);
     g_free(opt.user);
     g_free(opt.colour);
     g_free(opt.anomalies);

@@ -596,10 +596,258 @@ output_json_summary(GString *out, const summary *s)
     g_string_append(out, s->interrupted ? "true" : "false");
     json_uint(out, "interrupted_replies", s->interrupted_replies);
     json_uint_or_null(out, "selected", s->selecting, s->selected);
+    json_key(out, "tls");
+    g_string_append_c(out, '{');
+    json_uint(out, "handshakes", s->tls_handshakes);
+    json_key(out, "outcomes");
+    g_string_append_c(out, '{');
+    for (guint k = 0; k < SR_TLS_OUTCOME_COUNT; k++)
+        json_uint(out, sr_tls_outcome_name(k), s->tls_outcomes[k]);
+    g_string_append_c(out, '}');
+    json_tally(out, "versions", &s->tls_versions);
+    json_tally(out, "cipher_suites", &s->tls_suites);
+    json_tally(out, "failure_alerts", &s->tls_failure_alerts);
+    g_string_append_c(out, '}');
     if (s->detailed) {
         json_tally(out, "servers", &s->by_server);
         json_tally(out, "enhanced_codes", &s->by_enhanced);
         json_slowest(out, s);
     }
     g_string_append(out, "}}\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* TLS handshakes                                                       */
+
+/* A TLS number by its name, or "0xNNNN" when NAME is NULL. */
+static void
+json_tls_name(GString *out, const char *key, const char *name, guint value)
+{
+    json_key(out, key);
+    if (name)
+        json_string(out, name);
+    else
+        g_string_append_printf(out, "\"0x%04x\"", value);
+}
+
+static void
+json_bool(GString *out, const char *key, gboolean value)
+{
+    json_key(out, key);
+    g_string_append(out, value ? "true" : "false");
+}
+
+static void
+json_tls_client_hello(GString *out, const sr_tls_client_hello *ch)
+{
+    json_key(out, "client_hello");
+    if (!ch->seen) {
+        RAW(out, "null");
+        return;
+    }
+    RAW(out, "{");
+    json_uint(out, "frame", frame_number(ch->frame));
+    json_tls_name(out, "record_version", sr_tls_version_name(ch->record_version),
+                  ch->record_version);
+    json_tls_name(out, "legacy_version", sr_tls_version_name(ch->legacy_version),
+                  ch->legacy_version);
+    json_key(out, "versions");
+    RAW(out, "[");
+    for (guint i = 0; i < MIN(ch->versions_count, SR_TLS_MAX_VERSIONS); i++) {
+        const char *name = sr_tls_version_name(ch->versions[i]);
+
+        if (i)
+            RAW(out, ",");
+        if (name)
+            json_string(out, name);
+        else
+            g_string_append_printf(out, "\"0x%04x\"", ch->versions[i]);
+    }
+    RAW(out, "]");
+    json_uint(out, "cipher_suites_offered", ch->suites_count);
+    json_key(out, "cipher_suites");
+    RAW(out, "[");
+    for (guint i = 0; i < MIN(ch->suites_count, SR_TLS_MAX_SUITES); i++) {
+        const char *name = sr_tls_cipher_suite_name(ch->suites[i]);
+
+        if (i)
+            RAW(out, ",");
+        if (name)
+            json_string(out, name);
+        else
+            g_string_append_printf(out, "\"0x%04x\"", ch->suites[i]);
+    }
+    RAW(out, "]");
+    json_key(out, "sni");
+    if (ch->has_sni) {
+        RAW(out, "\"");
+        sr_escape_json(out, ch->sni, MIN(ch->sni_length, SR_TLS_MAX_SNI));
+        RAW(out, "\"");
+    } else {
+        RAW(out, "null");
+    }
+    json_key(out, "alpn");
+    RAW(out, "[");
+    for (guint i = 0; i < MIN(ch->alpn_count, SR_TLS_MAX_ALPN); i++) {
+        if (i)
+            RAW(out, ",");
+        RAW(out, "\"");
+        sr_escape_json(out, ch->alpn[i], ch->alpn_length[i]);
+        RAW(out, "\"");
+    }
+    RAW(out, "]");
+    json_uint(out, "hellos", ch->hellos);
+    json_bool(out, "malformed", ch->malformed);
+    RAW(out, "}");
+}
+
+static void
+json_tls_server_hello(GString *out, const sr_tls_server_hello *sh)
+{
+    json_key(out, "server_hello");
+    if (!sh->seen) {
+        RAW(out, "null");
+        return;
+    }
+    RAW(out, "{");
+    json_uint(out, "frame", frame_number(sh->frame));
+    json_tls_name(out, "version", sr_tls_version_name(sh->version), sh->version);
+    json_tls_name(out, "cipher_suite", sr_tls_cipher_suite_name(sh->cipher_suite),
+                  sh->cipher_suite);
+    json_key(out, "cipher_suite_id");
+    g_string_append_printf(out, "\"0x%04x\"", sh->cipher_suite);
+    json_bool(out, "hello_retry", sh->hello_retry);
+    json_bool(out, "malformed", sh->malformed);
+    RAW(out, "}");
+}
+
+static void
+json_tls_certificate(GString *out, const sr_tls_certificate *c, const tls_cert *cert)
+{
+    json_key(out, "certificate");
+    if (!c->seen) {
+        RAW(out, "null");
+        return;
+    }
+    RAW(out, "{");
+    json_uint(out, "frame", frame_number(c->frame));
+    json_uint(out, "count", c->count);
+    json_uint(out, "length", c->first_length);
+    json_bool(out, "readable", cert != NULL);
+    if (cert) {
+        json_key(out, "subject");
+        json_string(out, cert->subject);
+        json_key(out, "issuer");
+        json_string(out, cert->issuer);
+        json_bool(out, "self_signed", cert->self_signed);
+        json_key(out, "not_before");
+        json_string(out, cert->not_before);
+        json_key(out, "not_after");
+        json_string(out, cert->not_after);
+        json_key(out, "serial");
+        json_string(out, cert->serial);
+        json_key(out, "signature_algorithm");
+        json_string(out, cert->signature_algorithm);
+        json_key(out, "key_algorithm");
+        json_string(out, cert->key_algorithm);
+        json_uint(out, "key_bits", cert->key_bits);
+        json_key(out, "dns");
+        RAW(out, "[");
+        for (guint i = 0; i < MIN(cert->dns_count, TLS_CERT_DNS_MAX); i++) {
+            if (i)
+                RAW(out, ",");
+            json_string(out, cert->dns[i]);
+        }
+        RAW(out, "]");
+        json_uint(out, "dns_total", cert->dns_count);
+    }
+    RAW(out, "}");
+}
+
+static void
+json_tls_side(GString *out, const char *key, const sr_tls_side *side)
+{
+    json_key(out, key);
+    RAW(out, "{");
+    json_uint(out, "bytes", side->bytes);
+    json_uint(out, "lost", side->lost);
+    json_uint(out, "handshake", side->records[SR_TLS_HANDSHAKE - SR_TLS_CHANGE_CIPHER_SPEC]);
+    json_uint(out, "change_cipher_spec",
+              side->records[SR_TLS_CHANGE_CIPHER_SPEC - SR_TLS_CHANGE_CIPHER_SPEC]);
+    json_uint(out, "alert", side->records[SR_TLS_ALERT - SR_TLS_CHANGE_CIPHER_SPEC]);
+    json_uint(out, "application_data",
+              side->records[SR_TLS_APPLICATION_DATA - SR_TLS_CHANGE_CIPHER_SPEC]);
+    json_uint(out, "heartbeat", side->records[SR_TLS_HEARTBEAT - SR_TLS_CHANGE_CIPHER_SPEC]);
+    json_uint(out, "encrypted", side->encrypted_records);
+    json_uint_or_null(out, "encrypted_frame", side->encrypted, frame_number(side->encrypted_frame));
+    json_key(out, "stop");
+    json_string(out, side->stop == SR_TLS_STOP_NONE ? NULL : sr_tls_stop_name(side->stop));
+    RAW(out, "}");
+}
+
+void
+output_json_tls(GString *out, const tls_event *ev, const output_style *style)
+{
+    const sr_tls_event *t = ev->tls;
+    const sr_tls_info *info = t->info;
+    const sr_tls_server_hello *sh = &info->server_hello;
+
+    RAW(out, "{");
+    json_time(out, "time", ev->time_us);
+    json_uint(out, "flow", ev->flow_id);
+    json_key(out, "client");
+    json_string(out, ev->client);
+    json_key(out, "server");
+    json_string(out, ev->server);
+    json_uint(out, "frame", frame_number(ev->frame));
+    json_file(out, ev->frame, style);
+    json_key(out, "transport");
+    json_string(out, t->via == SR_TLS_VIA_IMPLICIT ? "implicit-tls" : "starttls");
+    json_uint_or_null(out, "starttls_frame", t->via == SR_TLS_VIA_STARTTLS,
+                      frame_number(t->starttls_frame));
+    json_key(out, "handshake");
+    json_string(out, sr_tls_outcome_name(info->outcome));
+    json_key(out, "decided_by");
+    json_string(out, info->outcome == SR_TLS_UNKNOWN || info->outcome == SR_TLS_COMPLETED
+                     ? NULL : info->outcome_client ? "client" : "server");
+    /* What was agreed, for a reader who wants no more: the server's hello's. */
+    if (sh->seen) {
+        json_tls_name(out, "version", sr_tls_version_name(sh->version), sh->version);
+        json_tls_name(out, "cipher_suite", sr_tls_cipher_suite_name(sh->cipher_suite),
+                      sh->cipher_suite);
+    } else {
+        RAW(out, ",\"version\":null,\"cipher_suite\":null");
+    }
+    json_tls_client_hello(out, &info->client_hello);
+    json_tls_server_hello(out, sh);
+    json_tls_certificate(out, &info->certificate, ev->cert);
+    json_uint(out, "alerts_total", info->alerts_total);
+    json_key(out, "alerts");
+    RAW(out, "[");
+    for (guint i = 0; i < info->alerts_count; i++) {
+        const sr_tls_alert *a = &info->alerts[i];
+
+        g_string_append(out, i ? ",{" : "{");
+        json_uint(out, "frame", frame_number(a->frame));
+        json_key(out, "from");
+        json_string(out, a->from_client ? "client" : "server");
+        json_tls_name(out, "level", sr_tls_alert_level_name(a->level), a->level);
+        json_uint(out, "level_id", a->level);
+        json_tls_name(out, "description", sr_tls_alert_name(a->description), a->description);
+        json_uint(out, "description_id", a->description);
+        RAW(out, "}");
+    }
+    RAW(out, "]");
+    json_key(out, "records");
+    RAW(out, "{");
+    json_tls_side(out, "client", &info->client);
+    json_tls_side(out, "server", &info->server);
+    RAW(out, "}");
+    json_bool(out, "interrupted", t->interrupted);
+    json_key(out, "anomalies");
+    RAW(out, "[");
+    if (t->anomaly != SR_ANOM_COUNT)
+        json_string(out, sr_anomaly_name(t->anomaly));
+    RAW(out, "]");
+    RAW(out, "}\n");
 }

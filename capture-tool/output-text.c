@@ -412,6 +412,22 @@ add_line_anomaly(const char *name, const char *detail, sr_anomaly_severity sever
  *   [reason] LATENCY ms: first text line (+N lines) [anomalies: ...]
  * What a reply lacks is left out, and the rest of its lines are counted.
  */
+/* A line's first words: "<time> flow N frame F client > server". */
+static void
+append_line_head(GString *out, gint64 time_us, guint flow_id, guint64 frame, const char *client,
+                 const char *server, const output_style *style)
+{
+    output_append_time(out, time_us, style);
+    TEXTBUF_LITERAL(out, " flow ");
+    decimal_append(out, flow_id);
+    g_string_append_c(out, ' ');
+    append_frame(out, frame, style);
+    g_string_append_c(out, ' ');
+    textbuf_append_str(out, client);
+    TEXTBUF_LITERAL(out, " > ");
+    textbuf_append_str(out, server);
+}
+
 void
 output_line_reply(GString *out, const reply_event *ev, const output_style *style)
 {
@@ -419,15 +435,7 @@ output_line_reply(GString *out, const reply_event *ev, const output_style *style
     const sr_enhanced *enh = sr_reply_enhanced(r);
     anomaly_names names = { out, style->colour, style->all_anomalies, FALSE };
 
-    output_append_time(out, ev->time_us, style);
-    TEXTBUF_LITERAL(out, " flow ");
-    decimal_append(out, ev->flow_id);
-    g_string_append_c(out, ' ');
-    append_frame(out, ev->frame, style);
-    g_string_append_c(out, ' ');
-    textbuf_append_str(out, ev->client);
-    TEXTBUF_LITERAL(out, " > ");
-    textbuf_append_str(out, ev->server);
+    append_line_head(out, ev->time_us, ev->flow_id, ev->frame, ev->client, ev->server, style);
     TEXTBUF_LITERAL(out, ": ");
     if (ev->command) {
         textbuf_append_str(out, ev->command[0] ? ev->command : "\"\"");
@@ -652,6 +660,12 @@ tool_anomaly_label(GString *out, guint i)
     g_string_append(out, tool_anomaly_name((tool_anomaly_kind)i));
 }
 
+static void
+tls_outcome_label(GString *out, guint i)
+{
+    g_string_append(out, sr_tls_outcome_name((sr_tls_outcome)i));
+}
+
 /* The empty name of an empty command line, quoted as in each reply's head. */
 static const char *
 command_label(const summary_command *c)
@@ -730,7 +744,8 @@ append_commands(GString *out, const summary *s)
 #define TEXT_TALLY_NAMES 20
 
 static void
-append_tally(GString *out, const char *label, const summary_tally *t, const char *what)
+append_tally(GString *out, const char *label, const summary_tally *t, const char *what,
+             const char *counted)
 {
     guint n;
     summary_tally_entry *list = summary_tally_sorted(t, &n);
@@ -752,8 +767,8 @@ append_tally(GString *out, const char *label, const summary_tally *t, const char
     if (!n)
         g_string_append(out, "none");
     if (rest_names || t->other)
-        g_string_append_printf(out, ", and %s%u more %s with %" G_GUINT64_FORMAT " replies",
-                               t->other ? "over " : "", rest_names, what, rest);
+        g_string_append_printf(out, ", and %s%u more %s with %" G_GUINT64_FORMAT " %s",
+                               t->other ? "over " : "", rest_names, what, rest, counted);
     g_string_append_c(out, '\n');
     g_free(list);
 }
@@ -840,13 +855,198 @@ output_text_summary(GString *out, const summary *s, gboolean colour)
     append_counts(out, "anomalies", s->anomalies, SR_ANOM_COUNT, anomaly_label);
     append_counts(out, "by severity", s->by_severity, SR_SEVERITY_COUNT, severity_label);
     append_counts(out, "tcp anomalies", s->tool_anomalies, TOOL_ANOM_COUNT, tool_anomaly_label);
+    if (s->tls_handshakes) {
+        append_counts(out, "tls handshakes", s->tls_outcomes, SR_TLS_OUTCOME_COUNT,
+                      tls_outcome_label);
+        append_tally(out, "tls versions", &s->tls_versions, "versions", "handshakes");
+        append_tally(out, "tls ciphers", &s->tls_suites, "suites", "handshakes");
+        append_tally(out, "tls failed by", &s->tls_failure_alerts, "alerts", "handshakes");
+    }
     if (s->detailed) {
-        append_tally(out, "by server", &s->by_server, "servers");
-        append_tally(out, "by enhanced", &s->by_enhanced, "codes");
+        append_tally(out, "by server", &s->by_server, "servers", "replies");
+        append_tally(out, "by enhanced", &s->by_enhanced, "codes", "replies");
         append_slowest(out, s);
     }
     if (s->have_drops)
         g_string_append_printf(out, "  %-15s%" G_GUINT64_FORMAT " by the kernel, %"
                                G_GUINT64_FORMAT " by the interface\n", "dropped",
                                s->dropped, s->if_dropped);
+}
+
+/* ------------------------------------------------------------------ */
+/* TLS handshakes                                                       */
+
+/* A TLS number's name, or 0xNNNN. */
+static void
+append_tls_name(GString *out, const char *name, guint value)
+{
+    if (name)
+        textbuf_append_str(out, name);
+    else
+        g_string_append_printf(out, "0x%04x", value);
+}
+
+/* "completed", green; a failure red; what is not settled yellow. */
+static void
+append_tls_outcome(GString *out, const sr_tls_info *info, gboolean colour)
+{
+    const char *sgr = info->outcome == SR_TLS_COMPLETED ? SGR_GREEN
+                      : info->outcome == SR_TLS_UNKNOWN || info->outcome == SR_TLS_GAP ? SGR_YELLOW
+                      : SGR_RED;
+
+    paint(out, colour, sgr, sr_tls_outcome_name(info->outcome));
+}
+
+/* "alert fatal unknown_ca (48) from client in frame 13" */
+static void
+append_tls_alert(GString *out, const sr_tls_alert *a, const output_style *style)
+{
+    append_tls_name(out, sr_tls_alert_level_name(a->level), a->level);
+    g_string_append_c(out, ' ');
+    append_tls_name(out, sr_tls_alert_name(a->description), a->description);
+    g_string_append_printf(out, " (%u) from %s, ", a->description,
+                           a->from_client ? "client" : "server");
+    append_frame(out, a->frame, style);
+}
+
+void
+output_text_tls(GString *out, const tls_event *ev, const output_style *style)
+{
+    const sr_tls_event *t = ev->tls;
+    const sr_tls_info *info = t->info;
+    const sr_tls_client_hello *ch = &info->client_hello;
+    const sr_tls_server_hello *sh = &info->server_hello;
+
+    append_head(out, ev->time_us, ev->flow_id, ev->client, ev->server, style);
+    TEXTBUF_LITERAL(out, "  ");
+    append_frame(out, ev->frame, style);
+    TEXTBUF_LITERAL(out, "\n  TLS ");
+    textbuf_append_str(out, t->via == SR_TLS_VIA_IMPLICIT ? "from the first byte (implicit TLS)"
+                                                          : "after STARTTLS");
+    TEXTBUF_LITERAL(out, ": handshake ");
+    append_tls_outcome(out, info, style->colour);
+    if (info->outcome != SR_TLS_UNKNOWN && info->outcome != SR_TLS_COMPLETED)
+        g_string_append_printf(out, " (%s)", info->outcome_client ? "client" : "server");
+    if (t->interrupted)
+        TEXTBUF_LITERAL(out, " (interrupted)");
+    if (t->anomaly != SR_ANOM_COUNT) {
+        TEXTBUF_LITERAL(out, "  ");
+        paint(out, style->colour, SGR_RED, sr_anomaly_name(t->anomaly));
+    }
+    g_string_append_c(out, '\n');
+    if (ch->seen) {
+        TEXTBUF_LITERAL(out, "  client hello  ");
+        append_frame(out, ch->frame, style);
+        TEXTBUF_LITERAL(out, "  offers ");
+        if (ch->versions_count) {
+            for (guint i = 0; i < MIN(ch->versions_count, SR_TLS_MAX_VERSIONS); i++) {
+                if (i)
+                    TEXTBUF_LITERAL(out, ", ");
+                append_tls_name(out, sr_tls_version_name(ch->versions[i]), ch->versions[i]);
+            }
+        } else {
+            append_tls_name(out, sr_tls_version_name(ch->legacy_version), ch->legacy_version);
+        }
+        g_string_append_printf(out, "; %u cipher suite%s", ch->suites_count,
+                               ch->suites_count == 1 ? "" : "s");
+        if (ch->has_sni) {
+            TEXTBUF_LITERAL(out, "; SNI ");
+            sr_escape_text(out, ch->sni, MIN(ch->sni_length, SR_TLS_MAX_SNI));
+        }
+        for (guint i = 0; i < MIN(ch->alpn_count, SR_TLS_MAX_ALPN); i++) {
+            textbuf_append_str(out, i ? ", " : "; ALPN ");
+            sr_escape_text(out, ch->alpn[i], ch->alpn_length[i]);
+        }
+        if (ch->malformed)
+            TEXTBUF_LITERAL(out, " (malformed)");
+        g_string_append_c(out, '\n');
+    }
+    if (sh->hello_retry) {
+        TEXTBUF_LITERAL(out, "  retry         ");
+        append_frame(out, sh->hello_retry_frame, style);
+        TEXTBUF_LITERAL(out, "  HelloRetryRequest\n");
+    }
+    if (sh->seen) {
+        TEXTBUF_LITERAL(out, "  server hello  ");
+        append_frame(out, sh->frame, style);
+        TEXTBUF_LITERAL(out, "  ");
+        append_tls_name(out, sr_tls_version_name(sh->version), sh->version);
+        TEXTBUF_LITERAL(out, ", ");
+        append_tls_name(out, sr_tls_cipher_suite_name(sh->cipher_suite), sh->cipher_suite);
+        g_string_append_printf(out, " (0x%04x)%s\n", sh->cipher_suite,
+                               sh->malformed ? " (malformed)" : "");
+    }
+    if (info->certificate.seen) {
+        TEXTBUF_LITERAL(out, "  certificate   ");
+        append_frame(out, info->certificate.frame, style);
+        if (ev->cert) {
+            TEXTBUF_LITERAL(out, "  ");
+            textbuf_append_str(out, ev->cert->subject);
+            TEXTBUF_LITERAL(out, ", issued by ");
+            textbuf_append_str(out, ev->cert->self_signed ? "itself" : ev->cert->issuer);
+            TEXTBUF_LITERAL(out, "\n                valid ");
+            textbuf_append_str(out, ev->cert->not_before);
+            TEXTBUF_LITERAL(out, " to ");
+            textbuf_append_str(out, ev->cert->not_after);
+            g_string_append_printf(out, ", %s %u bits, %s", ev->cert->key_algorithm,
+                                   ev->cert->key_bits, ev->cert->signature_algorithm);
+        } else {
+            g_string_append_printf(out, "  %" G_GSIZE_FORMAT " bytes, not readable as X.509",
+                                   info->certificate.first_length);
+        }
+        g_string_append_c(out, '\n');
+    }
+    for (guint i = 0; i < info->alerts_count; i++) {
+        TEXTBUF_LITERAL(out, "  alert         ");
+        append_tls_alert(out, &info->alerts[i], style);
+        g_string_append_c(out, '\n');
+    }
+    if (info->alerts_total > info->alerts_count)
+        g_string_append_printf(out, "  alert         %u more in clear\n",
+                               info->alerts_total - info->alerts_count);
+    for (int k = 0; k < 2; k++) {
+        const sr_tls_side *side = k ? &info->server : &info->client;
+
+        if (side->stop != SR_TLS_STOP_NONE) {
+            g_string_append_printf(out, "  %s stopped %s: ", k ? "server" : "client",
+                                   sr_tls_stop_name(side->stop));
+            textbuf_append_str(out, sr_tls_stop_description(side->stop));
+            g_string_append_c(out, '\n');
+        }
+    }
+    g_string_append_c(out, '\n');
+}
+
+void
+output_line_tls(GString *out, const tls_event *ev, const output_style *style)
+{
+    const sr_tls_event *t = ev->tls;
+    const sr_tls_info *info = t->info;
+    const sr_tls_server_hello *sh = &info->server_hello;
+
+    append_line_head(out, ev->time_us, ev->flow_id, ev->frame, ev->client, ev->server, style);
+    textbuf_append_str(out, t->via == SR_TLS_VIA_IMPLICIT ? ": TLS (implicit) " : ": TLS (STARTTLS) ");
+    append_tls_outcome(out, info, style->colour);
+    if (sh->seen) {
+        g_string_append_c(out, ' ');
+        append_tls_name(out, sr_tls_version_name(sh->version), sh->version);
+        g_string_append_c(out, ' ');
+        append_tls_name(out, sr_tls_cipher_suite_name(sh->cipher_suite), sh->cipher_suite);
+    }
+    if (info->client_hello.has_sni) {
+        TEXTBUF_LITERAL(out, " sni=");
+        sr_escape_text(out, info->client_hello.sni,
+                       MIN(info->client_hello.sni_length, SR_TLS_MAX_SNI));
+    }
+    if (info->alerts_count) {
+        TEXTBUF_LITERAL(out, " alert ");
+        append_tls_alert(out, &info->alerts[0], style);
+    }
+    if (t->interrupted)
+        TEXTBUF_LITERAL(out, " (interrupted)");
+    if (t->anomaly != SR_ANOM_COUNT) {
+        TEXTBUF_LITERAL(out, " !");
+        paint(out, style->colour, SGR_RED, sr_anomaly_name(t->anomaly));
+    }
+    g_string_append_c(out, '\n');
 }

@@ -119,6 +119,19 @@ output_transaction(output *o, const transaction_event *ev)
 }
 
 void
+output_tls(output *o, const tls_event *ev)
+{
+    if (o->format == OUTPUT_JSON)
+        output_json_tls(record_buffer(o), ev, &o->style);
+    else if (o->format == OUTPUT_LINE)
+        output_line_tls(record_buffer(o), ev, &o->style);
+    else
+        output_text_tls(record_buffer(o), ev, &o->style);
+    end_record(o);
+    write_out(o);
+}
+
+void
 output_summary(output *o, const summary *s)
 {
     if (o->format == OUTPUT_JSON)

@@ -66,6 +66,12 @@ void output_text_transaction(GString *out, const transaction_event *ev,
                              const output_style *style);
 void output_json_transaction(GString *out, const transaction_event *ev,
                              const output_style *style);
+/* A TLS handshake: a record of its own (JSON: the object with
+ * "handshake"), a block, or a line. */
+void output_tls(output *o, const tls_event *ev);
+void output_json_tls(GString *out, const tls_event *ev, const output_style *style);
+void output_text_tls(GString *out, const tls_event *ev, const output_style *style);
+void output_line_tls(GString *out, const tls_event *ev, const output_style *style);
 /* Text and lines: TIME_US as STYLE asks. */
 void output_append_time(GString *out, gint64 time_us, const output_style *style);
 void output_json_summary(GString *out, const summary *s);

@@ -49,6 +49,21 @@ run_transaction(const transaction_event *ev, gpointer user_data)
     emitted(st);
 }
 
+void
+run_tls(const tls_event *ev, gpointer user_data)
+{
+    run_state *st = user_data;
+
+    if (st->done)
+        return;
+    summary_tls(&st->sum, ev);
+    /* A record of the connection, not a reply: not with transactions, nor
+     * with -Y, whose fields are a reply's; -c counts replies only. */
+    if (st->quiet || st->transactions || st->select)
+        return;
+    output_tls(st->out, ev);
+}
+
 /* libpcap before 1.10.5 sign-extends a classic file's 32-bit time fields
  * (a second past January 2038, a damaged fraction); the format says
  * unsigned.  Neither format holds a negative time otherwise, so this undoes

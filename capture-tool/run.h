@@ -48,6 +48,8 @@ gint64 run_packet_time_us(const struct timeval *ts);
  * run_state.  -c counts what is written: replies, or transactions. */
 void run_reply(const reply_event *ev, gpointer user_data);
 void run_transaction(const transaction_event *ev, gpointer user_data);
+/* Each TLS handshake: counted, and written as a record of its own. */
+void run_tls(const tls_event *ev, gpointer user_data);
 
 /* Reads until the end, a stop, -c or an error; returns the exit code and,
  * on an error, its one-line message in ERROR_MESSAGE.  Called once per

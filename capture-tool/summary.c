@@ -97,6 +97,12 @@ summary_clear(summary *s)
         g_hash_table_destroy(s->by_server.counts);
     if (s->by_enhanced.counts)
         g_hash_table_destroy(s->by_enhanced.counts);
+    if (s->tls_versions.counts)
+        g_hash_table_destroy(s->tls_versions.counts);
+    if (s->tls_suites.counts)
+        g_hash_table_destroy(s->tls_suites.counts);
+    if (s->tls_failure_alerts.counts)
+        g_hash_table_destroy(s->tls_failure_alerts.counts);
     summary_init(s);
 }
 
@@ -224,4 +230,49 @@ summary_transaction(summary *s, const sr_transaction *tx)
     s->rcpt_delivered += tx->delivered;
     s->rcpt_refused_later += tx->refused_later;
     s->rcpt_undecided += tx->rcpt_accepted > decided ? tx->rcpt_accepted - decided : 0;
+}
+
+/* NAME, or "0xNNNN" for a number without one, into BUF. */
+static const char *
+tls_name(const char *name, guint value, char *buf, gsize size)
+{
+    if (name)
+        return name;
+    g_snprintf(buf, size, "0x%04x", value);
+    return buf;
+}
+
+void
+summary_tls(summary *s, const tls_event *ev)
+{
+    const sr_tls_info *info = ev->tls->info;
+    const sr_tls_server_hello *sh = &info->server_hello;
+    char buf[8];
+
+    s->tls_handshakes++;
+    if ((guint)info->outcome < SR_TLS_OUTCOME_COUNT)
+        s->tls_outcomes[info->outcome]++;
+    if (sh->seen) {
+        tally_add(&s->tls_versions, tls_name(sr_tls_version_name(sh->version), sh->version,
+                                             buf, sizeof buf));
+        tally_add(&s->tls_suites, tls_name(sr_tls_cipher_suite_name(sh->cipher_suite),
+                                           sh->cipher_suite, buf, sizeof buf));
+    }
+    /* The alert that ended it is the first one sent by the side that did. */
+    if (info->outcome == SR_TLS_FAILED_ALERT) {
+        for (guint i = 0; i < info->alerts_count; i++) {
+            const sr_tls_alert *a = &info->alerts[i];
+
+            if (a->frame == info->outcome_frame && a->from_client == info->outcome_client) {
+                tally_add(&s->tls_failure_alerts,
+                          tls_name(sr_tls_alert_name(a->description), a->description, buf,
+                                   sizeof buf));
+                break;
+            }
+        }
+    }
+    if ((guint)ev->tls->anomaly < SR_ANOM_COUNT) {
+        s->anomalies[ev->tls->anomaly]++;
+        s->by_severity[sr_anomaly_info_get(ev->tls->anomaly)->severity]++;
+    }
 }

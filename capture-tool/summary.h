@@ -89,6 +89,12 @@ typedef struct {
     guint64    dropped;                    /* by the kernel: no buffer room */
     guint64    if_dropped;                 /* by the interface or its driver */
     gboolean   interrupted;                /* stopped by a signal */
+    /* TLS handshakes (always counted: a few per connection at most). */
+    guint64    tls_handshakes;
+    guint64    tls_outcomes[SR_TLS_OUTCOME_COUNT];
+    summary_tally tls_versions;            /* agreed, by the server's hello */
+    summary_tally tls_suites;
+    summary_tally tls_failure_alerts;      /* the alert that ended a failed one */
 } summary;
 
 void summary_init(summary *s);
@@ -96,6 +102,7 @@ void summary_clear(summary *s);
 void summary_packet(summary *s, packet_status status, gsize caplen, gsize wirelen);
 void summary_reply(summary *s, const reply_event *ev);
 void summary_transaction(summary *s, const sr_transaction *tx);
+void summary_tls(summary *s, const tls_event *ev);
 /* A reply to command NAME (NULL: none was waiting), LATENCY_US < 0 when
  * its time is unknown.  summary_reply calls it; tests call it alone. */
 void summary_command_reply(summary *s, const char *name, gint64 latency_us);

@@ -60,12 +60,14 @@ run_opened(input *in, gboolean opened, GError *error)
         return res;
     }
     res.classic = in->records != NULL;
-    ports[25] = ports[587] = 1;
+    ports[25] = ports[587] = FLOW_PORT_SMTP;
+    ports[465] = FLOW_PORT_IMPLICIT_TLS;
     CHECK(input_set_filter(in, NULL, PORTS_BPF, &error));
 
     checked_run_init(&r);
     flow_config_init(&cfg, ports);
     flows = flow_table_new(&cfg, checked_run_reply, &r);
+    flow_table_on_tls(flows, checked_run_tls);
     res.code = run_input(in, flows, ports, &r.st, &message);
     flow_table_finish(flows);
     if (res.code == EXIT_OK) {

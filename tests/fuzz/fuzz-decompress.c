@@ -204,11 +204,13 @@ run_tool(int fd, decompress_format format, const reading *whole)
         return;
     }
     CHECK(in.compression == format);
-    ports[25] = ports[587] = 1;
+    ports[25] = ports[587] = FLOW_PORT_SMTP;
+    ports[465] = FLOW_PORT_IMPLICIT_TLS;
     CHECK(input_set_filter(&in, NULL, PORTS_BPF, &error));
     checked_run_init(&r);
     flow_config_init(&cfg, ports);
     flows = flow_table_new(&cfg, checked_run_reply, &r);
+    flow_table_on_tls(flows, checked_run_tls);
     code = run_input(&in, flows, ports, &r.st, &message);
     flow_table_finish(flows);
     if (code == EXIT_OK) {

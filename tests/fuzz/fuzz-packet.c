@@ -75,13 +75,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 1)
         return 0;
-    ports[25] = ports[587] = 1;   /* the tool's default */
+    /* The tool's default. */
+    ports[25] = ports[587] = FLOW_PORT_SMTP;
+    ports[465] = FLOW_PORT_IMPLICIT_TLS;
     linktype = LINKTYPES[data[0] & 0x07];
     CHECK(packet_linktype_supported(linktype));
 
     checked_run_init(&r);
     small_config(&cfg, ports);
     flows = flow_table_new(&cfg, checked_run_reply, &r);
+    flow_table_on_tls(flows, checked_run_tls);
     while (pos + 2 <= size) {
         gsize caplen = MIN((gsize)(data[pos] & 0x07) << 8 | data[pos + 1], size - pos - 2);
         /* A copy of exactly the packet, so a read past it is caught. */

@@ -27,11 +27,14 @@ typedef struct {
     FILE     *json_stream;
     char     *json;
     size_t    json_len;
+    guint64   tls_records;   /* TLS handshakes handed over (one line each) */
 } checked_run;
 
 void checked_run_init(checked_run *r);
 /* The flow table's reply callback; USER_DATA is the checked_run. */
 void checked_run_reply(const reply_event *ev, gpointer user_data);
+/* The flow table's TLS callback (flow_table_on_tls). */
+void checked_run_tls(const tls_event *ev, gpointer user_data);
 /* After flow_table_finish(): the output and the counts checked, the
  * summary rendered and checked; r->json then holds the replies' lines. */
 void checked_run_end(checked_run *r, flow_table *flows);

@@ -42,6 +42,27 @@ checked_run_reply(const reply_event *ev, gpointer user_data)
 }
 
 void
+checked_run_tls(const tls_event *ev, gpointer user_data)
+{
+    checked_run *r = user_data;
+    const sr_tls_info *info = ev->tls->info;
+
+    CHECK(ev->client && ev->server && ev->tls);
+    CHECK((guint)info->outcome < SR_TLS_OUTCOME_COUNT);
+    CHECK(info->alerts_count <= MIN(info->alerts_total, SR_TLS_MAX_ALERTS));
+    CHECK(!info->certificate.der || info->certificate.der_length <= SR_TLS_MAX_CERT);
+    CHECK(!ev->cert || info->certificate.der);
+    r->tls_records++;
+    run_tls(ev, &r->st);
+    {
+        static const output_style all = { .all_anomalies = TRUE };
+
+        output_text_tls(r->text, ev, &all);
+        output_line_tls(r->text, ev, &all);
+    }
+}
+
+void
 checked_run_end(checked_run *r, flow_table *flows)
 {
     const summary *s = &r->st.sum;
@@ -57,8 +78,10 @@ checked_run_end(checked_run *r, flow_table *flows)
     r->json_stream = NULL;
 
     check_text_output(r->text->str, r->text->len);
-    /* One JSON line per reply handed over, each counted once. */
-    CHECK(check_json_lines(r->json, r->json_len) == r->st.emitted);
+    /* One JSON line per reply and per TLS handshake handed over, each
+     * counted once. */
+    CHECK(check_json_lines(r->json, r->json_len) == r->st.emitted + r->tls_records);
+    CHECK(s->tls_handshakes == r->tls_records);
     CHECK(s->replies == r->st.emitted);
     CHECK(s->complete <= s->replies && s->without_code <= s->replies);
     for (guint i = 0; i < G_N_ELEMENTS(s->by_class); i++)

@@ -12,17 +12,18 @@ import json
 import os
 import select
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pcapfile  # noqa: E402
 import schema  # noqa: E402
+from tap import check  # noqa: E402
+import tap  # noqa: E402
 
 TOOL, CAPS, SAMPLES, COMPLETION = sys.argv[1:5]
-RESULTS = []
 UTF8 = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
 
 
@@ -40,29 +41,9 @@ def run(*args, stdin=None, env=None):
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
 
 
-def check(name, cond, detail=""):
-    RESULTS.append(bool(cond))
-    print("%s %d - %s%s" % ("ok" if cond else "not ok", len(RESULTS), name,
-                            "" if cond else "  # " + str(detail)[:2000]))
-
-
 def json_lines(out):
     """Every line checked against docs/smtpreply.schema.json too."""
     return [schema.loads(l) for l in out.splitlines() if l]
-
-
-def records(path):
-    """A classic pcap file: its header and its records, as bytes."""
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = data[:4]
-    endian = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    out, at = [], 24
-    while at + 16 <= len(data):
-        incl = struct.unpack(endian + "I", data[at + 8:at + 12])[0]
-        out.append(data[at:at + 16 + incl])
-        at += 16 + incl
-    return data[:24], out
 
 
 # --- -Y: selection after decoding -----------------------------------------
@@ -141,7 +122,7 @@ rc, out, err = run("-r", cap("escapes.pcap"), "--time=mars")
 check("--time: a bad value", rc == 1 and "--time" in err and err.count("\n") == 1, err)
 
 # --- -l: each reply as it is decoded, into a pipe ---------------------------
-head, recs = records(cap("split.pcap"))
+head, recs = pcapfile.read_records(cap("split.pcap"))
 
 
 def first_line_within(args, seconds):
@@ -217,7 +198,7 @@ check("Ctrl-C with a transaction open: it ends \"interrupted\", unfinished",
       and txs[0]["rcptto"] == ["b@example.test"], objs)
 
 # --- several -r: one capture -------------------------------------------------
-head, recs = records(SEL)
+head, recs = pcapfile.read_records(SEL)
 cut = len(recs) // 2
 tmp = tempfile.mkdtemp()
 part_a, part_b = os.path.join(tmp, "ring_00001.pcap"), os.path.join(tmp, "ring_00002.pcap")
@@ -339,6 +320,4 @@ check("completion: every option --help lists",
       sorted(complete("smtpreply", "--")) == sorted(set(longs) | {"--help"}),
       (longs, complete("smtpreply", "--")))
 
-failed = RESULTS.count(False)
-print("%d passed, %d failed" % (len(RESULTS) - failed, failed))
-sys.exit(1 if failed else 0)
+tap.finish()

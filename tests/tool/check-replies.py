@@ -86,7 +86,8 @@ def run(tool, capture, *args):
 
 def text_output(out):
     """The text output cut into replies (header line, line texts, the
-    capabilities line or None, anomaly names), and the summary's lines."""
+    capabilities line or None, anomaly names), and the summary's lines.
+    TLS handshake blocks (check-tls.py reads them) are left out."""
     blocks, summary = [], None
     for line in out.decode("utf-8").split("\n"):
         if summary is not None:
@@ -96,6 +97,8 @@ def text_output(out):
         elif line[:2].isdigit() and " flow " in line:
             blocks.append({"header": line, "lines": [], "capabilities": None,
                            "anomalies": []})
+        elif line.startswith(("  TLS after STARTTLS: ", "  TLS from the first byte ")):
+            blocks[-1]["tls"] = True
         elif line.startswith("  | "):
             blocks[-1]["lines"].append(line[4:])
         elif line.startswith("  reason: "):
@@ -109,7 +112,7 @@ def text_output(out):
             blocks[-1]["anomalies"].extend(names.split(", "))
             blocks[-1]["allowed_shown"] = "code-not-allowed (allowed: 2" in shown \
                 or "code-not-allowed (allowed: 3" in shown or "code-not-allowed (allowed: 4" in shown
-    return blocks, summary or []
+    return [b for b in blocks if not b.get("tls")], summary or []
 
 
 def capabilities_of(lines):
@@ -311,7 +314,15 @@ def compare(tool, capture, expected_path, decoder_only):
     summary = got.pop()["summary"] if got and "summary" in got[-1] else None
     if summary is None:
         errors.append("no summary line")
-        summary = {"commands": {}, "without_command": 0}
+        summary = {"commands": {}, "without_command": 0, "tls": {"handshakes": 0}}
+    # A TLS handshake record for each STARTTLS the server accepted
+    # (check-tls.py compares them with tshark's); the rest are replies.
+    tls = [obj for obj in got if "handshake" in obj]
+    got = [obj for obj in got if "handshake" not in obj]
+    accepted = sum(1 for e in expected if e.get("command") == "STARTTLS" and e["code"] == 220)
+    if len(tls) != accepted or summary["tls"]["handshakes"] != accepted:
+        errors.append("%d TLS records (summary: %d), expected %d: one per accepted STARTTLS"
+                      % (len(tls), summary["tls"]["handshakes"], accepted))
     for n, obj in enumerate(got):
         check_reply_json(n, obj, errors)
     if any(k not in obj for obj in got for k in REPLY_KEYS if k not in OPTIONAL_KEYS):
@@ -503,8 +514,8 @@ def check_times(tool, samples, tshark):
     for capture, command, code, starts, skip in TIMED:
         path = os.path.join(samples, capture)
         status, out, err = run(tool, path, "--json")
-        replies = [json.loads(l, parse_float=decimal.Decimal)
-                   for l in out.decode().splitlines()]
+        replies = [r for r in (json.loads(l, parse_float=decimal.Decimal)
+                               for l in out.decode().splitlines()) if "handshake" not in r]
         reply = next((r for r in replies if r["command"] == command and r["code"] == code), None)
         streams = tshark_streams(tshark, path)
         name = "%s %s %d" % (capture, command, code)
@@ -553,7 +564,7 @@ def check_greetings(tool, samples, tshark):
         streams = None
         for line in out.decode().splitlines():
             r = json.loads(line, parse_float=decimal.Decimal)
-            if r["command"] != "<greeting>":
+            if r.get("command") != "<greeting>":
                 continue
             name = "%s flow %d greeting" % (capture, r["flow"])
             if r["flow"] not in syns:
