@@ -332,8 +332,6 @@ start_keys(tls_decrypt *d, direction *dir, guint64 frame)
 
     if (dir->keyed)
         return TRUE;
-    d->stats.version = sh->version;
-    d->stats.cipher_suite = sh->cipher_suite;
     d->suite = find_suite(sh->version, sh->cipher_suite);
     if (!d->suite) {
         stop(d, dir, TLS_DECRYPT_UNSUPPORTED, frame);
@@ -676,6 +674,10 @@ tls_decrypt_feed(tls_decrypt *d, const sr_tls_info *info, gboolean client, const
     direction *dir = &d->dir[client ? 1 : 0];
 
     d->info = info;
+    if (info->server_hello.seen) {
+        d->stats.version = info->server_hello.version;
+        d->stats.cipher_suite = info->server_hello.cipher_suite;
+    }
     while (len > 0 && !dir->lost) {
         gsize take;
 

@@ -91,7 +91,7 @@ typedef struct {
 typedef struct {
     tls_decrypt_status status;    /* the first stop of either side, else
                                    * "decrypting" once a side is, else "waiting" */
-    guint16  version;             /* the ServerHello's, once read */
+    guint16  version;             /* the ServerHello's, once read (0 before) */
     guint16  cipher_suite;
     tls_decrypt_side client;
     tls_decrypt_side server;
@@ -109,7 +109,10 @@ tls_decrypt *tls_decrypt_new(const keylog *k, tls_plain_fn plain, gpointer user_
 void tls_decrypt_free(tls_decrypt *d);
 /* The TLS bytes of one side in capture order, from that side's first
  * (the ClientHello, the ServerHello), from the caller's packet FRAME.
- * INFO: the TLS reader's, after it was fed these same bytes. */
+ * INFO: the TLS reader's, after it was fed these same bytes.  It is read
+ * as it stands at the end of them, which in a stream that keeps to TLS is
+ * what it was at each of their records: nothing is encrypted before the
+ * ServerHello that says how. */
 void tls_decrypt_feed(tls_decrypt *d, const sr_tls_info *info, gboolean client,
                       const guint8 *data, gsize len, guint64 frame);
 /* MISSING bytes of one side were lost, seen at FRAME: that side's records

@@ -346,10 +346,11 @@ replies_load(const char *name)
     for (gchar **l = lines; *l; l++) {
         const char *p;
         guint64 code, frame, end;
-        GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+        GPtrArray *texts;
 
         if (!**l || !strstr(*l, "\"tls\": true"))
             continue;
+        texts = g_ptr_array_new_with_free_func(g_free);
         code = json_number(*l, "\"code\": ");
         frame = json_number(*l, "\"frame\": ");
         p = strstr(*l, "\"lines\": [");
@@ -720,10 +721,47 @@ test_failed_handshakes(void)
         g_assert_cmpuint(st.client.records + st.server.records, ==, 0);
         g_assert_cmpuint(st.client.skipped + st.server.skipped, ==, 0);
         g_assert_cmpuint(p.text[0]->len + p.text[1]->len, ==, 0);
+        /* bad-cert's ServerHello chose TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384. */
+        g_assert_cmpuint(st.version, ==, i ? SR_TLS_VERSION_TLS12 : 0);
+        g_assert_cmpuint(st.cipher_suite, ==, i ? 0xc030 : 0);
         plain_clear(&p);
         stream_free(&s);
     }
     keylog_free(k);
+}
+
+/* The TLS 1.2 sample with its ServerHello choosing a CBC suite instead:
+ * named, and nothing decrypted. */
+static void
+test_unsupported(void)
+{
+    stream s = stream_load("starttls-tls12-aes-gcm");
+    keylog *k = keys_load("starttls-tls12-aes-gcm");
+    piece *hello = &s.pieces[1];
+    gsize at = 5 + 4 + 2 + 32;                    /* headers, version, random */
+    plain p;
+    tls_decrypt_stats st;
+    gchar *text;
+
+    g_assert_false(hello->client);
+    g_assert_cmpuint(hello->data[0], ==, SR_TLS_HANDSHAKE);
+    g_assert_cmpuint(hello->data[5], ==, 2);      /* ServerHello */
+    at += 1 + hello->data[at];                    /* the session id */
+    g_assert_cmpuint(hello->data[at] << 8 | hello->data[at + 1], ==, 0xc02f);
+    hello->data[at + 1] = 0x27;                   /* ..._AES_128_CBC_SHA256 */
+    plain_init(&p);
+    run(&s, k, FEED_WHOLE, NULL, &p, &st);
+    check_status(&st, TLS_DECRYPT_UNSUPPORTED);
+    g_assert_cmpuint(st.cipher_suite, ==, 0xc027);
+    g_assert_cmpuint(st.client.status_frame, ==, 13);
+    g_assert_cmpuint(p.text[0]->len + p.text[1]->len, ==, 0);
+    text = tls_decrypt_describe(&st);
+    g_assert_cmpstr(text, ==, "Not decrypted: a version or cipher suite not supported here "
+                              "(TLS 1.2, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256)");
+    g_free(text);
+    plain_clear(&p);
+    keylog_free(k);
+    stream_free(&s);
 }
 
 static void
@@ -774,6 +812,7 @@ main(int argc, char **argv)
     g_test_add_func("/tls-decrypt/no-key", test_no_key);
     g_test_add_func("/tls-decrypt/gap", test_gap);
     g_test_add_func("/tls-decrypt/failed-handshakes", test_failed_handshakes);
+    g_test_add_func("/tls-decrypt/unsupported", test_unsupported);
     g_test_add_func("/tls-decrypt/names", test_names);
     return g_test_run();
 }
