@@ -2,18 +2,8 @@
 /*
  * Fuzz target for the TLS reader (sr_tls).  The input is a script of
  * records, both directions of one connection in the order they were
- * captured.  Each record starts with an op byte:
- *
- *   00LLLLLL  the client sends the next L+1 bytes
- *   01LLLLLL  the server sends the next L+1 bytes
- *   10DLLLLL  L bytes of direction D (0 client, 1 server) are lost (L may be 0)
- *   11DNNNNN  direction D sends the next 32 * (N + 1) bytes (certificates,
- *             long records)
- *
- * A record cut by the end of the input sends what there is.  The frame
- * number starts at 1 and moves on whenever the direction changes, so a
- * run of one side's records is one packet.  The streams end after the
- * last record (sr_tls_finish).
+ * captured (the format is at the top of tls-script.h).  The streams end
+ * after the last record (sr_tls_finish).
  *
  * Each input is fed three times: as scheduled, with adjacent sends of one
  * direction joined into one call, and one byte per call; the three must
@@ -28,15 +18,8 @@
 
 #include "fuzz-entry.h"
 #include "sr_tls.h"
+#include "tls-script.h"
 #include "tls-summary.h"
-
-typedef struct {
-    gboolean      client;
-    gboolean      lost;       /* a gap of LEN bytes; else LEN bytes at DATA */
-    const guint8 *data;
-    gsize         len;
-    guint64       frame;
-} op;
 
 typedef enum {
     RUN_SCHEDULED,
@@ -70,51 +53,6 @@ typedef struct {
     sr_tls_stop stop[2];
     guint64     stop_frame[2];
 } shadow;
-
-static GArray *
-parse(const uint8_t *data, size_t size)
-{
-    GArray *ops = g_array_new(FALSE, TRUE, sizeof(op));
-    gsize at = 0;
-    guint64 frame = 0;
-    gboolean have_dir = FALSE, last_client = FALSE;
-
-    while (at < size) {
-        guint8 b = data[at++];
-        op o = { 0 };
-
-        switch (b >> 6) {
-        case 0:
-        case 1:
-            o.client = (b >> 6) == 0;
-            o.len = (b & 0x3f) + 1;
-            break;
-        case 2:
-            o.client = !(b & 0x20);
-            o.lost = TRUE;
-            o.len = b & 0x1f;
-            break;
-        default:
-            o.client = !(b & 0x20);
-            o.len = 32 * ((b & 0x1f) + 1);
-            break;
-        }
-        if (!o.lost) {
-            o.len = MIN(o.len, size - at);
-            o.data = data + at;
-            at += o.len;
-            if (o.len == 0)
-                break;
-        }
-        if (!have_dir || o.client != last_client)
-            frame++;
-        have_dir = TRUE;
-        last_client = o.client;
-        o.frame = frame;
-        g_array_append_val(ops, o);
-    }
-    return ops;
-}
 
 static void
 frame_bytes(framing *f, const guint8 *p, gsize n)
@@ -327,7 +265,7 @@ check_info(const sr_tls *t, shadow *sh)
 }
 
 static void
-feed(sr_tls *t, shadow *sh, const op *o, gsize from, gsize to)
+feed(sr_tls *t, shadow *sh, const tls_op *o, gsize from, gsize to)
 {
     sr_tls_feed(t, o->client, o->data + from, to - from, o->frame);
     if (sh) {
@@ -346,7 +284,7 @@ run(const GArray *ops, run_mode mode, shadow *sh)
     gchar *summary;
 
     for (guint k = 0; k < ops->len; k++) {
-        const op *o = &g_array_index(ops, op, k);
+        const tls_op *o = &g_array_index(ops, tls_op, k);
 
         if (o->lost) {
             sr_tls_gap(t, o->client, o->len, o->frame);
@@ -364,11 +302,11 @@ run(const GArray *ops, run_mode mode, shadow *sh)
         } else if (mode == RUN_MERGED) {
             /* this send and the ones of its side right after it, in one call */
             GByteArray *joined = g_byte_array_new();
-            op m = *o;
+            tls_op m = *o;
 
             g_byte_array_append(joined, o->data, o->len);
             while (k + 1 < ops->len) {
-                const op *next = &g_array_index(ops, op, k + 1);
+                const tls_op *next = &g_array_index(ops, tls_op, k + 1);
 
                 if (next->lost || next->client != o->client)
                     break;
@@ -407,7 +345,7 @@ run(const GArray *ops, run_mode mode, shadow *sh)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    GArray *ops = parse(data, size);
+    GArray *ops = tls_script_parse(data, size);
     shadow sh = {
         .stream = { g_byte_array_new(), g_byte_array_new() },
         .framed = { { .handshake = g_byte_array_new() }, { .handshake = g_byte_array_new() } },
