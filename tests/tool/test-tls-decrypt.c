@@ -557,6 +557,67 @@ check_sample(gconstpointer data)
     stream_free(&s);
 }
 
+/* The TLS 1.3 sample as if the server had first answered with a
+ * HelloRetryRequest (its hello with RFC 8446's special random), then the
+ * client sent its compatibility ChangeCipherSpec and its hello again: only
+ * the real ServerHello counts, and all decrypts as before. */
+static void
+test_hello_retry(void)
+{
+    static const char hrr_random[] =
+        "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c";
+    static const guint8 ccs[] = { 0x14, 0x03, 0x03, 0x00, 0x01, 0x01 };
+    stream s = stream_load("starttls-tls13-aes128");
+    keylog *k = keys_load("starttls-tls13-aes128");
+    replies r = replies_load("starttls-tls13-aes128");
+    piece *old = s.pieces;
+    const piece *flight = &old[1];
+    gsize hello_len = 5 + (gsize)(flight->data[3] << 8 | flight->data[4]);
+    guint8 *hrr = g_memdup2(flight->data, hello_len);
+    guint8 *again = g_malloc(sizeof ccs + old[0].len);
+    plain p;
+    tls_decrypt_stats st;
+
+    g_assert_false(flight->client);
+    unhex(hrr_random, hrr + 11, 32);
+    memcpy(again, ccs, sizeof ccs);
+    memcpy(again + sizeof ccs, old[0].data, old[0].len);
+    s.pieces = g_new(piece, s.count + 2);
+    s.pieces[0] = old[0];
+    s.pieces[1] = (piece){ old[0].frame, FALSE, hrr, hello_len };
+    s.pieces[2] = (piece){ old[0].frame, TRUE, again, sizeof ccs + old[0].len };
+    memcpy(s.pieces + 3, old + 1, (s.count - 1) * sizeof *old);
+    s.count += 2;
+    {
+        /* The reader takes it so: a retry, then the real hello. */
+        sr_tls *t = sr_tls_new();
+
+        for (gsize i = 0; i < 4; i++) {
+            sr_tls_feed(t, s.pieces[i].client, s.pieces[i].data, s.pieces[i].len,
+                        s.pieces[i].frame);
+            g_assert_cmpint(sr_tls_info_get(t)->server_hello.seen, ==, i == 3);
+        }
+        g_assert_true(sr_tls_info_get(t)->server_hello.hello_retry);
+        g_assert_cmpuint(sr_tls_info_get(t)->client_hello.hellos, ==, 2);
+        sr_tls_free(t);
+    }
+
+    for (feed_mode mode = FEED_WHOLE; mode <= FEED_BYTES; mode++) {
+        plain_init(&p);
+        run(&s, k, mode, NULL, &p, &st);
+        check_status(&st, TLS_DECRYPT_DECRYPTING);
+        check_replies(&p, &r);
+        check_commands(&p, smtplib_commands);
+        plain_clear(&p);
+    }
+    g_free(old);
+    g_free(hrr);
+    g_free(again);
+    replies_free(&r);
+    keylog_free(k);
+    stream_free(&s);
+}
+
 /* ------------------------------------------------------------------ */
 /* What must give nothing                                              */
 
@@ -808,6 +869,7 @@ main(int argc, char **argv)
         g_test_add_data_func(path, &samples[i], check_sample);
         g_free(path);
     }
+    g_test_add_func("/tls-decrypt/hello-retry", test_hello_retry);
     g_test_add_func("/tls-decrypt/key-mismatch", test_key_mismatch);
     g_test_add_func("/tls-decrypt/no-key", test_no_key);
     g_test_add_func("/tls-decrypt/gap", test_gap);
