@@ -30,6 +30,7 @@ struct flow {
     rs_stream   stream[DIRECTIONS];
     /* Replies paired with the commands they answer; NULL once released. */
     sr_session *session;
+    tls_decrypt *decrypt;         /* with a key log, once TLS began */
     gboolean    started;          /* bytes or a gap of either side reached the session */
     gboolean    ended[DIRECTIONS];
     gboolean    closed;      /* both ended: kept only to absorb stray packets */
@@ -196,6 +197,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *exchange, gpointer user_da
         .reason = exchange->reason,
         .exchange_anomalies = exchange->anomalies,
         .tool_anomalies = f->pending,
+        .tls = exchange->tls,
     };
 
     ev.has_code = sr_reply_has_code(reply);
@@ -251,9 +253,43 @@ on_tls(const sr_tls_event *tls, gpointer user_data)
         .frame = info->outcome != SR_TLS_UNKNOWN ? info->outcome_frame : f->table->frame,
         .tls = tls,
         .cert = has_cert ? &cert : NULL,
+        .decrypt = f->decrypt ? tls_decrypt_get(f->decrypt) : NULL,
     };
     f->table->tls_func(&ev, f->table->user_data);
 }
+
+/* Decrypted application data goes back to the session, dated by the
+ * packet that brought its record's last byte. */
+static void
+on_plain(gboolean client, const guint8 *data, gsize len, guint64 frame, gpointer user_data)
+{
+    flow *f = user_data;
+
+    sr_session_tls_plain(f->session, client, data, len,
+                         f->stream[client ? TO_SERVER : TO_CLIENT].delivered.time_us, frame);
+}
+
+static void
+decrypt_data(gpointer user_data, const sr_tls_info *info, gboolean client, const guint8 *data,
+             gsize len, guint64 frame)
+{
+    flow *f = user_data;
+
+    if (!f->decrypt)
+        f->decrypt = tls_decrypt_new(f->table->config.keylog, on_plain, f);
+    tls_decrypt_feed(f->decrypt, info, client, data, len, frame);
+}
+
+static void
+decrypt_gap(gpointer user_data, gboolean client, guint64 missing, guint64 frame)
+{
+    flow *f = user_data;
+
+    if (f->decrypt)
+        tls_decrypt_gap(f->decrypt, client, missing, frame);
+}
+
+static const sr_tls_decryptor decryptor = { decrypt_data, decrypt_gap };
 
 static const sr_session_callbacks session_callbacks = {
     on_exchange, NULL, on_unanswered, on_transaction, NULL,
@@ -399,6 +435,10 @@ flow_release(flow *f)
         }
         f->session = NULL;
     }
+    if (f->decrypt) {
+        tls_decrypt_free(f->decrypt);
+        f->decrypt = NULL;
+    }
 }
 
 /* Ends both directions, handing over what they hold.  WHY (a tool anomaly
@@ -454,6 +494,8 @@ flow_new(flow_table *t, const flow_key *key)
     }
     if (t->config.server_ports[key->server_port] == FLOW_PORT_IMPLICIT_TLS)
         sr_session_implicit_tls(f->session);
+    if (t->tls_func && t->config.keylog)
+        sr_session_set_tls_decryptor(f->session, &decryptor, f);
     g_hash_table_insert(t->flows, &f->key, f);
     g_queue_push_head_link(&t->lru, &f->lru);
     t->stats.flows++;

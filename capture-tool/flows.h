@@ -15,7 +15,9 @@
 #include "reassembly.h"
 #include "sr_reply.h"
 #include "sr_session.h"
+#include "keylog.h"
 #include "tls-cert.h"
+#include "tls-decrypt.h"
 
 /* Anomalies of the capture and its reassembly rather than of SMTP; reported
  * beside the decoder's, named from this one table. */
@@ -76,6 +78,7 @@ typedef struct {
     sr_reason_result reason;        /* why, for a 4yz or 5yz reply */
     const GArray   *exchange_anomalies; /* sr_anomaly from pairing, or NULL */
     guint           tool_anomalies; /* 1 << tool_anomaly_kind */
+    gboolean        tls;            /* it came inside TLS, decrypted */
 } reply_event;
 
 typedef void (*reply_event_func)(const reply_event *ev, gpointer user_data);
@@ -103,6 +106,8 @@ typedef struct {
     /* The server's certificate, when sent in clear and libcrypto reads it;
      * else NULL. */
     const tls_cert     *cert;
+    /* With a key log: what became of decryption; else NULL. */
+    const tls_decrypt_stats *decrypt;
 } tls_event;
 
 typedef void (*tls_event_func)(const tls_event *ev, gpointer user_data);
@@ -127,6 +132,9 @@ typedef struct {
     /* 65536 entries: which ports are servers' (FLOW_PORT_SMTP), and which
      * of those are TLS from the first byte (FLOW_PORT_IMPLICIT_TLS, RFC 8314). */
     const guint8 *server_ports;
+    /* --tls-keylog: TLS is decrypted with its secrets, and the replies
+     * inside read as in clear; NULL: TLS is only read in clear. */
+    const keylog *keylog;
 } flow_config;
 
 #define FLOW_PORT_SMTP         1

@@ -43,6 +43,7 @@ typedef struct {
     gint64   count;
     gchar   *ports;
     gchar   *tls_ports;
+    gchar   *tls_keylog;
     gboolean json;
     gchar   *format;
     gchar   *select;
@@ -277,6 +278,31 @@ hint_no_smtp(const guint64 *tcp_ports, const char *port_list)
     g_string_free(msg, TRUE);
 }
 
+/* --tls-keylog: read whole before the capture.  Lines it cannot read are
+ * skipped and said once; an unreadable file is an input error. */
+static keylog *
+load_keylog(const char *path, gboolean quiet, GError **error)
+{
+    keylog *k = keylog_new(0);
+    const keylog_stats *st;
+
+    if (!keylog_load_file(k, path, error)) {
+        keylog_free(k);
+        return NULL;
+    }
+    st = keylog_get_stats(k);
+    if (!quiet && st->malformed)
+        g_printerr("smtpreply: %s: %" G_GUINT64_FORMAT " malformed line%s skipped (the first: "
+                   "line %" G_GUINT64_FORMAT ")\n", path, st->malformed,
+                   st->malformed == 1 ? "" : "s", st->first_malformed);
+    if (!quiet && st->dropped)
+        g_printerr("smtpreply: %s: %" G_GUINT64_FORMAT " secrets past the %u connections kept "
+                   "were left out\n", path, st->dropped, KEYLOG_DEFAULT_MAX_ENTRIES);
+    if (!quiet && st->entries == 0)
+        g_printerr("smtpreply: %s: no TLS secrets in it\n", path);
+    return k;
+}
+
 static int
 run(const options *opt, settings *set)
 {
@@ -289,12 +315,25 @@ run(const options *opt, settings *set)
     input in;
     int code = EXIT_OK;
     guint n_inputs = set->interface ? 1 : g_strv_length(opt->read_files);
-    gboolean opened = open_input(opt, set, 0, &in, &error);
+    keylog *keys = NULL;
+    gboolean opened;
 
+    /* Before the input, which drops root: a key log may be as private. */
+    if (opt->tls_keylog) {
+        keys = load_keylog(opt->tls_keylog, opt->quiet, &error);
+        if (!keys) {
+            code = fail(EXIT_INPUT, error->message);
+            g_error_free(error);
+            return code;
+        }
+    }
+    opened = open_input(opt, set, 0, &in, &error);
     if (!opened) {
         code = fail(error->code, error->message);
         g_error_free(error);
         input_close(&in);
+        if (keys)
+            keylog_free(keys);
         return code;
     }
     if (in.live && !opt->quiet)
@@ -323,6 +362,8 @@ run(const options *opt, settings *set)
                         || (in.size < 0 && isatty(STDOUT_FILENO)));
     output_set_redact(st.out, opt->redact);
     flow_config_init(&cfg, set->port_table);
+    cfg.keylog = keys;
+    st.sum.tls_keylog = keys != NULL;
     if (opt->max_flows > 0)
         cfg.max_flows = (guint)MIN(opt->max_flows, G_MAXUINT);
     if (opt->flow_buffer > 0)
@@ -393,6 +434,8 @@ run(const options *opt, settings *set)
     flow_table_free(flows);
     summary_clear(&st.sum);
     output_free(st.out);
+    if (keys)
+        keylog_free(keys);
     return code;
 }
 
@@ -589,6 +632,7 @@ split_short_options(int argc, char **argv)
                             || strcmp(arg, "--count") == 0 || strcmp(arg, "--select") == 0
                             || strcmp(arg, "--user") == 0 || strcmp(arg, "--port") == 0
                             || strcmp(arg, "--tls-port") == 0
+                            || strcmp(arg, "--tls-keylog") == 0
                             || strcmp(arg, "--format") == 0 || strcmp(arg, "--time") == 0
                             || strcmp(arg, "--anomalies") == 0 || strcmp(arg, "--color") == 0
                             || strcmp(arg, "--max-flows") == 0
@@ -637,6 +681,9 @@ main(int argc, char **argv)
         { "tls-port", 0, 0, G_OPTION_ARG_STRING, &opt.tls_ports,
           "Ports of implicit TLS (RFC 8314), read as TLS from the first byte (default "
           SMTPREPLY_DEFAULT_TLS_PORTS "; none for none)", "LIST" },
+        { "tls-keylog", 0, 0, G_OPTION_ARG_FILENAME, &opt.tls_keylog,
+          "Decrypt TLS with the secrets of this NSS key log (SSLKEYLOGFILE), and decode "
+          "the replies inside it", "FILE" },
         { "format", 0, 0, G_OPTION_ARG_STRING, &opt.format,
           "block (default: a few lines per reply), line (one line per reply) or json",
           "FORMAT" },
@@ -720,6 +767,7 @@ main(int argc, char **argv)
     g_free(opt.interface);
     g_free(opt.ports);
     g_free(opt.tls_ports);
+    g_free(opt.tls_keylog);
     g_free(opt.user);
     g_free(opt.colour);
     g_free(opt.anomalies);

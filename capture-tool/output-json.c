@@ -368,6 +368,10 @@ output_json_reply(GString *out, const reply_event *ev, const output_style *style
         RAW(out, ",\"complete\":true");
     else
         RAW(out, ",\"complete\":false");
+    if (ev->tls)
+        RAW(out, ",\"tls\":true");
+    else
+        RAW(out, ",\"tls\":false");
     if (r->interrupted)
         RAW(out, ",\"interrupted\":true,\"lines\":[");
     else
@@ -607,6 +611,15 @@ output_json_summary(GString *out, const summary *s)
     json_tally(out, "versions", &s->tls_versions);
     json_tally(out, "cipher_suites", &s->tls_suites);
     json_tally(out, "failure_alerts", &s->tls_failure_alerts);
+    json_key(out, "decryption");
+    if (s->tls_keylog) {
+        g_string_append_c(out, '{');
+        for (guint k = 0; k < TLS_DECRYPT_STATUS_COUNT; k++)
+            json_uint(out, tls_decrypt_status_name(k), s->tls_decryption[k]);
+        g_string_append_c(out, '}');
+    } else {
+        RAW(out, "null");
+    }
     g_string_append_c(out, '}');
     if (s->detailed) {
         json_tally(out, "servers", &s->by_server);
@@ -785,6 +798,52 @@ json_tls_side(GString *out, const char *key, const sr_tls_side *side)
     RAW(out, "}");
 }
 
+static void
+json_decrypt_side(GString *out, const char *key, const tls_decrypt_side *side)
+{
+    json_key(out, key);
+    RAW(out, "{");
+    json_key(out, "status");
+    json_string(out, tls_decrypt_status_name(side->status));
+    json_uint(out, "records", side->records);
+    json_uint(out, "skipped", side->skipped);
+    json_uint(out, "plaintext_bytes", side->plaintext_bytes);
+    json_uint_or_null(out, "finished_frame", side->finished, frame_number(side->finished_frame));
+    json_uint(out, "key_updates", side->key_updates);
+    json_uint(out, "alerts_total", side->alerts_count);
+    json_key(out, "alerts");
+    RAW(out, "[");
+    for (guint i = 0; i < MIN(side->alerts_count, TLS_DECRYPT_MAX_ALERTS); i++) {
+        const tls_decrypt_alert *a = &side->alerts[i];
+
+        g_string_append(out, i ? ",{" : "{");
+        json_uint(out, "frame", frame_number(a->frame));
+        json_tls_name(out, "level", sr_tls_alert_level_name(a->level), a->level);
+        json_tls_name(out, "description", sr_tls_alert_name(a->description), a->description);
+        RAW(out, "}");
+    }
+    RAW(out, "]}");
+}
+
+/* "decryption": null without a key log, else what became of it. */
+static void
+json_decryption(GString *out, const tls_decrypt_stats *d)
+{
+    json_key(out, "decryption");
+    if (!d) {
+        RAW(out, "null");
+        return;
+    }
+    RAW(out, "{");
+    json_key(out, "status");
+    json_string(out, tls_decrypt_status_name(d->status));
+    json_key(out, "description");
+    json_string(out, tls_decrypt_status_description(d->status));
+    json_decrypt_side(out, "client", &d->client);
+    json_decrypt_side(out, "server", &d->server);
+    RAW(out, "}");
+}
+
 void
 output_json_tls(GString *out, const tls_event *ev, const output_style *style)
 {
@@ -843,6 +902,7 @@ output_json_tls(GString *out, const tls_event *ev, const output_style *style)
     json_tls_side(out, "client", &info->client);
     json_tls_side(out, "server", &info->server);
     RAW(out, "}");
+    json_decryption(out, ev->decrypt);
     json_bool(out, "interrupted", t->interrupted);
     json_key(out, "anomalies");
     RAW(out, "[");

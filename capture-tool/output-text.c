@@ -344,6 +344,8 @@ output_text_reply(GString *out, const reply_event *ev, const output_style *style
             TEXTBUF_LITERAL(out, " ms after the SYN");
         }
     }
+    if (ev->tls)
+        TEXTBUF_LITERAL(out, "  in TLS");
     if (r->interrupted)
         TEXTBUF_LITERAL(out, "  (interrupted)");
     else if (!r->complete)
@@ -437,6 +439,8 @@ output_line_reply(GString *out, const reply_event *ev, const output_style *style
 
     append_line_head(out, ev->time_us, ev->flow_id, ev->frame, ev->client, ev->server, style);
     TEXTBUF_LITERAL(out, ": ");
+    if (ev->tls)
+        TEXTBUF_LITERAL(out, "[TLS] ");
     if (ev->command) {
         textbuf_append_str(out, ev->command[0] ? ev->command : "\"\"");
         if (ev->request && ev->request->has_argument) {
@@ -661,6 +665,12 @@ tool_anomaly_label(GString *out, guint i)
 }
 
 static void
+tls_decryption_label(GString *out, guint i)
+{
+    g_string_append(out, tls_decrypt_status_name((tls_decrypt_status)i));
+}
+
+static void
 tls_outcome_label(GString *out, guint i)
 {
     g_string_append(out, sr_tls_outcome_name((sr_tls_outcome)i));
@@ -861,6 +871,9 @@ output_text_summary(GString *out, const summary *s, gboolean colour)
         append_tally(out, "tls versions", &s->tls_versions, "versions", "handshakes");
         append_tally(out, "tls ciphers", &s->tls_suites, "suites", "handshakes");
         append_tally(out, "tls failed by", &s->tls_failure_alerts, "alerts", "handshakes");
+        if (s->tls_keylog)
+            append_counts(out, "tls decryption", s->tls_decryption, TLS_DECRYPT_STATUS_COUNT,
+                          tls_decryption_label);
     }
     if (s->detailed) {
         append_tally(out, "by server", &s->by_server, "servers", "replies");
@@ -1004,6 +1017,23 @@ output_text_tls(GString *out, const tls_event *ev, const output_style *style)
     if (info->alerts_total > info->alerts_count)
         g_string_append_printf(out, "  alert         %u more in clear\n",
                                info->alerts_total - info->alerts_count);
+    if (ev->decrypt) {
+        const tls_decrypt_stats *d = ev->decrypt;
+
+        TEXTBUF_LITERAL(out, "  decryption    ");
+        paint(out, style->colour, d->status == TLS_DECRYPT_DECRYPTING ? SGR_GREEN : SGR_RED,
+              tls_decrypt_status_name(d->status));
+        if (d->status != TLS_DECRYPT_DECRYPTING) {
+            TEXTBUF_LITERAL(out, ": ");
+            textbuf_append_str(out, tls_decrypt_status_description(d->status));
+        }
+        g_string_append_printf(out, "; records client %" G_GUINT64_FORMAT ", server %"
+                               G_GUINT64_FORMAT, d->client.records, d->server.records);
+        if (d->client.key_updates || d->server.key_updates)
+            g_string_append_printf(out, "; key updates client %u, server %u",
+                                   d->client.key_updates, d->server.key_updates);
+        g_string_append_c(out, '\n');
+    }
     for (int k = 0; k < 2; k++) {
         const sr_tls_side *side = k ? &info->server : &info->client;
 
@@ -1041,6 +1071,10 @@ output_line_tls(GString *out, const tls_event *ev, const output_style *style)
     if (info->alerts_count) {
         TEXTBUF_LITERAL(out, " alert ");
         append_tls_alert(out, &info->alerts[0], style);
+    }
+    if (ev->decrypt) {
+        TEXTBUF_LITERAL(out, " decryption ");
+        textbuf_append_str(out, tls_decrypt_status_name(ev->decrypt->status));
     }
     if (t->interrupted)
         TEXTBUF_LITERAL(out, " (interrupted)");

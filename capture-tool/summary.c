@@ -271,6 +271,8 @@ summary_tls(summary *s, const tls_event *ev)
             }
         }
     }
+    if (ev->decrypt && (guint)ev->decrypt->status < TLS_DECRYPT_STATUS_COUNT)
+        s->tls_decryption[ev->decrypt->status]++;
     if ((guint)ev->tls->anomaly < SR_ANOM_COUNT) {
         s->anomalies[ev->tls->anomaly]++;
         s->by_severity[sr_anomaly_info_get(ev->tls->anomaly)->severity]++;

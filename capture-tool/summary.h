@@ -95,6 +95,8 @@ typedef struct {
     summary_tally tls_versions;            /* agreed, by the server's hello */
     summary_tally tls_suites;
     summary_tally tls_failure_alerts;      /* the alert that ended a failed one */
+    gboolean   tls_keylog;                 /* --tls-keylog: decryption was tried */
+    guint64    tls_decryption[TLS_DECRYPT_STATUS_COUNT]; /* handshakes by its outcome */
 } summary;
 
 void summary_init(summary *s);

@@ -909,7 +909,9 @@ tell_tls(sr_session *s, gboolean final, gboolean interrupted)
     if (final && !interrupted)
         sr_tls_finish(s->tls_reader);
     info = sr_tls_info_get(s->tls_reader);
-    if (!final && info->outcome == SR_TLS_UNKNOWN)
+    /* With a decryptor, at the end: the caller then knows what became of
+     * decryption too. */
+    if (!final && (info->outcome == SR_TLS_UNKNOWN || s->decryptor))
         return;
     s->tls_told = TRUE;
     ev = (sr_tls_event){

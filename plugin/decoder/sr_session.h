@@ -69,7 +69,8 @@ typedef enum {
 
 /* A connection's TLS handshake, as the TLS reader saw it in clear
  * (sr_tls.h): handed over once, when its outcome is settled, or when the
- * session ends or is interrupted before that. */
+ * session ends or is interrupted before that; with a decryptor
+ * (sr_session_set_tls_decryptor), always when the session ends. */
 typedef struct {
     const sr_tls_info *info;
     sr_tls_via         via;

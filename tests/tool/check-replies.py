@@ -53,7 +53,7 @@ REPLY_KEYS = {"time": NUMBER, "flow": int, "client": str, "server": str,
               "category": (str, NULL), "meaning": (str, NULL),
               "enhanced": (str, NULL), "reason": (str, NULL), "provider": (str, NULL),
               "capabilities": list, "multiline": bool,
-              "complete": bool, "interrupted": bool, "lines": list, "anomalies": list,
+              "complete": bool, "tls": bool, "interrupted": bool, "lines": list, "anomalies": list,
               "anomaly_severity": dict}
 SEVERITIES = ("violation", "deviation", "observation")
 REASONS = ("user-unknown", "mailbox-full", "mailbox-disabled", "greylisted", "rate-limited",

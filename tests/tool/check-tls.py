@@ -276,4 +276,146 @@ with tempfile.TemporaryDirectory() as tmp:
           and t[0]["server_hello"] is None and t[0]["version"] is None
           and t[0]["client_hello"]["frame"] == 11, t)
 
+
+# --- with the key log: the replies inside TLS, as tshark decrypted them -------
+def reply_tuple(r):
+    return (r["frame"], r["code"], r["lines"], r["command"], r["tls"])
+
+
+for cap in captures:
+    name = cap.rsplit(".", 1)[0]
+    keys = os.path.join(TLS_DIR, name + ".keys")
+    if not os.path.exists(keys):
+        continue
+    with open(os.path.join(EXPECTED, name + ".jsonl")) as f:
+        replies = [json.loads(l) for l in f if l.strip()]
+    rc, out, err = run("-r", os.path.join(TLS_DIR, cap), "--json", "--tls-keylog", keys)
+    lines = json_lines(out)
+    got = [r for r in lines if "handshake" not in r]
+    tls = [r for r in lines if "handshake" in r]
+    check("%s with its keys: all %d replies, %d of them inside TLS, as tshark decrypted them"
+          % (name, len(replies), sum(r["tls"] for r in replies)),
+          rc == 0 and err == "" and [reply_tuple(r) for r in got]
+          == [(r["frame"], r["code"], r["lines"], r["command"], r["tls"]) for r in replies],
+          (err, [reply_tuple(r) for r in got], replies))
+    d = tls[0]["decryption"] if len(tls) == 1 else None
+    updates = 1 if "keyupdate" in name else 0
+    check("%s with its keys: decrypting, both sides, %d key update(s) each"
+          % (name, updates),
+          d is not None and d["status"] == "decrypting"
+          and d["client"]["status"] == d["server"]["status"] == "decrypting"
+          and d["client"]["records"] > 0 and d["server"]["records"] >= 8
+          and d["client"]["key_updates"] == d["server"]["key_updates"] == updates
+          # The server's close_notify after 221, encrypted.
+          and [(a["level"], a["description"]) for a in d["server"]["alerts"]]
+          == [("warning", "close_notify")], d)
+    # The replies after STARTTLS start again with EHLO; none is unexpected.
+    check("%s with its keys: no anomaly but the 550's own" % name,
+          all(r["anomalies"] == [] for r in got), [r["anomalies"] for r in got])
+
+aes_keys = os.path.join(TLS_DIR, "starttls-tls13-aes128.keys")
+with open(os.path.join(EXPECTED, "starttls-tls13-aes128.jsonl")) as f:
+    aes_replies = [json.loads(l) for l in f if l.strip()]
+aes_clear = [r for r in aes_replies if not r["tls"]]
+with open(aes_keys) as f:
+    key_text = f.read()
+with tempfile.TemporaryDirectory() as tmp:
+    def keyfile(name, text):
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    # Every secret's first hex digit changed: the client random still
+    # matches, the secrets do not.
+    wrong = "\n".join(" ".join(w[:2] + [("0" if w[2][0] != "0" else "1") + w[2][1:]])
+                      if len(w) == 3 else l
+                      for l in key_text.splitlines() for w in [l.split(" ")])
+    rc, out, err = run("-r", aes, "--json", "--tls-keylog", keyfile("wrong.keys", wrong))
+    lines = json_lines(out)
+    t = [r for r in lines if "handshake" in r]
+    check("keys that do not match: key-mismatch, 'not decrypted', no reply from inside TLS",
+          rc == 0 and [reply_tuple(r) for r in lines if "handshake" not in r]
+          == [(r["frame"], r["code"], r["lines"], r["command"], False) for r in aes_clear]
+          and len(t) == 1 and t[0]["decryption"]["status"] == "key-mismatch"
+          and t[0]["decryption"]["description"].startswith("Not decrypted: ")
+          and t[0]["handshake"] == "completed", (t, err))
+    rc, text, err = run("-r", aes, "--tls-keylog", keyfile("wrong.keys", wrong))
+    check("keys that do not match, in text: 'decryption    key-mismatch: Not decrypted: ...'",
+          "  decryption    key-mismatch: Not decrypted: " in text, text[-800:])
+
+    other = os.path.join(TLS_DIR, "starttls-tls12-chacha.keys")
+    rc, out, err = run("-r", aes, "--json", "--tls-keylog", other)
+    t = [r for r in json_lines(out) if "handshake" in r]
+    check("another connection's key log: no-key, 'no matching key'",
+          rc == 0 and err == "" and len(t) == 1 and t[0]["decryption"]["status"] == "no-key"
+          and "no matching key" in t[0]["decryption"]["description"]
+          and len(json_lines(out)) == len(aes_clear) + 1, t)
+
+    # An unknown label is not malformed: another program's secret, left alone.
+    bad = keyfile("bad.keys", "CLIENT_RANDOM zz\nNOT_A_LABEL of ours\n" + key_text
+                  + "SERVER_HANDSHAKE_TRAFFIC_SECRET 00\n")
+    rc, out, err = run("-r", aes, "--json", "--tls-keylog", bad)
+    check("malformed key log lines: skipped, warned once with the count and the first line, "
+          "the rest decrypts",
+          rc == 0 and err == "smtpreply: %s: 2 malformed lines skipped (the first: line 1)\n" % bad
+          and len([r for r in json_lines(out) if r.get("tls")]) == 7, (err, out[-300:]))
+    rc, out, err = run("-r", aes, "--json", "--tls-keylog", bad, "-q")
+    check("-q: no warning", rc == 0 and err == "", err)
+    empty = keyfile("empty.keys", "# nothing\n")
+    rc, out, err = run("-r", aes, "--json", "--tls-keylog", empty)
+    t = [r for r in json_lines(out) if "handshake" in r]
+    check("a key log with no secrets: said, and no-key",
+          rc == 0 and err == "smtpreply: %s: no TLS secrets in it\n" % empty
+          and t[0]["decryption"]["status"] == "no-key", (err, t))
+    missing = os.path.join(tmp, "missing.keys")
+    rc, out, err = run("-r", aes, "--tls-keylog", missing)
+    check("a key log that cannot be read: one line naming it, exit 2, nothing read",
+          rc == 2 and out == "" and err.startswith("smtpreply: %s: " % missing)
+          and err.count("\n") == 1, (rc, err))
+
+    # A server record lost: the rest of that side is not decrypted, and
+    # the output says so; nothing after the hole is made up.
+    head, recs = pcapfile.read_records(aes)
+    holed = os.path.join(tmp, "holed.pcap")
+    with open(holed, "wb") as f:
+        f.write(head + b"".join(r for i, r in enumerate(recs) if i != 19))   # frame 20
+    rc, out, err = run("-r", holed, "--json", "--tls-keylog", aes_keys)
+    lines = json_lines(out)
+    got = [r for r in lines if "handshake" not in r]
+    t = [r for r in lines if "handshake" in r]
+    before = [r for r in aes_replies if r["frame"] < 20]
+    check("a lost server record: gap, replies up to it only, the rest not decrypted",
+          rc == 0 and [(r["frame"], r["code"], r["tls"]) for r in got]
+          == [(r["frame"], r["code"], r["tls"]) for r in before]
+          and t[0]["decryption"]["status"] == "gap"
+          and t[0]["decryption"]["server"]["status"] == "gap"
+          and t[0]["decryption"]["client"]["status"] == "decrypting", (got, t))
+
+# The summary with keys: how decryption went, by handshake.
+args_keys = []
+for cap in ["starttls-tls13-aes128.pcap", "starttls-tls12-aes-gcm.pcap",
+            "starttls-bad-cert.pcap"]:
+    args_keys += ["-r", os.path.join(TLS_DIR, cap)]
+rc, out, err = run(*args_keys, "--tls-keylog", aes_keys, "-q", "--summary", "--json")
+s = json_lines(out)[0]["summary"]["tls"]
+check("summary with a key log: one decrypting, one no-key, one never encrypted (waiting)",
+      rc == 0 and s["decryption"]["decrypting"] == 1 and s["decryption"]["no-key"] == 1
+      and s["decryption"]["waiting"] == 1 and sum(s["decryption"].values()) == 3, s)
+rc, out, err = run("-r", aes, "-q", "--summary", "--json")
+check("summary without a key log: decryption null",
+      json_lines(out)[0]["summary"]["tls"]["decryption"] is None, out)
+
+# Transactions inside TLS, and the text block's mark.
+rc, out, err = run("-r", aes, "--json", "--transactions", "--tls-keylog", aes_keys)
+tx = json_lines(out)
+check("--transactions with keys: the transaction inside TLS, one recipient of two, queued",
+      rc == 0 and len(tx) == 1 and tx[0]["tls"] is True and tx[0]["status"] == "partial"
+      and tx[0]["recipients_accepted"] == 1 and tx[0]["recipients_total"] == 2
+      and tx[0]["mailfrom"] == "alice@example.test" and tx[0]["queue_id"] is not None, tx)
+rc, text, err = run("-r", aes, "--tls-keylog", aes_keys)
+check("text: the replies inside TLS are marked 'in TLS'",
+      text.count("  in TLS\n") == 7 and "  decryption    decrypting; records client " in text,
+      text[-1500:])
+
 tap.finish()
