@@ -5,14 +5,16 @@
 # they can be compared: the floor (libpcap alone reading the file), the
 # capture tool writing text and JSON, tshark without and with the plugin,
 # the tool's memory on a tenth of the file, and the tool capturing live while
-# the file is replayed onto the loopback interface.  Timings depend on the
+# the file is replayed onto the loopback interface; then the tool on a
+# STARTTLS-heavy capture of the same size, without and with its TLS keys.
+# Timings depend on the
 # machine and its load, so nothing here is timed against a limit; compare
 # the "x floor" and "x tshark" columns, measured in the same run.  What is
 # asserted is that each program really did the work: reply counts against
 # the generator's, and that tshark really loaded the plugin.
 #
 #   tests/bench/run-tool-bench.sh [--mb N] [--reps N] [--tshark-reps N] [--build-dir DIR]
-#                                 [--no-tshark] [--no-live] [--mbps N]
+#                                 [--no-tshark] [--no-live] [--mbps N] [--tls FRACTION] [--no-tls]
 #
 #   --mb N        size of the capture in MB (default 1000)
 #   --reps N      runs of each tool and floor command, best kept (default 3)
@@ -20,6 +22,8 @@
 #   --no-tshark   leave out the tshark lines (they take minutes on 1 GB)
 #   --no-live     leave out the live capture
 #   --mbps N      replay rate of the live capture (default 1000)
+#   --tls FRACTION  share of the sessions of the TLS capture that use STARTTLS (default 0.8)
+#   --no-tls      leave out the STARTTLS-heavy capture
 #
 # Builds in build-toolbench/ (RelWithDebInfo), never in build/.  The live
 # part needs root (capturing, and tcpreplay) and Debian's tcpreplay.
@@ -33,6 +37,8 @@ tshark_reps=3
 with_tshark=1
 with_live=1
 mbps=1000
+tls_fraction=0.8
+with_tls=1
 
 usage() {
     sed -n 's/^#   //p' "$0" >&2
@@ -47,6 +53,8 @@ while [ $# -gt 0 ]; do
         --no-tshark) with_tshark=0; shift ;;
         --no-live) with_live=0; shift ;;
         --mbps) mbps=${2:?}; shift 2 ;;
+        --tls) tls_fraction=${2:?}; shift 2 ;;
+        --no-tls) with_tls=0; shift ;;
         -h|--help) usage ;;
         *) echo "run-tool-bench.sh: unknown argument: $1" >&2; usage ;;
     esac
@@ -58,6 +66,10 @@ if [ "$mb" -lt 10 ] || [ "$reps" -lt 1 ] || [ "$tshark_reps" -lt 1 ] || [ "$mbps
     echo "run-tool-bench.sh: --mb must be at least 10, --reps, --tshark-reps and --mbps at least 1" >&2
     exit 2
 fi
+case "$tls_fraction" in
+    0|1|0.[0-9]*|1.0*) ;;
+    *) echo "run-tool-bench.sh: --tls takes a fraction from 0 to 1, e.g. 0.8" >&2; exit 2 ;;
+esac
 build=$(realpath -m "$build")
 if [ "$build" = "$(realpath -m "$top/build")" ]; then
     echo "run-tool-bench.sh: $build is the main build; give another --build-dir" >&2
@@ -100,19 +112,25 @@ cleanup() {
 trap cleanup EXIT
 chmod 755 "$work"
 
+need_mb=$((mb + mb / 10 + with_tls * mb))
 avail_mb=$(df -Pm "$work" | awk 'NR == 2 { print $4 }')
-[ "$avail_mb" -gt $((mb + mb / 10 + 100)) ] || die "$work: $((mb + mb / 10)) MB needed, $avail_mb MB free"
+[ "$avail_mb" -gt $((need_mb + 100)) ] || die "$work: $need_mb MB needed, $avail_mb MB free"
 
-# make NAME MB: writes $work/NAME.pcap; sets gen_packets, gen_bytes, gen_replies.
+# make NAME MB [ARG...]: writes $work/NAME.pcap, ARGs passed on to the
+# generator; sets gen_packets, gen_bytes, gen_replies, gen_reply_bytes,
+# gen_sessions, and after --tls gen_tls_sessions and gen_clear_replies.
 make_capture() {
-    local line
-    line=$("$python" "$top/tests/bench/make-big-capture.py" --mb "$2" "$work/$1.pcap")
-    chmod 644 "$work/$1.pcap"
+    local line name=$1 size=$2
+    shift 2
+    line=$("$python" "$top/tests/bench/make-big-capture.py" --mb "$size" "$@" "$work/$name.pcap")
+    chmod 644 "$work/$name.pcap"
     gen_packets=$(sed -n 's/.*packets=\([0-9]*\).*/\1/p' <<<"$line")
     gen_bytes=$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' <<<"$line")
     gen_replies=$(sed -n 's/.* replies=\([0-9]*\).*/\1/p' <<<"$line")
     gen_reply_bytes=$(sed -n 's/.*reply_bytes=\([0-9]*\).*/\1/p' <<<"$line")
-    gen_sessions=$(sed -n 's/.*sessions=\([0-9]*\).*/\1/p' <<<"$line")
+    gen_sessions=$(sed -n 's/^sessions=\([0-9]*\).*/\1/p' <<<"$line")
+    gen_tls_sessions=$(sed -n 's/.*tls_sessions=\([0-9]*\).*/\1/p' <<<"$line")
+    gen_clear_replies=$(sed -n 's/.*clear_replies=\([0-9]*\).*/\1/p' <<<"$line")
     if [ -z "$gen_packets" ] || [ -z "$gen_bytes" ] || [ -z "$gen_replies" ]; then
         die "make-big-capture.py said: $line"
     fi
@@ -125,11 +143,24 @@ note "generating SMALL: $((mb / 10)) MB"
 make_capture small $((mb / 10))
 small=$work/small.pcap
 small_replies=$gen_replies
+skip_tls=""
+[ $with_tls = 1 ] || skip_tls="--no-tls given"
+if [ -z "$skip_tls" ]; then
+    note "generating TLS: $mb MB, $tls_fraction of the sessions in TLS, and its key log"
+    t0=$(date +%s%N)
+    make_capture tls "$mb" --tls "$tls_fraction" --keylog "$work/tls.keys"
+    tls_gen_ns=$(($(date +%s%N) - t0))
+    [ -n "$gen_tls_sessions" ] && [ -n "$gen_clear_replies" ] \
+        || die "make-big-capture.py --tls gave no TLS counts"
+    tls=$work/tls.pcap
+    tls_bytes=$gen_bytes tls_replies=$gen_replies tls_sessions=$gen_tls_sessions
+    tls_clear_replies=$gen_clear_replies tls_all_sessions=$gen_sessions tls_packets=$gen_packets
+fi
 note "generating BIG: $mb MB"
 make_capture big "$mb"
 big=$work/big.pcap
 # Every run reads the file from the page cache, not the first from disk.
-cat "$big" "$small" >/dev/null
+cat "$big" "$small" ${tls:+"$tls"} >/dev/null
 
 # measure LABEL OUT CMD...: best wall time of $reps runs and the largest peak
 # RSS; CMD's stdout goes to OUT.  Sets best_ns and peak_kb.
@@ -149,10 +180,12 @@ measure() {
 }
 
 floor_ns= base_ns= base_kb=
-# row LABEL: one line of the table from best_ns and peak_kb.
+# row LABEL [BYTES REPLIES FLOOR_NS]: one line of the table from best_ns and
+# peak_kb; the input's size, the replies decoded and the floor's time are
+# BIG's unless given.
 row() {
-    awk -v l="$1" -v ns="$best_ns" -v kb="$peak_kb" -v b="$gen_bytes" -v r="$gen_replies" \
-        -v f="$floor_ns" 'BEGIN {
+    awk -v l="$1" -v ns="$best_ns" -v kb="$peak_kb" -v b="${2:-$gen_bytes}" \
+        -v r="${3:-$gen_replies}" -v f="${4:-$floor_ns}" 'BEGIN {
         s = ns / 1e9
         printf "%-52s %7.2f %7.0f %9.0f %8.1f %8s\n", l, s, b / 1e6 / s, r / s, kb / 1024,
             f == "" ? "-" : sprintf("%.2fx", ns / f)
@@ -177,6 +210,7 @@ got=$(sed -n 's/^packets=\([0-9]*\).*/\1/p' "$work/floor")
 [ "$got" = "$gen_packets" ] || die "pcap-floor read ${got:-no} packets, the capture holds $gen_packets"
 
 measure quiet /dev/null "$tool" -r "$big" -q
+quiet_ns=$best_ns
 row "smtpreply -r BIG -q   (decoded, nothing written)"
 measure text /dev/null "$tool" -r "$big"
 row "smtpreply -r BIG > /dev/null"
@@ -249,9 +283,64 @@ else
     skip "tshark -r BIG -Y smtpreply   (plugin)" "$skip_tshark"
 fi
 
+# The STARTTLS-heavy capture: most sessions go over to TLS after EHLO.
+# Without keys the tool decodes the replies in clear and must pass over the
+# TLS records at next to no cost; with the key log it decrypts them and
+# decodes every reply.  Each line has its own floor, on the same file.
+summary_handshakes() { awk '$1 == "tls" && $2 == "handshakes" { print $4; exit }' "$1"; }
+if [ -z "$skip_tls" ]; then
+    measure floor-tls "$work/floor" "$floor" "$tls"
+    tls_floor_ns=$best_ns
+    row "pcap-floor TLS   (the floor, STARTTLS-heavy capture)" "$tls_bytes" "$tls_replies" "$tls_floor_ns"
+    got=$(sed -n 's/^packets=\([0-9]*\).*/\1/p' "$work/floor")
+    [ "$got" = "$tls_packets" ] || die "pcap-floor read ${got:-no} packets of TLS, it holds $tls_packets"
+
+    measure quiet-tls /dev/null "$tool" -r "$tls" -q
+    tls_nokeys_ns=$best_ns
+    row "smtpreply -r TLS -q   (no keys: replies in clear)" "$tls_bytes" "$tls_clear_replies" "$tls_floor_ns"
+    "$tool" -r "$tls" -q --summary >"$work/summary-tls" 2>&1 || die "smtpreply --summary failed on TLS"
+    got=$(summary_replies "$work/summary-tls")
+    [ "$got" = "$tls_clear_replies" ] \
+        || die "smtpreply decoded ${got:-no} replies of TLS without keys, $tls_clear_replies are in clear"
+    got=$(summary_handshakes "$work/summary-tls")
+    [ "$got" = "$tls_sessions" ] \
+        || die "smtpreply saw ${got:-no} TLS handshakes without keys, TLS holds $tls_sessions"
+
+    tls_keys_ns=
+    # Read whole: grep -q leaving early would fail the pipe under pipefail.
+    tool_help=$("$tool" --help 2>&1 || true)
+    if [[ $tool_help == *--tls-keylog* ]]; then
+        measure keys-tls /dev/null "$tool" -r "$tls" -q --tls-keylog "$work/tls.keys"
+        tls_keys_ns=$best_ns
+        row "smtpreply -r TLS -q --tls-keylog KEYS   (decrypted)" "$tls_bytes" "$tls_replies" "$tls_floor_ns"
+        "$tool" -r "$tls" -q --summary --tls-keylog "$work/tls.keys" >"$work/summary-tls" 2>&1 \
+            || die "smtpreply --summary --tls-keylog failed on TLS"
+        got=$(summary_replies "$work/summary-tls")
+        [ "$got" = "$tls_replies" ] \
+            || die "smtpreply decoded ${got:-no} replies of TLS with its keys, TLS holds $tls_replies"
+    else
+        skip "smtpreply -r TLS -q --tls-keylog KEYS   (decrypted)" "$tool has no --tls-keylog yet"
+    fi
+else
+    skip "smtpreply -r TLS ...   (STARTTLS-heavy capture)" "$skip_tls"
+fi
+
 printf '\nsmtpreply --json peak RSS: %.1f MiB on %d MB, %.1f MiB on %d MB\n' \
     "$(awk -v k="$small_rss_kb" 'BEGIN { print k / 1024 }')" $((mb / 10)) \
     "$(awk -v k="$big_rss_kb" 'BEGIN { print k / 1024 }')" "$mb"
+if [ -z "$skip_tls" ]; then
+    printf 'TLS: %d sessions, %d in TLS; %d replies, %d in clear, %d inside TLS; generated in %.1f s (%.1f MB/s)\n' \
+        "$tls_all_sessions" "$tls_sessions" "$tls_replies" "$tls_clear_replies" \
+        $((tls_replies - tls_clear_replies)) \
+        "$(awk -v n="$tls_gen_ns" 'BEGIN { print n / 1e9 }')" \
+        "$(awk -v n="$tls_gen_ns" -v b="$tls_bytes" 'BEGIN { print b / 1e6 / (n / 1e9) }')"
+    # Per byte, as the two files differ a little in size.
+    awk -v c="$quiet_ns" -v cb="$gen_bytes" -v n="$tls_nokeys_ns" -v k="$tls_keys_ns" \
+        -v tb="$tls_bytes" 'BEGIN {
+        printf "TLS: time per byte against the clear capture with -q: without keys %.2fx", (n / tb) / (c / cb)
+        if (k != "") printf ", with keys %.2fx", (k / tb) / (c / cb)
+        printf "\n" }'
+fi
 if [ -n "$base_ns" ]; then
     awk -v a="$with_ns" -v b="$base_ns" -v ka="$with_kb" -v kb="$base_kb" 'BEGIN {
         printf "plugin: tshark with it %.2fx the time without, peak memory %+.1f%% (%.0f MiB vs %.0f MiB)\n",
