@@ -50,6 +50,7 @@ struct flow_table {
     reply_event_func func;
     transaction_event_func transaction_func;
     tls_event_func   tls_func;
+    tls_cert_cache  *certs;  /* the certificates read last, made when first needed */
     gpointer         user_data;
     flow_stats       stats;
     /* Sessions of closed flows, kept for new ones: a capture is mostly
@@ -239,9 +240,14 @@ on_tls(const sr_tls_event *tls, gpointer user_data)
     flow *f = user_data;
     const sr_tls_info *info = tls->info;
     tls_event ev;
-    tls_cert cert;
-    gboolean has_cert = info->certificate.der
-                        && tls_cert_read(info->certificate.der, info->certificate.der_length, &cert);
+    const tls_cert *cert = NULL;
+
+    if (info->certificate.der) {
+        if (!f->table->certs)
+            f->table->certs = tls_cert_cache_new();
+        cert = tls_cert_cache_read(f->table->certs, info->certificate.der,
+                                   info->certificate.der_length);
+    }
 
     format_endpoints(f);
     ev = (tls_event){
@@ -252,7 +258,7 @@ on_tls(const sr_tls_event *tls, gpointer user_data)
         /* Where it was settled; at the end, the packet being read. */
         .frame = info->outcome != SR_TLS_UNKNOWN ? info->outcome_frame : f->table->frame,
         .tls = tls,
-        .cert = has_cert ? &cert : NULL,
+        .cert = cert,
         .decrypt = f->decrypt ? tls_decrypt_get(f->decrypt) : NULL,
     };
     f->table->tls_func(&ev, f->table->user_data);
@@ -704,6 +710,7 @@ flow_table_free(flow_table *t)
         g_free(g_ptr_array_index(t->spare, i));
     }
     g_ptr_array_free(t->spare, TRUE);
+    tls_cert_cache_free(t->certs);
     g_free(t);
 }
 

@@ -141,3 +141,58 @@ tls_cert_read(const guint8 *der, gsize len, tls_cert *cert)
     X509_free(x);
     return TRUE;
 }
+
+typedef struct {
+    guint     hash;
+    GBytes   *der;        /* NULL: a free slot */
+    gboolean  readable;
+    tls_cert  cert;
+} cache_slot;
+
+struct tls_cert_cache {
+    cache_slot slot[TLS_CERT_CACHE];
+    guint      next;      /* the slot to take next: the oldest */
+};
+
+tls_cert_cache *
+tls_cert_cache_new(void)
+{
+    return g_new0(tls_cert_cache, 1);
+}
+
+void
+tls_cert_cache_free(tls_cert_cache *c)
+{
+    if (!c)
+        return;
+    for (guint i = 0; i < TLS_CERT_CACHE; i++) {
+        if (c->slot[i].der)
+            g_bytes_unref(c->slot[i].der);
+    }
+    g_free(c);
+}
+
+const tls_cert *
+tls_cert_cache_read(tls_cert_cache *c, const guint8 *der, gsize len)
+{
+    GBytes *key = g_bytes_new_static(der, len);
+    guint hash = g_bytes_hash(key);
+    cache_slot *slot;
+
+    for (guint i = 0; i < TLS_CERT_CACHE; i++) {
+        slot = &c->slot[i];
+        if (slot->der && slot->hash == hash && g_bytes_equal(slot->der, key)) {
+            g_bytes_unref(key);
+            return slot->readable ? &slot->cert : NULL;
+        }
+    }
+    g_bytes_unref(key);
+    slot = &c->slot[c->next];
+    c->next = (c->next + 1) % TLS_CERT_CACHE;
+    if (slot->der)
+        g_bytes_unref(slot->der);
+    slot->der = g_bytes_new(der, len);
+    slot->hash = hash;
+    slot->readable = tls_cert_read(der, len, &slot->cert);
+    return slot->readable ? &slot->cert : NULL;
+}
