@@ -987,6 +987,14 @@ begin_plain(sr_session *s)
 }
 
 void
+sr_session_tls_decrypted(sr_session *s)
+{
+    if (!s->tls)
+        sr_session_implicit_tls(s);
+    begin_plain(s);
+}
+
+void
 sr_session_tls_plain(sr_session *s, gboolean client, const guint8 *data, gsize len,
                      gint64 time_us, guint64 frame)
 {

@@ -238,6 +238,12 @@ void sr_session_set_tls_decryptor(sr_session *s, const sr_tls_decryptor *d, gpoi
  * command is EHLO, and the server has forgotten the old one. */
 void sr_session_tls_plain(sr_session *s, gboolean client, const guint8 *data, gsize len,
                           gint64 time_us, guint64 frame);
+/* For a caller that frames replies itself and has the plaintext from
+ * elsewhere (the plugin: Wireshark decrypts): from now on the bytes handed
+ * over, to sr_session_tls_plain() for the client and sr_session_pair()
+ * for the server's replies, are TLS's plaintext.  After sr_session_tls_plain's
+ * rules; a session not yet in TLS is taken for implicit TLS. */
+void sr_session_tls_decrypted(sr_session *s);
 /* The server's port is one of implicit TLS (RFC 8314: 465): the
  * connection is TLS from its first byte.  Call before any bytes. */
 void sr_session_implicit_tls(sr_session *s);

@@ -1786,6 +1786,38 @@ test_session_plaintext(void)
     session_log_clear(&log, &s);
 }
 
+/* The plugin's way: Wireshark decrypts, the plugin pairs replies it framed. */
+static void
+pair_framed(const sr_reply *reply, gpointer user_data)
+{
+    sr_session_pair(user_data, reply, 5, 5);
+}
+
+static void
+test_session_decrypted(void)
+{
+    session_log log;
+    sr_session s;
+    sr_parser p;
+    static const char replies[] = "220 mx ESMTP\r\n250 mx\r\n";
+
+    session_log_init(&log, &s);
+    sr_session_tls_decrypted(&s);           /* port 465: no STARTTLS came */
+    g_assert_true(sr_session_in_tls(&s));
+    g_assert_false(sr_session_ended(&s));
+    plain(&s, TRUE, "EHLO c\r\n", 2);
+    sr_parser_init(&p, NULL, pair_framed, &s);
+    sr_parser_feed(&p, (const guint8 *)replies, sizeof replies - 1);
+    sr_parser_finish(&p);
+    sr_parser_clear(&p);
+    sr_session_finish(&s);
+    g_assert_cmpstr(log.replies->str, ==, "220 <greeting> tls\n250 EHLO tls\n");
+    /* The reader was given no bytes: nothing settled. */
+    g_assert_cmpuint(log.events, ==, 1);
+    g_assert_cmpuint(log.outcome, ==, SR_TLS_UNKNOWN);
+    session_log_clear(&log, &s);
+}
+
 /* Port 465: TLS from the first byte, the greeting the first plaintext. */
 static void
 test_session_implicit(void)
@@ -1890,5 +1922,6 @@ main(int argc, char **argv)
     g_test_add_func("/tls/session/starttls-refused", test_session_starttls_refused);
     g_test_add_func("/tls/session/plaintext", test_session_plaintext);
     g_test_add_func("/tls/session/implicit", test_session_implicit);
+    g_test_add_func("/tls/session/decrypted", test_session_decrypted);
     return g_test_run();
 }
