@@ -172,7 +172,8 @@ check("JSON: every documented field", first == {
     "code": 220, "class": "Positive Completion",
     "category": "Connections", "meaning": "<domain> Service ready", "enhanced": None,
     "reason": None, "provider": None,
-    "multiline": False, "complete": True, "interrupted": False, "lines": ["esc \x1b[31m red"],
+    "multiline": False, "complete": True, "tls": False, "interrupted": False,
+    "lines": ["esc \x1b[31m red"],
     "anomalies": ["control-byte"], "anomaly_severity": {"control-byte": "deviation"}},
     repr(first))
 check("JSON: ESC escaped, never raw", "\x1b" not in out and "\\u001b[31m" in lines[0], lines[0])
