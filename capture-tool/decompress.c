@@ -40,6 +40,8 @@ struct decompress {
     gboolean  ended;
     gchar    *error;       /* the decompressor's complaint, once it has one */
     gboolean  failed;      /* a read has failed for it: decompress_error() tells */
+    decompress_tap tap;    /* sees what the stream gives */
+    gpointer  tap_data;
     union {
         z_stream   gzip;
         ZSTD_DCtx *zstd;
@@ -241,8 +243,11 @@ replay_read(decompress *d, char *buf, size_t size)
         if (n > 0)
             d->position += (guint64)n;
     }
-    if (n > 0)
+    if (n > 0) {
         d->output += (guint64)n;
+        if (d->tap)
+            d->tap((const guint8 *)buf, (gsize)n, d->tap_data);
+    }
     return n;
 }
 
@@ -302,6 +307,8 @@ stream_read(void *cookie, char *buf, size_t size)
         d->ended = d->in_eof;
     }
     d->output += done;
+    if (done > 0 && d->tap)
+        d->tap((const guint8 *)buf, done, d->tap_data);
     if (done == 0 && d->error) {
         d->failed = TRUE;
         errno = EIO;
@@ -418,6 +425,13 @@ decompress_fdopen(int fd, gboolean close_fd, decompress_format format, const gui
     }
     *state = d;
     return fp;
+}
+
+void
+decompress_set_tap(decompress *state, decompress_tap tap, gpointer user_data)
+{
+    state->tap = tap;
+    state->tap_data = user_data;
 }
 
 const char *

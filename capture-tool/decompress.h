@@ -46,6 +46,13 @@ FILE *decompress_fdopen(int fd, gboolean close_fd, decompress_format format,
                         const guint8 *head, gsize head_len, guint64 offset,
                         decompress **state);
 
+/* Shown every byte the stream gives, in order, as stdio takes it from the
+ * stream and before any of it reaches the reader (the pcapng secrets
+ * scanner reads a capture that way).  DATA is valid for the call only. */
+typedef void (*decompress_tap)(const guint8 *data, gsize len, gpointer user_data);
+/* Before the first read.  TAP NULL: none. */
+void decompress_set_tap(decompress *state, decompress_tap tap, gpointer user_data);
+
 /* Once a read has failed for the decompressor: the cause, on one line and
  * naming the format ("gzip: unexpected end of file", "zstd: Data
  * corruption detected"); NULL before that. */

@@ -133,12 +133,35 @@ peek_head(int fd, gboolean regular, off_t offset, guint8 *head, gsize *head_len,
     return TRUE;
 }
 
+/* The stream's bytes, as stdio takes them, to the secrets scanner. */
+static void
+feed_secrets(const guint8 *data, gsize len, gpointer user_data)
+{
+    pcapng_secrets_feed(user_data, data, len);
+}
+
+/* A pcapng file starts with a Section Header Block, whose type reads the
+ * same in either byte order. */
+static gboolean
+starts_pcapng(const guint8 *head, gsize len)
+{
+    static const guint8 shb[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
+
+    return len >= sizeof shb && memcmp(head, shb, sizeof shb) == 0;
+}
+
 gboolean
 input_open_file(input *in, const char *path, GError **error)
 {
+    return input_open_file_secrets(in, path, NULL, error);
+}
+
+gboolean
+input_open_file_secrets(input *in, const char *path, pcapng_secrets *secrets, GError **error)
+{
     struct stat st;
     gboolean classic = FALSE, swapped = FALSE, nanoseconds = FALSE;
-    gboolean regular = FALSE, consumed;
+    gboolean regular = FALSE, consumed, plain, scan;
     guint8 head[DECOMPRESS_MAGIC_LEN];
     gsize head_len;
     off_t offset = 0;
@@ -180,12 +203,18 @@ input_open_file(input *in, const char *path, GError **error)
         return FALSE;
     }
     in->compression = decompress_detect(head, head_len);
-    if (in->compression == DECOMPRESS_NONE && !(consumed && head_len > 0)) {
+    plain = in->compression == DECOMPRESS_NONE && !(consumed && head_len > 0);
+    /* Secrets are looked for in what libpcap reads through a stream of
+     * ours.  A plain file is given one only if it is pcapng: a classic pcap
+     * file keeps its own reader (savefile.c). */
+    scan = secrets && (!plain || starts_pcapng(head, head_len));
+    if (plain && !scan) {
         /* As it is, with nothing in between. */
         fp = fd == STDIN_FILENO ? stdin : fdopen(fd, "rb");
     } else {
         /* Decompressed on the fly, or a pipe's first bytes given back
-         * before the rest: libpcap reads either like a file. */
+         * before the rest, or a pcapng file shown to the scanner as it is
+         * read: libpcap reads any of them like a file. */
         fp = decompress_fdopen(fd, fd != STDIN_FILENO, in->compression,
                                consumed ? head : NULL, consumed ? head_len : 0,
                                (guint64)offset, &in->decompressed);
@@ -195,6 +224,10 @@ input_open_file(input *in, const char *path, GError **error)
         if (fd != STDIN_FILENO)
             close(fd);
         return FALSE;
+    }
+    if (scan) {
+        pcapng_secrets_restart(secrets);
+        decompress_set_tap(in->decompressed, feed_secrets, secrets);
     }
     /* A classic pcap file's records are read by savefile.c, after libpcap
      * has read its header; standard input, even a file, may not start at

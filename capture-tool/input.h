@@ -13,6 +13,7 @@
 #include <pcap/pcap.h>
 
 #include "decompress.h"
+#include "pcapng-secrets.h"
 #include "savefile.h"
 
 /* Exit codes; an input error's GError code is the exit code it leads to. */
@@ -38,7 +39,8 @@ typedef struct {
     char    *buffer;     /* a file's stdio buffer, larger than the default */
     savefile *records;   /* a classic pcap file's records; NULL: libpcap reads */
     /* A compressed file's decompressing stream (or, uncompressed, a pipe's
-     * first bytes given back after peeking), which libpcap reads: freed
+     * first bytes given back after peeking, or a pcapng file shown to a
+     * secrets scanner as it is read), which libpcap reads: freed
      * with its FILE, so NULL once that is closed. */
     decompress *decompressed;
     decompress_format compression;
@@ -52,6 +54,14 @@ typedef struct {
 /* PATH "-": standard input.  A file compressed with gzip, zstd or lz4 is
  * known by its first bytes and decompressed as it is read. */
 gboolean input_open_file(input *in, const char *path, GError **error);
+/* The same, and SECRETS (NULL: none) is fed the pcapng capture's bytes as
+ * they are read from the file, pipe or decompressor, before libpcap parses
+ * them: the TLS key log of a Decryption Secrets Block is handed over
+ * before libpcap has read the packets after it.  SECRETS is restarted
+ * here and must outlive the input; its counts go on from file to file.  A
+ * classic pcap file, which has no such block, is read as without it. */
+gboolean input_open_file_secrets(input *in, const char *path, pcapng_secrets *secrets,
+                                 GError **error);
 /* A capture already open as FP (a pipe, memory), read by libpcap; NAME
  * stands for it in messages.  FP is the input's from here on: closed by
  * input_close(), or at once if it is no capture. */
