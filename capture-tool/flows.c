@@ -500,7 +500,8 @@ flow_new(flow_table *t, const flow_key *key)
     }
     if (t->config.server_ports[key->server_port] == FLOW_PORT_IMPLICIT_TLS)
         sr_session_implicit_tls(f->session);
-    if (t->tls_func && t->config.keylog)
+    if (t->tls_func && t->config.keylog
+            && (t->config.tls_decrypt || keylog_get_stats(t->config.keylog)->entries > 0))
         sr_session_set_tls_decryptor(f->session, &decryptor, f);
     g_hash_table_insert(t->flows, &f->key, f);
     g_queue_push_head_link(&t->lru, &f->lru);

@@ -135,6 +135,10 @@ typedef struct {
     /* --tls-keylog: TLS is decrypted with its secrets, and the replies
      * inside read as in clear; NULL: TLS is only read in clear. */
     const keylog *keylog;
+    /* Decrypt every TLS flow, even with no secrets for it (--tls-keylog
+     * given: say "no-key"); else only once the key log has secrets (from a
+     * pcapng file's Decryption Secrets Block). */
+    gboolean      tls_decrypt;
 } flow_config;
 
 #define FLOW_PORT_SMTP         1

@@ -203,6 +203,9 @@ typedef struct {
     output_style       style;
     const select_expr *select;
     gchar             *interface;   /* -i, its number resolved */
+    /* Reads the TLS key logs of a pcapng file's Decryption Secrets Blocks
+     * into the run's key log as the file is read. */
+    pcapng_secrets    *secrets;
 } settings;
 
 /* Opens input I of the run (a file, or the interface), with its filter,
@@ -218,7 +221,7 @@ open_input(const options *opt, const settings *set, guint i, input *in, GError *
         filter = NULL;
     }
     ok = set->interface ? input_open_live(in, set->interface, !opt->no_promiscuous, error)
-                        : input_open_file(in, opt->read_files[i], error);
+                        : input_open_file_secrets(in, opt->read_files[i], set->secrets, error);
     ok = ok && input_set_filter(in, filter, set->port_expr, error);
     /* tcpdump's -Z: the capture is opened as root, the rest is read as
      * USER (later files too). */
@@ -303,6 +306,24 @@ load_keylog(const char *path, gboolean quiet, GError **error)
     return k;
 }
 
+/* What could not be read of the captures' Decryption Secrets Blocks, once. */
+static void
+secrets_warn(const pcapng_secrets *secrets, gboolean quiet)
+{
+    const pcapng_secrets_stats *st = pcapng_secrets_get_stats(secrets);
+
+    if (quiet)
+        return;
+    if (st->malformed)
+        g_printerr("smtpreply: pcapng: blocks that lie about their length: the rest of %"
+                   G_GUINT64_FORMAT " capture%s not searched for TLS secrets\n", st->malformed,
+                   st->malformed == 1 ? " was" : "s were");
+    if (st->too_long)
+        g_printerr("smtpreply: pcapng: %" G_GUINT64_FORMAT " Decryption Secrets Block%s over "
+                   "%u MiB left out\n", st->too_long, st->too_long == 1 ? "" : "s",
+                   PCAPNG_SECRETS_DEFAULT_MAX >> 20);
+}
+
 static int
 run(const options *opt, settings *set)
 {
@@ -318,22 +339,22 @@ run(const options *opt, settings *set)
     keylog *keys = NULL;
     gboolean opened;
 
-    /* Before the input, which drops root: a key log may be as private. */
-    if (opt->tls_keylog) {
-        keys = load_keylog(opt->tls_keylog, opt->quiet, &error);
-        if (!keys) {
-            code = fail(EXIT_INPUT, error->message);
-            g_error_free(error);
-            return code;
-        }
+    /* Before the input, which drops root: a key log may be as private.
+     * Without one, a pcapng file's own secrets may still fill one in. */
+    keys = opt->tls_keylog ? load_keylog(opt->tls_keylog, opt->quiet, &error) : keylog_new(0);
+    if (!keys) {
+        code = fail(EXIT_INPUT, error->message);
+        g_error_free(error);
+        return code;
     }
+    set->secrets = pcapng_secrets_new(0, pcapng_secrets_to_keylog, keys);
     opened = open_input(opt, set, 0, &in, &error);
     if (!opened) {
         code = fail(error->code, error->message);
         g_error_free(error);
         input_close(&in);
-        if (keys)
-            keylog_free(keys);
+        pcapng_secrets_free(set->secrets);
+        keylog_free(keys);
         return code;
     }
     if (in.live && !opt->quiet)
@@ -363,7 +384,7 @@ run(const options *opt, settings *set)
     output_set_redact(st.out, opt->redact);
     flow_config_init(&cfg, set->port_table);
     cfg.keylog = keys;
-    st.sum.tls_keylog = keys != NULL;
+    cfg.tls_decrypt = opt->tls_keylog != NULL;
     if (opt->max_flows > 0)
         cfg.max_flows = (guint)MIN(opt->max_flows, G_MAXUINT);
     if (opt->flow_buffer > 0)
@@ -415,6 +436,8 @@ run(const options *opt, settings *set)
         flow_table_finish(flows);
     st.sum.flows = *flow_table_stats(flows);
     st.sum.interrupted = stop_requested != 0;
+    /* Decryption was tried: asked for, or the captures held secrets. */
+    st.sum.tls_keylog = opt->tls_keylog || keylog_get_stats(keys)->entries > 0;
     if (opt->summary)
         output_summary(st.out, &st.sum);
     /* Every reply is out before an error is told. */
@@ -431,11 +454,13 @@ run(const options *opt, settings *set)
         hint_no_smtp(st.tcp_ports, set->port_list);
     g_free(error_message);
     g_free(st.tcp_ports);
+    secrets_warn(set->secrets, opt->quiet);
     flow_table_free(flows);
     summary_clear(&st.sum);
     output_free(st.out);
-    if (keys)
-        keylog_free(keys);
+    pcapng_secrets_free(set->secrets);
+    set->secrets = NULL;
+    keylog_free(keys);
     return code;
 }
 

@@ -72,12 +72,22 @@ for cap in captures:
     tls = [r for r in lines if "handshake" in r]
     check("%s: exit 0, nothing on stderr" % name, rc == 0 and err == "", (rc, err))
 
-    # The replies before TLS, as tshark read them; none from inside it.
+    # The replies before TLS, as tshark read them; none from inside it,
+    # but where the capture holds its own keys (a Decryption Secrets
+    # Block), as Wireshark, every one.
     clear = [r for r in replies if not r["tls"]]
-    check("%s: the %d replies in clear, and none from inside TLS" % (name, len(clear)),
-          [(r["frame"], r["code"], r["lines"], r["command"]) for r in got_replies]
-          == [(r["frame"], r["code"], r["lines"], r["command"]) for r in clear],
+    embedded = name.endswith("-dsb")
+    check("%s: the %d replies in clear, and %s" % (
+              name, len(clear), "those inside TLS with the file's own keys" if embedded
+              else "none from inside TLS"),
+          [(r["frame"], r["code"], r["lines"], r["command"], r["tls"]) for r in got_replies]
+          == [(r["frame"], r["code"], r["lines"], r["command"], r["tls"])
+              for r in (replies if embedded else clear)],
           (got_replies, clear))
+    check("%s: %s" % (name, "decrypted with the file's own keys" if embedded
+                      else "no decryption without keys"),
+          len(tls) == 1 and (tls[0]["decryption"]["status"] == "decrypting" if embedded
+                             else tls[0]["decryption"] is None), tls)
 
     check("%s: one TLS record" % name, len(tls) == 1, tls)
     if len(tls) != 1:
@@ -391,6 +401,27 @@ with tempfile.TemporaryDirectory() as tmp:
           and t[0]["decryption"]["status"] == "gap"
           and t[0]["decryption"]["server"]["status"] == "gap"
           and t[0]["decryption"]["client"]["status"] == "decrypting", (got, t))
+
+# The file's own keys, read as it streams in: gzip'd on standard input.
+dsb = os.path.join(TLS_DIR, "starttls-tls13-aes128-dsb.pcapng")
+with open(dsb, "rb") as f:
+    gz = subprocess.run(["gzip", "-c"], input=f.read(), stdout=subprocess.PIPE, check=True).stdout
+p = subprocess.run([TOOL, "-r", "-", "--json"], input=gz, stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE, timeout=60)
+got = [r for r in json_lines(p.stdout.decode()) if "handshake" not in r]
+check("a gzip'd pcapng with its secrets, on standard input: every reply, decrypted",
+      p.returncode == 0 and [reply_tuple(r) for r in got]
+      == [(r["frame"], r["code"], r["lines"], r["command"], r["tls"]) for r in aes_replies],
+      (p.stderr, got))
+# Both: the key log given and the file's own; and the summary says decryption was tried.
+rc, out, err = run("-r", dsb, "--tls-keylog", aes_keys, "-q", "--summary", "--json")
+s = json_lines(out)[0]["summary"]
+check("the file's keys and --tls-keylog together: one handshake, decrypting",
+      rc == 0 and s["tls"]["decryption"]["decrypting"] == 1 and s["replies"] == 10, s["tls"])
+rc, out, err = run("-r", dsb, "-q", "--summary", "--json")
+s = json_lines(out)[0]["summary"]
+check("the file's keys alone: the summary counts decryption too",
+      rc == 0 and s["tls"]["decryption"]["decrypting"] == 1 and s["replies"] == 10, s["tls"])
 
 # The summary with keys: how decryption went, by handshake.
 args_keys = []
