@@ -8,6 +8,7 @@ sit where nobody cannot read (CI clones under /root, say).
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -143,3 +144,20 @@ def reply_summary(tree):
         "command": tree.get("smtpreply.command"),
         "reason": tree.get("smtpreply.reason"),
     }
+
+
+def stats_tree_counts(text):
+    """tshark's -z NAME,tree table as {(section, item): count}; each
+    section's own count under (section, None)."""
+    counts = {}
+    section = None
+    for line in text.splitlines():
+        m = re.match(r"^(\S.*?)\s{2,}(\d+)\s", line)
+        if m:
+            section = m.group(1)
+            counts[(section, None)] = int(m.group(2))
+            continue
+        m = re.match(r"^ (\S.*?)\s{2,}(\d+)\s", line)
+        if m and section:
+            counts[(section, m.group(1))] = int(m.group(2))
+    return counts
