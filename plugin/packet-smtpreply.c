@@ -21,6 +21,7 @@
 #include <epan/strutil.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
+#include <epan/dissectors/packet-tls.h>
 
 #include "packet-smtpreply.h"
 #include "sr_decoder.h"
@@ -28,6 +29,8 @@
 
 /* SMTP relay (25), submission (587) and LMTP (24, RFC 2033). */
 #define SMTPREPLY_PORTS "24,25,587"
+/* Submission over implicit TLS (RFC 8314): only decrypted bytes come here. */
+#define SMTPREPLY_TLS_PORT 465
 
 /* Keys for p_add_proto_data().  File-scope data is keyed by the order of
  * our calls within a frame, which TCP repeats identically on every pass. */
@@ -86,6 +89,7 @@ static int hf_smtpreply_ehlo_capability = -1;
 static int hf_smtpreply_ehlo_keyword = -1;
 static int hf_smtpreply_ehlo_params = -1;
 static int hf_smtpreply_ehlo_size = -1;
+static int hf_smtpreply_tls = -1;
 
 static gint ett_smtpreply = -1;
 static gint ett_smtpreply_code = -1;
@@ -101,7 +105,9 @@ static expert_field ei_smtpreply_permanent = EI_INIT;
 
 static dissector_handle_t smtpreply_handle;
 static dissector_table_t tcp_port_table;
+static dissector_table_t tls_port_table;
 static dissector_handle_t smtp_handle;
+static dissector_handle_t tls_handle;
 static int smtpreply_tap = -1;
 
 /* Preferences */
@@ -163,6 +169,7 @@ typedef struct {
     wmem_array_t  *capabilities; /* capability_record, for an EHLO's 250, or NULL */
     gboolean       has_size;
     guint64        size;
+    gboolean       tls;          /* it came inside TLS, decrypted by Wireshark */
 } reply_record;
 
 /* Per TCP conversation, touched on the first pass only. */
@@ -172,9 +179,13 @@ typedef struct {
     nstime_t      pending_start;
     sr_session    session;
     GHashTable   *open_commands;  /* client stream offset -> command_record */
-    /* The last frame of SMTP to read: STARTTLS accepted (the rest is TLS),
-     * or QUIT or a 421 answered (the end).  0 while the talk goes on. */
+    /* The last frame of SMTP to read: QUIT or a 421 answered (the end).
+     * 0 while the talk goes on. */
     guint32       done_frame;
+    /* The 220 to STARTTLS: after it only what Wireshark decrypts is SMTP,
+     * and it comes through TLS.  0 before (or without) STARTTLS. */
+    guint32       starttls_frame;
+    gboolean      tls_plain;       /* the decoder was told the plaintext began */
     gboolean      server_seq_known;
     guint32       server_next_seq; /* sequence number of the next byte to read */
     guint64       carry_gap;       /* a gap to show when its data comes back whole */
@@ -307,8 +318,15 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
         rec->has_size = ex->capabilities->has_size;
         rec->size = ex->capabilities->size;
     }
-    if (!conv->done_frame && sr_session_ended(&conv->session))
-        conv->done_frame = conv->frame;
+    rec->tls = ex->tls;
+    /* STARTTLS accepted ends the talk in clear only: with keys, Wireshark
+     * hands the plaintext back and the session goes on inside TLS. */
+    if (!conv->done_frame && sr_session_ended(&conv->session)) {
+        if (sr_session_in_tls(&conv->session) && !conv->tls_plain)
+            conv->starttls_frame = conv->frame;
+        else
+            conv->done_frame = conv->frame;
+    }
     add_record(conv, rec);
 }
 
@@ -618,6 +636,11 @@ add_pairing(proto_tree *tree, tvbuff_t *tvb, const reply_record *rec)
     }
     if (rec->provider) {
         item = proto_tree_add_string(tree, hf_smtpreply_provider, tvb, 0, 0, rec->provider);
+        proto_item_set_generated(item);
+    }
+    /* Only on decrypted replies, so that without keys nothing changes. */
+    if (rec->tls) {
+        item = proto_tree_add_boolean(tree, hf_smtpreply_tls, tvb, 0, 0, TRUE);
         proto_item_set_generated(item);
     }
     if (!rec->command)
@@ -1101,6 +1124,11 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
     sr_parser_finish(&parser);
     sr_parser_clear(&parser);
     keep_records(pinfo, conv, KEY_REPLIES_BASE + call);
+    /* Wireshark's SMTP dissector, called above on the 220, named itself the
+     * dissector of the decrypted data; the plaintext is taken over here, on
+     * every pass, so that it comes to this dissector, which hands it on. */
+    if (conv->starttls_frame == pinfo->num && tls_handle)
+        tls_set_appdata_dissector(tls_handle, pinfo, smtpreply_handle);
     /* A capture of many conversations must not keep every one's state. */
     if (!PINFO_FD_VISITED(pinfo) && conv->done_frame)
         release_conv(conv);
@@ -1137,7 +1165,7 @@ add_commands(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, wmem_array_t *
 }
 
 static int
-dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, gboolean from_tls)
 {
     guint call = next_call_ordinal(pinfo);
     smtpreply_conv *conv = get_conv(pinfo);
@@ -1158,8 +1186,12 @@ dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 
         if (used > 0) {
             conv->reading_client = TRUE;
-            sr_session_client(&conv->session, tvb_get_ptr(tvb, 0, (gint)used), used,
-                              nstime_to_us(&pinfo->abs_ts), pinfo->num);
+            if (from_tls)
+                sr_session_tls_plain(&conv->session, TRUE, tvb_get_ptr(tvb, 0, (gint)used), used,
+                                     nstime_to_us(&pinfo->abs_ts), pinfo->num);
+            else
+                sr_session_client(&conv->session, tvb_get_ptr(tvb, 0, (gint)used), used,
+                                  nstime_to_us(&pinfo->abs_ts), pinfo->num);
             conv->reading_client = FALSE;
         }
         records = keep_records(pinfo, conv, KEY_COMMANDS_BASE + call);
@@ -1172,7 +1204,8 @@ dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 static gboolean
 is_server_port(guint32 port)
 {
-    return dissector_get_uint_handle(tcp_port_table, port) == smtpreply_handle;
+    return dissector_get_uint_handle(tcp_port_table, port) == smtpreply_handle
+           || (tls_port_table && dissector_get_uint_handle(tls_port_table, port) == smtpreply_handle);
 }
 
 /* Which end is the server, by the decoder's rule: the port TCP saw the
@@ -1190,18 +1223,36 @@ server_side(packet_info *pinfo, const struct tcpinfo *tcp)
                              (flags & TH_ACK) != 0);
 }
 
+/* Decrypted application data, handed over by Wireshark's TLS dissector
+ * (after STARTTLS, or on the implicit TLS port): DATA is then not TCP's. */
+static gboolean
+called_from_tls(packet_info *pinfo)
+{
+    return proto_is_frame_protocol(pinfo->layers, "tls");
+}
+
 static int
 dissect_smtpreply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     smtpreply_conv *conv = get_conv(pinfo);
+    gboolean from_tls = called_from_tls(pinfo);
+    const struct tcpinfo *tcp = from_tls ? NULL : data;
 
-    /* After STARTTLS the stream is TLS: Wireshark's SMTP dissector hands it
-     * on; after QUIT nothing more is SMTP. */
-    if (conv->done_frame && pinfo->num > conv->done_frame)
+    /* After QUIT nothing more is SMTP; after STARTTLS only what TLS
+     * decrypts is, and TLS bytes that still come here go to Wireshark's
+     * SMTP dissector as they did without this one. */
+    if ((conv->done_frame && pinfo->num > conv->done_frame)
+        || (!from_tls && conv->starttls_frame && pinfo->num > conv->starttls_frame))
         return smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
-    if (server_side(pinfo, data) == SR_SERVER_DESTINATION)
-        return dissect_client(tvb, pinfo, tree, data);
-    return dissect_server(tvb, pinfo, tree, data);
+    /* The first plaintext: SMTP starts again inside TLS (RFC 3207 4.2), or
+     * starts at all (implicit TLS). */
+    if (from_tls && !conv->tls_plain && !PINFO_FD_VISITED(pinfo)) {
+        sr_session_tls_decrypted(&conv->session);
+        conv->tls_plain = TRUE;
+    }
+    if (server_side(pinfo, tcp) == SR_SERVER_DESTINATION)
+        return dissect_client(tvb, pinfo, tree, data, from_tls);
+    return dissect_server(tvb, pinfo, tree, tcp);
 }
 
 static void
@@ -1381,6 +1432,10 @@ proto_register_smtpreply(void)
         { &hf_smtpreply_ehlo_size,
           { "Maximum message size", "smtpreply.ehlo.size", FT_UINT64, BASE_DEC, NULL, 0x0,
             "SIZE (RFC 1870), in octets", HFILL } },
+        { &hf_smtpreply_tls,
+          { "Inside TLS", "smtpreply.tls", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The reply came encrypted and Wireshark decrypted it (STARTTLS or implicit TLS)",
+            HFILL } },
     };
     static gint *ett[] = {
         &ett_smtpreply,
@@ -1433,5 +1488,11 @@ proto_reg_handoff_smtpreply(void)
     smtp_handle = find_dissector_add_dependency("smtp", proto_smtpreply);
     tcp_port_table = find_dissector_table("tcp.port");
     dissector_add_uint_range_with_preference("tcp.port", SMTPREPLY_PORTS, smtpreply_handle);
+    /* Decrypted data: after STARTTLS it is taken over at the 220 (see
+     * dissect_server); on the implicit TLS port TLS hands it here, in front
+     * of Wireshark's SMTP dissector as in clear. */
+    tls_handle = find_dissector("tls");
+    tls_port_table = find_dissector_table("tls.port");
+    ssl_dissector_add(SMTPREPLY_TLS_PORT, smtpreply_handle);
     register_smtpreply_stats();
 }

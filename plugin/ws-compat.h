@@ -14,6 +14,7 @@
 
 #include <wireshark.h>   /* ws_version.h, with the version macros */
 
+#include <epan/packet.h>
 #include <epan/proto.h>   /* value_string: epan/ up to 4.4, wsutil/ in 4.6 */
 #include <epan/wmem_scopes.h>
 
@@ -34,6 +35,13 @@ typedef bool sr_ws_cb_result;
 #else
 typedef gboolean sr_ws_cb_result;
 #endif
+
+/* TLS's hand-over of decrypted data, the same in 4.0, 4.4 and 4.6.  Its
+ * header, epan/dissectors/packet-tls-utils.h, includes gcrypt.h, which
+ * Debian's libwireshark-dev does not bring (libgcrypt20-dev), so the one
+ * function the plugin calls is declared here as libwireshark exports it. */
+WS_DLL_PUBLIC void tls_set_appdata_dissector(dissector_handle_t tls_handle, packet_info *pinfo,
+                                             dissector_handle_t app_handle);
 
 /* From 4.2 on Wireshark asks each plugin what kind it is (plugin_describe). */
 #define SR_WS_HAS_PLUGIN_DESCRIBE SR_WS_AT_LEAST(4, 2)
