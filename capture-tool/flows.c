@@ -105,6 +105,8 @@ reply_event_foreach_anomaly(const reply_event *ev, anomaly_func fn, gpointer use
 void
 flow_config_init(flow_config *cfg, const guint8 *server_ports)
 {
+    /* Every field a caller does not set has its zero: no key log, say. */
+    *cfg = (flow_config){ 0 };
     cfg->max_flows = FLOW_DEFAULT_MAX_FLOWS;
     cfg->idle_timeout_us = (gint64)FLOW_DEFAULT_IDLE_SECONDS * G_USEC_PER_SEC;
     rs_limits_init(&cfg->limits);
