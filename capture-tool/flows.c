@@ -438,8 +438,7 @@ flow_release(flow *f)
         if (f->table->spare->len < SPARE_SESSIONS) {
             g_ptr_array_add(f->table->spare, f->session);
         } else {
-            sr_session_clear(f->session);
-            g_free(f->session);
+            sr_session_free(f->session);
         }
         f->session = NULL;
     }
@@ -496,9 +495,8 @@ flow_new(flow_table *t, const flow_key *key)
         f->session = g_ptr_array_steal_index_fast(t->spare, t->spare->len - 1);
         sr_session_reset(f->session, f);
     } else {
-        f->session = g_new0(sr_session, 1);
-        sr_session_init(f->session, &t->config.decoder,
-                        t->tls_func ? &session_callbacks_tls : &session_callbacks, f);
+        f->session = sr_session_new(&t->config.decoder,
+                                    t->tls_func ? &session_callbacks_tls : &session_callbacks, f);
     }
     if (t->config.server_ports[key->server_port] == FLOW_PORT_IMPLICIT_TLS)
         sr_session_implicit_tls(f->session);
@@ -709,8 +707,7 @@ flow_table_free(flow_table *t)
         return;
     g_hash_table_destroy(t->flows);
     for (guint i = 0; i < t->spare->len; i++) {
-        sr_session_clear(g_ptr_array_index(t->spare, i));
-        g_free(g_ptr_array_index(t->spare, i));
+        sr_session_free(g_ptr_array_index(t->spare, i));
     }
     g_ptr_array_free(t->spare, TRUE);
     tls_cert_cache_free(t->certs);

@@ -9,6 +9,8 @@ include(GNUInstallDirs)
 set_target_properties(srdecoder PROPERTIES OUTPUT_NAME smtpreply)
 install(TARGETS srdecoder ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT tool)
 file(GLOB _sr_headers ${PROJECT_SOURCE_DIR}/plugin/decoder/sr_*.h)
+# The readers' state is the decoder's own: not for other programs.
+list(FILTER _sr_headers EXCLUDE REGEX "/sr_internal\\.h$")
 install(FILES ${_sr_headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/smtpreply COMPONENT tool)
 file(RELATIVE_PATH SMTPREPLY_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig
      ${CMAKE_INSTALL_PREFIX})

@@ -39,14 +39,14 @@ on_reply(const sr_reply *reply, gpointer user_data)
 int
 main(void)
 {
-    sr_parser parser;
+    sr_parser *parser;
     guint8 piece[7];
     size_t n;
 
-    sr_parser_init(&parser, NULL, on_reply, NULL);
+    parser = sr_parser_new(NULL, on_reply, NULL);
     while ((n = fread(piece, 1, sizeof piece, stdin)) > 0)
-        sr_parser_feed(&parser, piece, n);
-    sr_parser_finish(&parser);
-    sr_parser_clear(&parser);
+        sr_parser_feed(parser, piece, n);
+    sr_parser_finish(parser);
+    sr_parser_free(parser);
     return 0;
 }

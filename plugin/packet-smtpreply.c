@@ -177,7 +177,7 @@ typedef struct {
     /* Frames that held the start of the reply still being reassembled. */
     wmem_array_t *pending_frames;
     nstime_t      pending_start;
-    sr_session    session;
+    sr_session   *session;
     GHashTable   *open_commands;  /* client stream offset -> command_record */
     /* The last frame of SMTP to read: QUIT or a 421 answered (the end).
      * 0 while the talk goes on. */
@@ -321,8 +321,8 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
     rec->tls = ex->tls;
     /* STARTTLS accepted ends the talk in clear only: with keys, Wireshark
      * hands the plaintext back and the session goes on inside TLS. */
-    if (!conv->done_frame && sr_session_ended(&conv->session)) {
-        if (sr_session_in_tls(&conv->session) && !conv->tls_plain)
+    if (!conv->done_frame && sr_session_ended(conv->session)) {
+        if (sr_session_in_tls(conv->session) && !conv->tls_plain)
             conv->starttls_frame = conv->frame;
         else
             conv->done_frame = conv->frame;
@@ -375,7 +375,8 @@ release_conv(smtpreply_conv *conv)
 {
     if (!conv->open_commands)
         return;
-    sr_session_clear(&conv->session);
+    sr_session_free(conv->session);
+    conv->session = NULL;
     g_hash_table_destroy(conv->open_commands);
     conv->open_commands = NULL;
 }
@@ -411,7 +412,7 @@ get_conv(packet_info *pinfo)
         sr_config_init(&cfg);
         cfg.line_limit = smtpreply_line_limit;
         cfg.line_cap = smtpreply_line_cap;
-        sr_session_init(&conv->session, &cfg, &callbacks, conv);
+        conv->session = sr_session_new(&cfg, &callbacks, conv);
         conv->open_commands = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
         wmem_register_callback(wmem_file_scope(), free_conv, conv);
         conversation_add_proto_data(conversation, proto_smtpreply, conv);
@@ -419,7 +420,7 @@ get_conv(packet_info *pinfo)
          * wait counts from it. */
         tcpd = get_tcp_conversation_data(conversation, pinfo);
         if (tcpd && !nstime_is_zero(&tcpd->ts_mru_syn))
-            sr_session_connected(&conv->session, nstime_to_us(&tcpd->ts_mru_syn));
+            sr_session_connected(conv->session, nstime_to_us(&tcpd->ts_mru_syn));
     }
     return conv;
 }
@@ -908,7 +909,7 @@ add_reply(const sr_reply *reply, gpointer user_data)
         nstime_t when = reply->offset == 0 && ctx->first_spans ? ctx->first_time
                                                                : ctx->pinfo->abs_ts;
 
-        sr_session_pair(&ctx->conv->session, reply, nstime_to_us(&when), ctx->pinfo->num);
+        sr_session_pair(ctx->conv->session, reply, nstime_to_us(&when), ctx->pinfo->num);
         ctx->records = ctx->conv->records;
     }
     if (ctx->records && ctx->replies < wmem_array_get_count(ctx->records))
@@ -1039,7 +1040,7 @@ lost_before(packet_info *pinfo, smtpreply_conv *conv, guint call, const struct t
         start = tcp->is_reassembled ? tcp->seq : tcp->nxtseq - len;
         if (conv->server_seq_known && (gint32)(start - conv->server_next_seq) > 0) {
             *lost = (guint32)(start - conv->server_next_seq);
-            sr_session_server_gap(&conv->session, *lost);
+            sr_session_server_gap(conv->session, *lost);
         } else if (start == conv->server_next_seq) {
             *lost = conv->carry_gap;
         }
@@ -1071,7 +1072,7 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
     guint call = next_call_ordinal(pinfo);
     smtpreply_conv *conv = get_conv(pinfo);
     sr_config cfg;
-    sr_parser parser;
+    sr_parser *parser;
     guint64 pending, lost, whole;
     dissect_ctx ctx = { .tvb = tvb, .pinfo = pinfo, .info = frame_info(pinfo) };
 
@@ -1084,13 +1085,13 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
     cfg.line_cap = smtpreply_line_cap;
 
     /* First find where whole replies end, without building anything. */
-    sr_parser_init(&parser, &cfg, NULL, NULL);
+    parser = sr_parser_new(&cfg, NULL, NULL);
     if (lost)
-        sr_parser_mark_gap(&parser, lost);
-    sr_parser_feed(&parser, tvb_get_ptr(tvb, 0, len), len);
-    pending = sr_parser_pending_offset(&parser);
-    whole = sr_parser_get_stats(&parser)->replies;
-    sr_parser_clear(&parser);
+        sr_parser_mark_gap(parser, lost);
+    sr_parser_feed(parser, tvb_get_ptr(tvb, 0, len), len);
+    pending = sr_parser_pending_offset(parser);
+    whole = sr_parser_get_stats(parser)->replies;
+    sr_parser_free(parser);
 
     /* After a gap, nothing is read for good until a reply is whole: the gap
      * and the bytes skipped to a line start are shown with that reply. */
@@ -1117,12 +1118,12 @@ dissect_server(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const struct
         call_dissector(smtp_handle, tvb_new_subset_length(tvb, 0, (gint)pending), pinfo, tree);
 
     ctx.tree = tree;
-    sr_parser_init(&parser, &cfg, add_reply, &ctx);
+    parser = sr_parser_new(&cfg, add_reply, &ctx);
     if (lost)
-        sr_parser_mark_gap(&parser, lost);
-    sr_parser_feed(&parser, tvb_get_ptr(tvb, 0, (gint)pending), (gsize)pending);
-    sr_parser_finish(&parser);
-    sr_parser_clear(&parser);
+        sr_parser_mark_gap(parser, lost);
+    sr_parser_feed(parser, tvb_get_ptr(tvb, 0, (gint)pending), (gsize)pending);
+    sr_parser_finish(parser);
+    sr_parser_free(parser);
     keep_records(pinfo, conv, KEY_REPLIES_BASE + call);
     /* Wireshark's SMTP dissector, called above on the 220, named itself the
      * dissector of the decrypted data; the plaintext is taken over here, on
@@ -1187,10 +1188,10 @@ dissect_client(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, 
         if (used > 0) {
             conv->reading_client = TRUE;
             if (from_tls)
-                sr_session_tls_plain(&conv->session, TRUE, tvb_get_ptr(tvb, 0, (gint)used), used,
+                sr_session_tls_plain(conv->session, TRUE, tvb_get_ptr(tvb, 0, (gint)used), used,
                                      nstime_to_us(&pinfo->abs_ts), pinfo->num);
             else
-                sr_session_client(&conv->session, tvb_get_ptr(tvb, 0, (gint)used), used,
+                sr_session_client(conv->session, tvb_get_ptr(tvb, 0, (gint)used), used,
                                   nstime_to_us(&pinfo->abs_ts), pinfo->num);
             conv->reading_client = FALSE;
         }
@@ -1238,16 +1239,19 @@ dissect_smtpreply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     gboolean from_tls = called_from_tls(pinfo);
     const struct tcpinfo *tcp = from_tls ? NULL : data;
 
-    /* After QUIT nothing more is SMTP; after STARTTLS only what TLS
-     * decrypts is, and TLS bytes that still come here go to Wireshark's
-     * SMTP dissector as they did without this one. */
-    if ((conv->done_frame && pinfo->num > conv->done_frame)
+    /* After QUIT nothing more is SMTP (on the first pass the decoder's
+     * state may be gone already, in a later part of the same segment);
+     * after STARTTLS only what TLS decrypts is, and TLS bytes that still
+     * come here go to Wireshark's SMTP dissector as they did without this
+     * one. */
+    if ((conv->done_frame && (pinfo->num > conv->done_frame
+                              || (!PINFO_FD_VISITED(pinfo) && !conv->session)))
         || (!from_tls && conv->starttls_frame && pinfo->num > conv->starttls_frame))
         return smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
     /* The first plaintext: SMTP starts again inside TLS (RFC 3207 4.2), or
      * starts at all (implicit TLS). */
     if (from_tls && !conv->tls_plain && !PINFO_FD_VISITED(pinfo)) {
-        sr_session_tls_decrypted(&conv->session);
+        sr_session_tls_decrypted(conv->session);
         conv->tls_plain = TRUE;
     }
     if (server_side(pinfo, tcp) == SR_SERVER_DESTINATION)

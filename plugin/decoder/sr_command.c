@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "sr_internal.h"
+
 /* A command line is short (RFC 5321 4.5.3.1.4: 512 octets); longer ones are
  * still framed whole, only their start is looked at. */
 #define CLIENT_LINE_CAP 512
@@ -311,6 +313,24 @@ sr_client_clear(sr_client *c)
         g_array_free(c->held_feeds, TRUE);
     c->held = NULL;
     c->held_feeds = NULL;
+}
+
+sr_client *
+sr_client_new(sr_command_func func, gpointer user_data)
+{
+    sr_client *c = g_new(sr_client, 1);
+
+    sr_client_init(c, func, user_data);
+    return c;
+}
+
+void
+sr_client_free(sr_client *c)
+{
+    if (!c)
+        return;
+    sr_client_clear(c);
+    g_free(c);
 }
 
 static void

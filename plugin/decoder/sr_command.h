@@ -79,39 +79,13 @@ typedef enum {
 
 typedef void (*sr_command_func)(const sr_command *command, gpointer user_data);
 
-/* A part of what was held: LEN bytes fed at once, or LEN bytes lost. */
-typedef struct {
-    guint64  len;
-    gint64   time_us;
-    guint64  frame;
-    gboolean gap;
-} sr_held_feed;
+/* A command reader: the client's bytes in, commands out, each with when
+ * its first byte came.  Its state is the decoder's own. */
+typedef struct sr_client sr_client;
 
-typedef struct {
-    sr_line_framer  framer;
-    sr_client_mode  mode;
-    gboolean        resync;        /* the first line may be the end of one */
-    /* SR_CLIENT_BODY: the body line being scanned (see scan_body). */
-    guint64         body_line_start;
-    guint64         body_line_len;
-    guint8          body_head[2];  /* its first bytes: is it "." alone? */
-    guint64         chunk_left;    /* SR_CLIENT_CHUNK: bytes still to skip */
-    /* SR_CLIENT_HOLD: a client may send its message before DATA's reply
-     * (most servers read it all the same); after 354 the bytes are the
-     * message, after a refusal they are commands. */
-    GByteArray     *held;          /* at most SR_HOLD_MAX bytes */
-    GArray         *held_feeds;    /* sr_held_feed: each part in order, gaps too */
-    gint64          line_time_us;  /* when the current line's first byte came */
-    guint64         line_frame;
-    gint64          now_us;        /* the feed in progress */
-    guint64         now_frame;
-    sr_command_func func;
-    gpointer        user_data;
-} sr_client;
-
-void sr_client_init(sr_client *c, sr_command_func func, gpointer user_data);
-void sr_client_clear(sr_client *c);
-/* As after sr_client_init() with the same arguments; its memory is kept. */
+sr_client *sr_client_new(sr_command_func func, gpointer user_data);
+void sr_client_free(sr_client *c);
+/* As after sr_client_new() with the same arguments; its memory is kept. */
 void sr_client_reset(sr_client *c);
 void sr_client_feed(sr_client *c, const guint8 *data, gsize len, gint64 time_us, guint64 frame);
 /* MISSING client bytes were lost; reading goes on at the next line.  Read

@@ -2,6 +2,7 @@
 #include "sr_reply.h"
 
 #include "sr_codes.h"
+#include "sr_internal.h"
 
 void
 sr_config_init(sr_config *cfg)
@@ -304,6 +305,24 @@ sr_parser_clear(sr_parser *p)
         g_byte_array_free(p->reply.data, TRUE);
     p->reply.lines = p->reply.anomalies = NULL;
     p->reply.data = NULL;
+}
+
+sr_parser *
+sr_parser_new(const sr_config *cfg, sr_reply_func func, gpointer user_data)
+{
+    sr_parser *p = g_new(sr_parser, 1);
+
+    sr_parser_init(p, cfg, func, user_data);
+    return p;
+}
+
+void
+sr_parser_free(sr_parser *p)
+{
+    if (!p)
+        return;
+    sr_parser_clear(p);
+    g_free(p);
 }
 
 void

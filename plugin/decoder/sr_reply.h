@@ -84,29 +84,16 @@ typedef struct {
     guint64 skipped_bytes;  /* discarded while resynchronising */
 } sr_parser_stats;
 
-typedef struct {
-    sr_config       config;
-    sr_line_framer  framer;
-    sr_reply        reply;
-    gboolean        open;          /* a reply has lines and awaits more */
-    gboolean        resync;        /* discard lines until a reply line */
-    guint64         cut_by_gap;    /* the reply handed over now was cut by a gap */
-    guint64         pending_gap;   /* to report on the next reply */
-    guint64         pending_skip;
-    guint64         pending_skip_offset;
-    gboolean        interrupting;  /* inside sr_parser_interrupt() */
-    sr_parser_stats stats;
-    sr_reply_func   func;
-    gpointer        user_data;
-} sr_parser;
+/* A reply reader: bytes in, replies out.  Its state is the decoder's own. */
+typedef struct sr_parser sr_parser;
 
 void sr_config_init(sr_config *cfg);
 
 /* CFG may be NULL for the defaults; FUNC may be NULL to only find where
  * replies end (see sr_parser_pending_offset). */
-void sr_parser_init(sr_parser *p, const sr_config *cfg, sr_reply_func func, gpointer user_data);
-void sr_parser_clear(sr_parser *p);
-/* As after sr_parser_init() with the same arguments; its memory is kept. */
+sr_parser *sr_parser_new(const sr_config *cfg, sr_reply_func func, gpointer user_data);
+void sr_parser_free(sr_parser *p);
+/* As after sr_parser_new() with the same arguments; its memory is kept. */
 void sr_parser_reset(sr_parser *p);
 void sr_parser_feed(sr_parser *p, const guint8 *data, gsize len);
 /* MISSING bytes were lost: the open reply is handed over incomplete and the

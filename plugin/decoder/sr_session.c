@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sr_argument.h"
+#include "sr_internal.h"
 
 static const struct {
     const char        *keyword;
@@ -716,6 +717,24 @@ sr_session_clear(sr_session *s)
     if (s->capabilities.list)
         g_array_free(s->capabilities.list, TRUE);
     s->exchange.anomalies = s->capabilities.list = NULL;
+}
+
+sr_session *
+sr_session_new(const sr_config *cfg, const sr_session_callbacks *cb, gpointer user_data)
+{
+    sr_session *s = g_new(sr_session, 1);
+
+    sr_session_init(s, cfg, cb, user_data);
+    return s;
+}
+
+void
+sr_session_free(sr_session *s)
+{
+    if (!s)
+        return;
+    sr_session_clear(s);
+    g_free(s);
 }
 
 static void feed_tls(sr_session *s, gboolean client, const guint8 *data, gsize len,

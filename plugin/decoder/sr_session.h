@@ -133,67 +133,14 @@ typedef struct {
     void (*tls)(const sr_tls_event *event, gpointer user_data);
 } sr_session_callbacks;
 
-typedef struct {
-    sr_client        client;
-    sr_parser        server;
-    GQueue           pending;        /* sr_command *, oldest first */
-    gboolean         greeted;        /* the first reply has been seen */
-    gboolean         midstream;      /* the capture began mid-conversation */
-    gboolean         seen_command;
-    gboolean         hello_done;     /* HELO or EHLO accepted */
-    gboolean         enhanced_offered;
-    gboolean         tls;            /* STARTTLS accepted: the rest is TLS */
-    gboolean         after_gap;      /* server bytes were lost since the last reply */
-    gboolean         cut_pending;    /* a gap cut the last reply: its rest may follow */
-    guint16          cut_code;
-    gboolean         cut_from_queue;
-    sr_command       cut_command;    /* what the cut reply answered */
-    gboolean         pairing_rest;   /* the reply being paired is a cut one's rest */
-    gint64           reply_time_us;  /* first byte of what is pending in the parser */
-    gint64           server_now_us;
-    guint64          server_feed_offset; /* where the feed in progress began */
-    sr_exchange      exchange;
-    sr_capabilities  capabilities;
-    gboolean         capabilities_cut; /* the EHLO reply was cut by a gap */
-    gsize            max_session_bytes;
-    gsize            kept_bytes;      /* charged against it (and the pool) */
-    sr_memory_pool  *pool;
-    guint            tx_kept;         /* recipients of the open transaction charged */
-    guint64          pending_dropped; /* commands not kept for want of budget, still to be answered */
-    gboolean         overflow_told;   /* pipeline-overflow said once */
-    gboolean         lmtp;            /* the client said LHLO */
-    guint            lmtp_left;       /* LMTP: replies still due to the end of data at the head */
-    guint            lmtp_rank;       /* LMTP: the accepted recipient the next one is for */
-    gchar           *helo;            /* the last HELO, EHLO or LHLO domain */
-    guint            lmtp_current;    /* LMTP: the rank the reply being paired is for */
-    gboolean         answers_dropped; /* the reply being paired answers a command not kept */
-    gboolean         tx_open;
-    sr_transaction   tx;
-    guint            tx_depth;
-    guint64          data_body_start; /* client offset where the DATA body begins */
-    gboolean         tx_done_ready;   /* tx_done ended with the reply being paired */
-    sr_transaction   tx_done;
-    sr_tx_storage    tx_spare;        /* a finished transaction's storage, to reuse */
-    guint64          server_frame;    /* the feed in progress */
-    gint64           connect_us;      /* when the client's SYN was captured; -1 unknown */
-    gboolean         ended;           /* QUIT answered, a 421, or TLS: no more SMTP */
-    sr_tls          *tls_reader;      /* with cb.tls, once TLS began */
-    sr_tls_via       tls_via;
-    guint64          tls_starttls_frame;
-    guint64          tls_server_start;/* server stream offset where TLS begins */
-    gboolean         tls_told;        /* cb.tls was called */
-    guint64          tls_client_frame;/* the client's TLS feed in progress */
-    const sr_tls_decryptor *decryptor;
-    gpointer         decryptor_data;
-    gboolean         tls_plain;       /* decrypted bytes came: SMTP goes on inside TLS */
-    sr_session_callbacks cb;
-    gpointer         user_data;
-} sr_session;
+/* One conversation's state: the decoder's own. */
+typedef struct sr_session sr_session;
 
-void sr_session_init(sr_session *s, const sr_config *cfg, const sr_session_callbacks *cb,
-                     gpointer user_data);
-void sr_session_clear(sr_session *s);
-/* As after sr_session_init() with the same configuration and callbacks,
+/* CFG may be NULL for the defaults. */
+sr_session *sr_session_new(const sr_config *cfg, const sr_session_callbacks *cb,
+                           gpointer user_data);
+void sr_session_free(sr_session *s);
+/* As after sr_session_new() with the same configuration and callbacks,
  * now for USER_DATA; its memory is kept, so a program that sees many short
  * sessions can reuse one instead of freeing it and making another. */
 void sr_session_reset(sr_session *s, gpointer user_data);

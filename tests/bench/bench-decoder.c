@@ -16,6 +16,8 @@
 #include <glib.h>
 
 #include "sr_decoder.h"
+/* The parser's line buffer is watched (measure_held): its state is opaque. */
+#include "sr_internal.h"
 
 /* What a stream is made of: HEAD once, BODY over and over, TAIL once.  The
  * body is one buffer reused, so the input costs the same memory whatever the
@@ -196,19 +198,19 @@ stream_bytes(const workload *w, guint repeats)
 static double
 time_parser(const workload *w, guint repeats, gsize chunk, guint64 *replies)
 {
-    sr_parser p;
+    sr_parser *p;
     gint64 start;
 
     *replies = 0;
-    sr_parser_init(&p, NULL, count_reply, replies);
+    p = sr_parser_new(NULL, count_reply, replies);
     start = g_get_monotonic_time();
-    FEED_CHUNKED(sr_parser_feed, &p, w->head->data, w->head->len, chunk);
+    FEED_CHUNKED(sr_parser_feed, p, w->head->data, w->head->len, chunk);
     for (guint r = 0; r < repeats; r++)
-        FEED_CHUNKED(sr_parser_feed, &p, w->body->data, w->body->len, chunk);
-    FEED_CHUNKED(sr_parser_feed, &p, w->tail->data, w->tail->len, chunk);
-    sr_parser_finish(&p);
+        FEED_CHUNKED(sr_parser_feed, p, w->body->data, w->body->len, chunk);
+    FEED_CHUNKED(sr_parser_feed, p, w->tail->data, w->tail->len, chunk);
+    sr_parser_finish(p);
     start = g_get_monotonic_time() - start;
-    sr_parser_clear(&p);
+    sr_parser_free(p);
     return (double)start / 1e6;
 }
 
@@ -231,20 +233,20 @@ time_baseline(const workload *w, guint repeats, gsize chunk, guint64 *lines)
 static void
 measure_held(const workload *w, guint repeats, held_state *h)
 {
-    sr_parser p;
+    sr_parser *p;
 
     *h = (held_state){ 0 };
-    sr_parser_init(&p, NULL, note_held, h);
-    sr_parser_feed(&p, w->head->data, w->head->len);
+    p = sr_parser_new(NULL, note_held, h);
+    sr_parser_feed(p, w->head->data, w->head->len);
     for (guint r = 0; r < repeats; r++) {
         for (gsize off = 0; off < w->body->len; off += 1460) {
-            sr_parser_feed(&p, w->body->data + off, MIN(1460, w->body->len - off));
-            h->max_line_buf = MAX(h->max_line_buf, p.framer.buf->len);
+            sr_parser_feed(p, w->body->data + off, MIN(1460, w->body->len - off));
+            h->max_line_buf = MAX(h->max_line_buf, p->framer.buf->len);
         }
     }
-    sr_parser_feed(&p, w->tail->data, w->tail->len);
-    sr_parser_finish(&p);
-    sr_parser_clear(&p);
+    sr_parser_feed(p, w->tail->data, w->tail->len);
+    sr_parser_finish(p);
+    sr_parser_free(p);
 }
 
 static long

@@ -12,6 +12,16 @@ cmake --install "$build" --prefix "$work/usr" --component tool >/dev/null
 pc=$(find "$work/usr" -name libsmtpreply.pc)
 [ -n "$pc" ] || { echo "FAIL: no libsmtpreply.pc installed"; exit 1; }
 export PKG_CONFIG_PATH="${pc%/*}"
+# The readers' state stays inside: its header is not installed, and the
+# plugin and the tool use what is, as any other program would.
+if find "$work/usr" -name sr_internal.h | grep -q .; then
+    echo "FAIL: sr_internal.h was installed"
+    exit 1
+fi
+if grep -l 'sr_internal\.h' "$top"/plugin/*.[ch] "$top"/capture-tool/*.[ch]; then
+    echo "FAIL: a front end includes sr_internal.h (above)"
+    exit 1
+fi
 # shellcheck disable=SC2046
 "$cc" -std=c11 -Wall -Wextra -Werror "$top/docs/example-decode.c" \
     $(pkg-config --cflags --libs libsmtpreply) -o "$work/example-decode"

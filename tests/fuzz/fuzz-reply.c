@@ -400,55 +400,55 @@ run(const GArray *events, const guint8 *stream, gsize stream_len, run_mode mode,
         .max_bytes = MAX_BYTES,
     };
     run_state st = { .stream = stream, .stream_len = stream_len, .out = out };
-    sr_parser p;
+    sr_parser *p;
     guint64 lost = 0, replies;
 
-    sr_parser_init(&p, &cfg, with_func ? on_reply : NULL, &st);
+    p = sr_parser_new(&cfg, with_func ? on_reply : NULL, &st);
     for (guint i = 0; i < events->len; i++) {
         const event *ev = &g_array_index(events, event, i);
         gsize len = ev->len;
 
         switch (ev->kind) {
         case EV_RESYNC:
-            sr_parser_resync(&p);
+            sr_parser_resync(p);
             break;
         case EV_GAP:
             st.fed_end = ev->start + ev->len;
-            sr_parser_gap(&p, ev->len);
+            sr_parser_gap(p, ev->len);
             lost += ev->len;
             break;
         case EV_FEED:
             while (mode == RUN_MERGED && i + 1 < events->len
                    && g_array_index(events, event, i + 1).kind == EV_FEED)
                 len += g_array_index(events, event, ++i).len;
-            feed(&p, &st, ev->start, len, mode);
+            feed(p, &st, ev->start, len, mode);
             break;
         }
-        check_pending(&p, &st, with_func);
+        check_pending(p, &st, with_func);
         if (pending)
             g_string_append_printf(pending, "%" G_GUINT64_FORMAT " ",
-                                   sr_parser_pending_offset(&p));
+                                   sr_parser_pending_offset(p));
     }
     CHECK(st.fed_end == stream_len);
-    sr_parser_finish(&p);
+    sr_parser_finish(p);
     /* Finishing again hands over nothing more. */
-    replies = p.stats.replies;
-    sr_parser_finish(&p);
-    CHECK(p.stats.replies == replies);
-    CHECK(sr_parser_pending_offset(&p) == stream_len);
+    replies = sr_parser_get_stats(p)->replies;
+    sr_parser_finish(p);
+    CHECK(sr_parser_get_stats(p)->replies == replies);
+    CHECK(sr_parser_pending_offset(p) == stream_len);
 
-    CHECK(p.stats.bytes + lost == stream_len);
-    CHECK(p.stats.gap_bytes == lost);
+    CHECK(sr_parser_get_stats(p)->bytes + lost == stream_len);
+    CHECK(sr_parser_get_stats(p)->gap_bytes == lost);
     /* Every byte is in a reply's lines, skipped while resynchronising, or lost. */
     if (with_func)
-        CHECK(st.line_bytes + p.stats.skipped_bytes + lost == stream_len);
+        CHECK(st.line_bytes + sr_parser_get_stats(p)->skipped_bytes + lost == stream_len);
     if (out)
         g_string_append_printf(out, "stats bytes=%" G_GUINT64_FORMAT " lines=%" G_GUINT64_FORMAT
                                " replies=%" G_GUINT64_FORMAT " gap=%" G_GUINT64_FORMAT
                                " skipped=%" G_GUINT64_FORMAT "\n",
-                               p.stats.bytes, p.stats.lines, p.stats.replies,
-                               p.stats.gap_bytes, p.stats.skipped_bytes);
-    sr_parser_clear(&p);
+                               sr_parser_get_stats(p)->bytes, sr_parser_get_stats(p)->lines, sr_parser_get_stats(p)->replies,
+                               sr_parser_get_stats(p)->gap_bytes, sr_parser_get_stats(p)->skipped_bytes);
+    sr_parser_free(p);
 }
 
 static void

@@ -101,22 +101,22 @@ make_events(void)
         { TRUE, BYTES("421-4.3.2 going down\r\n"), 250000 },
     };
     sr_config cfg;
-    sr_session s;
+    sr_session *s;
     const sr_session_callbacks cb = { keep_exchange, NULL, NULL, NULL, NULL };
 
     sr_config_init(&cfg);
-    sr_session_init(&s, &cfg, &cb, NULL);
-    sr_session_connected(&s, 0);
+    s = sr_session_new(&cfg, &cb, NULL);
+    sr_session_connected(s, 0);
     for (gsize i = 0; i < G_N_ELEMENTS(script); i++) {
         const guint8 *bytes = (const guint8 *)script[i].data;
 
         if (script[i].server)
-            sr_session_server(&s, bytes, script[i].len, script[i].time_us, i + 1);
+            sr_session_server(s, bytes, script[i].len, script[i].time_us, i + 1);
         else
-            sr_session_client(&s, bytes, script[i].len, script[i].time_us, i + 1);
+            sr_session_client(s, bytes, script[i].len, script[i].time_us, i + 1);
     }
-    sr_session_finish(&s);
-    sr_session_clear(&s);
+    sr_session_finish(s);
+    sr_session_free(s);
 #undef BYTES
     /* What the decoder alone cannot give: the tool's anomalies, IPv6,
      * a frame in a second file. */

@@ -40,6 +40,9 @@
 #include "decode-helper.h"
 #include "fuzz-entry.h"
 #include "sr_decoder.h"
+/* White-box: the checks read the session's state (its queue, its
+ * command reader's mode), which sr_decoder.h keeps opaque. */
+#include "sr_internal.h"
 
 #define LINE_LIMIT 80
 #define LINE_CAP   64
@@ -557,9 +560,8 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
         .max_bytes = MAX_BYTES,
     };
     sr_session_callbacks cb = { on_exchange, on_command, on_unanswered, NULL, on_tls };
-    sr_session s;
+    sr_session *s;
     run_state st = {
-        .session = &s,
         .full = mode != RUN_PAIRS_ONLY,
         .now_us = START_US,
         .client = g_byte_array_new(),
@@ -574,7 +576,7 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
 
     if (!st.full)
         cb.command = cb.unanswered = NULL;
-    sr_session_init(&s, &cfg, &cb, &st);
+    s = st.session = sr_session_new(&cfg, &cb, &st);
     for (guint i = 0; i < events->len; i++) {
         const event *ev = &g_array_index(events, event, i);
 
@@ -603,30 +605,30 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
             break;
         case EV_RESYNC:
             g_array_append_val(st.client_breaks, st.client_fed);
-            sr_session_resync(&s);
+            sr_session_resync(s);
             break;
         case EV_PLANT_AUTH:
         case EV_PLANT_ANSWER:
             plant(&st, ev, mode);
             break;
         }
-        CHECK(g_queue_get_length(&s.pending) * SR_PENDING_COMMAND_BYTES <= s.max_session_bytes);
+        CHECK(g_queue_get_length(&s->pending) * SR_PENDING_COMMAND_BYTES <= s->max_session_bytes);
         CHECK(st.client_fed == st.client->len);
     }
-    sr_session_finish(&s);
-    CHECK(g_queue_is_empty(&s.pending));
+    sr_session_finish(s);
+    CHECK(g_queue_is_empty(&s->pending));
     /* Nothing is kept once the session is finished. */
-    CHECK(s.kept_bytes == 0);
+    CHECK(s->kept_bytes == 0);
     /* Every command was answered, passed over across a gap, or reported. */
     if (st.full)
         CHECK(st.head == st.issued->len);
-    g_string_append_printf(out, "end tls=%d\n", sr_session_in_tls(&s));
+    g_string_append_printf(out, "end tls=%d\n", sr_session_in_tls(s));
     /* Finishing again reports nothing more. */
     mark = out->len;
-    sr_session_finish(&s);
+    sr_session_finish(s);
     CHECK(out->len == mark);
 
-    sr_session_clear(&s);
+    sr_session_free(s);
     g_byte_array_free(joined, TRUE);
     g_array_free(st.issued, TRUE);
     g_array_free(st.client_breaks, TRUE);

@@ -41,15 +41,15 @@ gchar *
 decode_chunked(const sr_config *cfg, const char *input, gsize len, gsize chunk)
 {
     GString *out = g_string_new(NULL);
-    sr_parser p;
+    sr_parser *p;
 
-    sr_parser_init(&p, cfg, collect_reply, out);
+    p = sr_parser_new(cfg, collect_reply, out);
     if (chunk == 0)
         chunk = MAX(len, 1);
     for (gsize off = 0; off < len; off += chunk)
-        sr_parser_feed(&p, (const guint8 *)input + off, MIN(chunk, len - off));
-    sr_parser_finish(&p);
-    sr_parser_clear(&p);
+        sr_parser_feed(p, (const guint8 *)input + off, MIN(chunk, len - off));
+    sr_parser_finish(p);
+    sr_parser_free(p);
     return g_string_free(out, FALSE);
 }
 
@@ -57,13 +57,13 @@ gchar *
 decode_split(const sr_config *cfg, const char *input, gsize len, gsize split)
 {
     GString *out = g_string_new(NULL);
-    sr_parser p;
+    sr_parser *p;
 
-    sr_parser_init(&p, cfg, collect_reply, out);
-    sr_parser_feed(&p, (const guint8 *)input, split);
-    sr_parser_feed(&p, (const guint8 *)input + split, len - split);
-    sr_parser_finish(&p);
-    sr_parser_clear(&p);
+    p = sr_parser_new(cfg, collect_reply, out);
+    sr_parser_feed(p, (const guint8 *)input, split);
+    sr_parser_feed(p, (const guint8 *)input + split, len - split);
+    sr_parser_finish(p);
+    sr_parser_free(p);
     return g_string_free(out, FALSE);
 }
 

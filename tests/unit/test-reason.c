@@ -390,13 +390,13 @@ reason_of_len(const char *reply, gsize len, sr_command_kind command)
     one_reason got = { .seen = FALSE };
     reason_ctx ctx = { command, &got };
     sr_config cfg;
-    sr_parser p;
+    sr_parser *p;
 
     sr_config_init(&cfg);
-    sr_parser_init(&p, &cfg, take_reason, &ctx);
-    sr_parser_feed(&p, (const guint8 *)reply, len);
-    sr_parser_finish(&p);
-    sr_parser_clear(&p);
+    p = sr_parser_new(&cfg, take_reason, &ctx);
+    sr_parser_feed(p, (const guint8 *)reply, len);
+    sr_parser_finish(p);
+    sr_parser_free(p);
     g_assert_true(got.seen);
     return got.result;
 }

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "decode-helper.h"
+/* test_bounded_memory looks at the parser's line buffer: white-box. */
+#include "sr_internal.h"
 
 static void
 check(const char *input, const char *expected)
@@ -159,13 +161,13 @@ static void
 test_empty_first_line(void)
 {
     guint seen = 0;
-    sr_parser p;
+    sr_parser *p;
 
-    sr_parser_init(&p, NULL, check_empty_line, &seen);
-    sr_parser_feed(&p, (const guint8 *)"\n", 1);
-    sr_parser_finish(&p);
+    p = sr_parser_new(NULL, check_empty_line, &seen);
+    sr_parser_feed(p, (const guint8 *)"\n", 1);
+    sr_parser_finish(p);
     g_assert_cmpuint(seen, ==, 1);
-    sr_parser_clear(&p);
+    sr_parser_free(p);
 }
 
 static void
@@ -326,24 +328,24 @@ static void
 test_pending_offset(void)
 {
     GArray *ends = g_array_new(FALSE, FALSE, sizeof(guint64));
-    sr_parser p;
+    sr_parser *p;
     static const char in[] = "250 a\r\n250-b\r\n250 c";
 
-    sr_parser_init(&p, NULL, capture_pending, ends);
-    sr_parser_feed(&p, (const guint8 *)in, 3);
-    g_assert_cmpuint(sr_parser_pending_offset(&p), ==, 0);
-    sr_parser_feed(&p, (const guint8 *)in + 3, sizeof in - 1 - 3);
+    p = sr_parser_new(NULL, capture_pending, ends);
+    sr_parser_feed(p, (const guint8 *)in, 3);
+    g_assert_cmpuint(sr_parser_pending_offset(p), ==, 0);
+    sr_parser_feed(p, (const guint8 *)in + 3, sizeof in - 1 - 3);
     g_assert_cmpuint(ends->len, ==, 1);
     g_assert_cmpuint(g_array_index(ends, guint64, 0), ==, 7);
     /* The open multiline reply starts at 7, though its last line is partial. */
-    g_assert_cmpuint(sr_parser_pending_offset(&p), ==, 7);
-    sr_parser_feed(&p, (const guint8 *)"\r\n", 2);
+    g_assert_cmpuint(sr_parser_pending_offset(p), ==, 7);
+    sr_parser_feed(p, (const guint8 *)"\r\n", 2);
     g_assert_cmpuint(ends->len, ==, 2);
-    g_assert_cmpuint(sr_parser_pending_offset(&p), ==, 21);
-    g_assert_cmpuint(p.stats.replies, ==, 2);
-    g_assert_cmpuint(p.stats.lines, ==, 3);
-    g_assert_cmpuint(p.stats.bytes, ==, 21);
-    sr_parser_clear(&p);
+    g_assert_cmpuint(sr_parser_pending_offset(p), ==, 21);
+    g_assert_cmpuint(sr_parser_get_stats(p)->replies, ==, 2);
+    g_assert_cmpuint(sr_parser_get_stats(p)->lines, ==, 3);
+    g_assert_cmpuint(sr_parser_get_stats(p)->bytes, ==, 21);
+    sr_parser_free(p);
     g_array_free(ends, TRUE);
 }
 
@@ -351,20 +353,20 @@ static void
 test_gap(void)
 {
     GString *out = g_string_new(NULL);
-    sr_parser p;
+    sr_parser *p;
 
-    sr_parser_init(&p, NULL, collect_reply, out);
-    sr_parser_feed(&p, (const guint8 *)"250-a\r\n250-SIZE 52", 18);
-    sr_parser_gap(&p, 100);
+    p = sr_parser_new(NULL, collect_reply, out);
+    sr_parser_feed(p, (const guint8 *)"250-a\r\n250-SIZE 52", 18);
+    sr_parser_gap(p, 100);
     /* Resumes mid-line: skipped up to the next line start. */
-    sr_parser_feed(&p, (const guint8 *)"428800\r\n250 OK\r\n", 16);
-    sr_parser_finish(&p);
+    sr_parser_feed(p, (const guint8 *)"428800\r\n250 OK\r\n", 16);
+    sr_parser_finish(p);
     g_assert_cmpstr(out->str, ==,
                     "250 I @0+7 \"a\" @7+11 \"SIZE 52\" {unterminated-line@18,gap@18#100,incomplete-reply@18}\n"
                     "250 C @126+8 \"OK\" {resync@118#8}\n");
-    g_assert_cmpuint(p.stats.gap_bytes, ==, 100);
-    g_assert_cmpuint(p.stats.skipped_bytes, ==, 8);
-    sr_parser_clear(&p);
+    g_assert_cmpuint(sr_parser_get_stats(p)->gap_bytes, ==, 100);
+    g_assert_cmpuint(sr_parser_get_stats(p)->skipped_bytes, ==, 8);
+    sr_parser_free(p);
     g_string_free(out, TRUE);
 }
 
@@ -372,17 +374,17 @@ static void
 test_gap_between_replies(void)
 {
     GString *out = g_string_new(NULL);
-    sr_parser p;
+    sr_parser *p;
 
-    sr_parser_init(&p, NULL, collect_reply, out);
-    sr_parser_feed(&p, (const guint8 *)"250 a\r\n", 7);
-    sr_parser_gap(&p, 10);
-    sr_parser_feed(&p, (const guint8 *)"221 bye\r\n", 9);
-    sr_parser_finish(&p);
+    p = sr_parser_new(NULL, collect_reply, out);
+    sr_parser_feed(p, (const guint8 *)"250 a\r\n", 7);
+    sr_parser_gap(p, 10);
+    sr_parser_feed(p, (const guint8 *)"221 bye\r\n", 9);
+    sr_parser_finish(p);
     g_assert_cmpstr(out->str, ==,
                     "250 C @0+7 \"a\" {}\n"
                     "221 C @17+9 \"bye\" {gap@17#10}\n");
-    sr_parser_clear(&p);
+    sr_parser_free(p);
     g_string_free(out, TRUE);
 }
 
@@ -390,14 +392,14 @@ static void
 test_resync_at_start(void)
 {
     GString *out = g_string_new(NULL);
-    sr_parser p;
+    sr_parser *p;
 
-    sr_parser_init(&p, NULL, collect_reply, out);
-    sr_parser_resync(&p);
-    sr_parser_feed(&p, (const guint8 *)"ING\r\n250 OK\r\n", 13);
-    sr_parser_finish(&p);
+    p = sr_parser_new(NULL, collect_reply, out);
+    sr_parser_resync(p);
+    sr_parser_feed(p, (const guint8 *)"ING\r\n250 OK\r\n", 13);
+    sr_parser_finish(p);
     g_assert_cmpstr(out->str, ==, "250 C @5+8 \"OK\" {resync@0#5}\n");
-    sr_parser_clear(&p);
+    sr_parser_free(p);
     g_string_free(out, TRUE);
 }
 
@@ -406,17 +408,17 @@ static void
 test_resync_mid_reply(void)
 {
     GString *out = g_string_new(NULL);
-    sr_parser p;
+    sr_parser *p;
 
-    sr_parser_init(&p, NULL, collect_reply, out);
-    sr_parser_feed(&p, (const guint8 *)"250-a\r\n", 7);
-    sr_parser_resync(&p);
-    sr_parser_feed(&p, (const guint8 *)"junk\r\n250 b\r\n", 13);
-    sr_parser_finish(&p);
+    p = sr_parser_new(NULL, collect_reply, out);
+    sr_parser_feed(p, (const guint8 *)"250-a\r\n", 7);
+    sr_parser_resync(p);
+    sr_parser_feed(p, (const guint8 *)"junk\r\n250 b\r\n", 13);
+    sr_parser_finish(p);
     g_assert_cmpstr(out->str, ==,
                     "250 I @0+7 \"a\" {incomplete-reply@7}\n"
                     "250 C @13+7 \"b\" {resync@7#6}\n");
-    sr_parser_clear(&p);
+    sr_parser_free(p);
     g_string_free(out, TRUE);
 }
 
@@ -433,18 +435,18 @@ test_was_cut(void)
 {
     GString *out = g_string_new(NULL);
     sr_config cfg;
-    sr_parser p;
+    sr_parser *p;
 
     sr_config_init(&cfg);
     cfg.max_lines = 2;
-    sr_parser_init(&p, &cfg, note_cut, out);
-    sr_parser_feed(&p, (const guint8 *)"250-a\r\n", 7);
-    sr_parser_gap(&p, 5);
-    sr_parser_feed(&p, (const guint8 *)"250 b\r\n250-c\r\n250-d\r\n250 e\r\n250-f\r\n", 35);
-    sr_parser_finish(&p);
+    p = sr_parser_new(&cfg, note_cut, out);
+    sr_parser_feed(p, (const guint8 *)"250-a\r\n", 7);
+    sr_parser_gap(p, 5);
+    sr_parser_feed(p, (const guint8 *)"250 b\r\n250-c\r\n250-d\r\n250 e\r\n250-f\r\n", 35);
+    sr_parser_finish(p);
     /* Cut by the gap; after it; cut at the cap; its rest; unfinished. */
     g_assert_cmpstr(out->str, ==, "c-c--");
-    sr_parser_clear(&p);
+    sr_parser_free(p);
     g_string_free(out, TRUE);
 }
 
@@ -452,19 +454,19 @@ static void
 test_bounded_memory(void)
 {
     sr_config cfg;
-    sr_parser p;
+    sr_parser *p;
     GString *out = g_string_new(NULL);
     guint8 chunk[4096];
 
     /* A server that never ends its line nor its reply. */
     sr_config_init(&cfg);
-    sr_parser_init(&p, &cfg, collect_reply, out);
+    p = sr_parser_new(&cfg, collect_reply, out);
     memset(chunk, 'x', sizeof chunk);
-    sr_parser_feed(&p, (const guint8 *)"250-", 4);
+    sr_parser_feed(p, (const guint8 *)"250-", 4);
     for (int i = 0; i < 1024; i++)
-        sr_parser_feed(&p, chunk, sizeof chunk);
-    g_assert_cmpuint(p.framer.buf->len, ==, SR_DEFAULT_LINE_CAP);
-    sr_parser_clear(&p);
+        sr_parser_feed(p, chunk, sizeof chunk);
+    g_assert_cmpuint(p->framer.buf->len, ==, SR_DEFAULT_LINE_CAP);
+    sr_parser_free(p);
     g_string_free(out, TRUE);
 }
 

@@ -4,6 +4,8 @@
 
 #include "decode-helper.h"
 #include "sr_decoder.h"
+/* Some cases look at the session's state (its budget, its queue): white-box. */
+#include "sr_internal.h"
 
 typedef struct {
     GString *out;

@@ -11,6 +11,9 @@
 
 #include "sr_session.h"
 #include "sr_tls.h"
+/* The session cases also look at its state (no reader without the tls
+ * callback): white-box. */
+#include "sr_internal.h"
 #include "tls-summary.h"
 
 /* ------------------------------------------------------------------ */

@@ -29,11 +29,11 @@ static sr_command
 command_of(const char *line)
 {
     sr_command got = { .kind = SR_CMD_COUNT };
-    sr_client c;
+    sr_client *c;
 
-    sr_client_init(&c, keep_one, &got);
-    sr_client_feed(&c, (const guint8 *)line, strlen(line), 0, 1);
-    sr_client_clear(&c);
+    c = sr_client_new(keep_one, &got);
+    sr_client_feed(c, (const guint8 *)line, strlen(line), 0, 1);
+    sr_client_free(c);
     g_assert_cmpint(got.kind, !=, SR_CMD_COUNT);
     return got;
 }
@@ -193,7 +193,7 @@ test_queue_ids(void)
 /* ------------------------------------------------------------ transactions */
 
 typedef struct {
-    sr_session s;
+    sr_session *s;
     GString   *replies;       /* "VERB code" per reply, LMTP recipient after "for" */
     GString   *transactions;  /* one line per transaction */
     guint64    frame;         /* each text comes in a packet of its own */
@@ -262,13 +262,13 @@ setup(fixture *f)
     f->frame = 0;
     f->replies = g_string_new(NULL);
     f->transactions = g_string_new(NULL);
-    sr_session_init(&f->s, NULL, &cb, f);
+    f->s = sr_session_new(NULL, &cb, f);
 }
 
 static void
 teardown(fixture *f)
 {
-    sr_session_clear(&f->s);
+    sr_session_free(f->s);
     g_string_free(f->replies, TRUE);
     g_string_free(f->transactions, TRUE);
 }
@@ -276,13 +276,13 @@ teardown(fixture *f)
 static void
 client(fixture *f, const char *text)
 {
-    sr_session_client(&f->s, (const guint8 *)text, strlen(text), 0, ++f->frame);
+    sr_session_client(f->s, (const guint8 *)text, strlen(text), 0, ++f->frame);
 }
 
 static void
 server(fixture *f, const char *text)
 {
-    sr_session_server(&f->s, (const guint8 *)text, strlen(text), 0, ++f->frame);
+    sr_session_server(f->s, (const guint8 *)text, strlen(text), 0, ++f->frame);
 }
 
 /* A talk as alternating client and server texts, then its transactions. */
@@ -299,7 +299,7 @@ assert_transactions(const char *const *talk, gsize n, const char *expected)
         else
             server(&f, talk[i]);
     }
-    sr_session_finish(&f.s);
+    sr_session_finish(f.s);
     g_assert_cmpstr(f.transactions->str, ==, expected);
     teardown(&f);
 }
@@ -395,7 +395,7 @@ test_lost_in_gap(void)
     client(&f, "EHLO c.test\r\n");
     server(&f, "250 mx.example.test\r\n");
     client(&f, "MAIL FROM:<a@x>\r\n");
-    sr_session_server_gap(&f.s, 14);                /* "250 2.1.0 Ok\r\n" */
+    sr_session_server_gap(f.s, 14);                /* "250 2.1.0 Ok\r\n" */
     client(&f, "RCPT TO:<b@x>\r\n");
     server(&f, "250 2.1.5 Ok\r\n");
     client(&f, "DATA\r\n");
@@ -405,10 +405,10 @@ test_lost_in_gap(void)
     client(&f, "MAIL FROM:<c@x>\r\n");
     server(&f, "250 Ok\r\n");
     client(&f, "RSET\r\n");
-    sr_session_server_gap(&f.s, 8);                 /* "250 Ok\r\n" */
+    sr_session_server_gap(f.s, 8);                 /* "250 Ok\r\n" */
     client(&f, "NOOP\r\n");
     server(&f, "250 Ok\r\n");
-    sr_session_finish(&f.s);
+    sr_session_finish(f.s);
     g_assert_cmpstr(f.transactions->str, ==,
                     "#1 accepted/end-of-data <a@x> b@x:250>250 size=3 "
                     "id=9F29B108415(Postfix) helo=c.test\n"
@@ -446,7 +446,7 @@ test_lmtp(void)
                "250 2.0.0 <carol@example.test> x1y2z3w4:R2 Saved\r\n");
     client(&f, "QUIT\r\n");
     server(&f, "221 2.0.0 Bye\r\n");
-    sr_session_finish(&f.s);
+    sr_session_finish(f.s);
     g_assert_cmpstr(f.replies->str, ==,
                     "<greeting> 220\nLHLO 250\nMAIL 250\nRCPT 250\nRCPT 550\nRCPT 250\nDATA 354\n"
                     "<end-of-data> 250 for bob@example.test\n"
@@ -478,7 +478,7 @@ test_early_body(void)
     server(&f, "250 Ok\r\n250 Ok\r\n");
     client(&f, "DATA\r\nFROM: me\r\nTO: you\r\nTHIS is the body\r\n.\r\nQUIT\r\n");
     server(&f, "354 go\r\n250 2.0.0 Ok: queued as ABCD1234\r\n221 Bye\r\n");
-    sr_session_finish(&f.s);
+    sr_session_finish(f.s);
     g_assert_cmpstr(f.replies->str, ==,
                     "<greeting> 220\nEHLO 250\nMAIL 250\nRCPT 250\nDATA 354\n<end-of-data> 250\n"
                     "QUIT 221\n");
@@ -499,7 +499,7 @@ test_early_bytes_after_refusal(void)
     server(&f, "250 Ok\r\n550 no\r\n");
     client(&f, "DATA\r\nRSET\r\nNOOP\r\n");
     server(&f, "554 5.5.1 Error: no valid recipients\r\n250 reset\r\n250 noop\r\n");
-    sr_session_finish(&f.s);
+    sr_session_finish(f.s);
     g_assert_cmpstr(f.replies->str, ==,
                     "<greeting> 220\nMAIL 250\nRCPT 550\nDATA 554\nRSET 250\nNOOP 250\n");
     teardown(&f);
@@ -523,7 +523,7 @@ test_early_body_over_hold(void)
     server(&f, "354 go\r\n");
     client(&f, ".\r\nQUIT\r\n");
     server(&f, "250 Ok\r\n221 Bye\r\n");
-    sr_session_finish(&f.s);
+    sr_session_finish(f.s);
     g_assert_cmpstr(f.replies->str, ==,
                     "<greeting> 220\nMAIL 250\nRCPT 250\nDATA 354\n<end-of-data> 250\nQUIT 221\n");
     g_string_free(body, TRUE);
