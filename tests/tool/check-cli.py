@@ -19,9 +19,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import schema  # noqa: E402
+from tap import check  # noqa: E402
+import tap  # noqa: E402
 
 TOOL, CAPS = sys.argv[1], sys.argv[2]
-RESULTS = []
 
 
 def cap(name):
@@ -35,12 +36,6 @@ def run(*args, stdin=None, env=None, user=None):
     p = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        env=env, timeout=60)
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
-
-
-def check(name, cond, detail=""):
-    RESULTS.append(cond)
-    print("%s %d - %s%s" % ("ok" if cond else "not ok", len(RESULTS), name,
-                            "" if cond else "  # " + detail))
 
 
 def check_error(name, result, code, message):
@@ -388,6 +383,4 @@ check("other traffic: 37 packets pass the default filter, one an IP fragment",
       rc == 0 and total["packets"] == 37 and total["ip_fragments"] == 1
       and total["tcp_packets"] == 36 and total["replies"] == 8, out[-400:])
 
-failed = RESULTS.count(False)
-print("%d passed, %d failed" % (len(RESULTS) - failed, failed))
-sys.exit(1 if failed else 0)
+tap.finish()
