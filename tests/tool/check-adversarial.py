@@ -22,6 +22,10 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from tap import check  # noqa: E402
+import tap  # noqa: E402
+
 _spec = importlib.util.spec_from_file_location("make_adversarial",
                                                os.path.join(HERE, "make-adversarial.py"))
 ma = importlib.util.module_from_spec(_spec)
@@ -38,14 +42,7 @@ RSS_LIMIT_MIB = 64
 OUTPUT_LIMIT = 256 * 1024 * 1024
 RAW_CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
 
-RESULTS = []
 PEAK_RSS = None
-
-
-def check(name, cond, detail=""):
-    RESULTS.append(cond)
-    print("%s %d - %s%s" % ("ok" if cond else "not ok", len(RESULTS), name,
-                            "" if cond else "  # " + str(detail)[:500]))
 
 
 def limit_output():
@@ -157,8 +154,7 @@ def main():
     names = [a for a in args if a and not a.startswith("--")] or list(ma.CASES)
     for name in names:
         check_case(tool, name, small, rss)
-    print("1..%d" % len(RESULTS))
-    sys.exit(0 if all(RESULTS) else 1)
+    tap.finish()
 
 
 if __name__ == "__main__":

@@ -20,8 +20,11 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tap import check  # noqa: E402
+import tap  # noqa: E402
+
 TOOL, SAMPLES = sys.argv[1], sys.argv[2]
-RESULTS = []
 
 # Replies each sample holds, as its expected file in samples/expected says.
 REPLIES = {
@@ -43,12 +46,6 @@ FORMATS = {
     "lz4": (["lz4", "-q", "-c", "-B4"], ".lz4"),
 }
 DECOMPRESS = {"zstd": ["zstd", "-q", "-d", "-c"], "lz4": ["lz4", "-q", "-d", "-c"]}
-
-
-def check(name, cond, detail=""):
-    RESULTS.append(cond)
-    print("%s %d - %s%s" % ("ok" if cond else "not ok", len(RESULTS), name,
-                            "" if cond else "  # " + str(detail)[:500]))
 
 
 def run(*args, stdin=None):
@@ -96,8 +93,7 @@ def check_error(name, result, code, message):
 missing = [p for p in ("gzip", "zstd", "lz4") if not shutil.which(p)]
 check("gzip, zstd and lz4 are installed", not missing, "missing: %s" % missing)
 if missing:
-    print("1..%d" % len(RESULTS))
-    sys.exit(1)
+    tap.finish()   # exits 1: the check above failed
 
 with tempfile.TemporaryDirectory() as tmp:
     plain = {}
@@ -227,5 +223,4 @@ with tempfile.TemporaryDirectory() as tmp:
                       "compressed data)" % path)
     check("gzip with bytes after the member: every reply first", out == plain["auth.pcap"])
 
-print("1..%d" % len(RESULTS))
-sys.exit(0 if all(RESULTS) else 1)
+tap.finish()

@@ -14,6 +14,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tap import check  # noqa: E402
+import tap  # noqa: E402
+
 TOOL = sys.argv[1]
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("make_captures",
@@ -21,14 +25,7 @@ _spec = importlib.util.spec_from_file_location("make_captures",
 mc = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mc)
 
-RESULTS = []
 CODES = [e["code"] for e in mc.session_expected(0)]
-
-
-def check(name, cond, detail=""):
-    RESULTS.append(cond)
-    print("%s %d - %s%s" % ("ok" if cond else "not ok", len(RESULTS), name,
-                            "" if cond else "  # " + str(detail)))
 
 
 def sessions_capture(n):
@@ -170,5 +167,4 @@ with tempfile.TemporaryDirectory() as tmp:
               tool.returncode == 0 and err == b"" and codes(out.decode()) == CODES * 3,
               "exit %d %r" % (tool.returncode, err))
 
-print("1..%d" % len(RESULTS))
-sys.exit(0 if all(RESULTS) else 1)
+tap.finish()
