@@ -32,16 +32,24 @@ def record_header(sec, frac, caplen, wirelen, big_endian=False):
     return struct.pack((">" if big_endian else "<") + "IIII", sec, frac, caplen, wirelen)
 
 
+def record_offsets(data):
+    """Where the records of the classic pcap file DATA (bytes, either byte
+    order, us or ns) start, each as (offset of its 16-byte header, its
+    captured length), as far as whole record headers go: to change records
+    in place."""
+    order = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    out, at = [], 24
+    while at + 16 <= len(data):
+        caplen = struct.unpack_from(order + "I", data, at + 8)[0]
+        out.append((at, caplen))
+        at += 16 + caplen
+    return out
+
+
 def read_records(path):
     """A classic pcap file (either byte order, us or ns) as its 24-byte
     header and the list of its records, each header and data as bytes: to
     be cut or reordered and written again."""
     with open(path, "rb") as f:
         data = f.read()
-    order = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    out, at = [], 24
-    while at + 16 <= len(data):
-        caplen = struct.unpack(order + "I", data[at + 8:at + 12])[0]
-        out.append(data[at:at + 16 + caplen])
-        at += 16 + caplen
-    return data[:24], out
+    return data[:24], [data[at:at + 16 + caplen] for at, caplen in record_offsets(data)]

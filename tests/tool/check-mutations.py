@@ -18,24 +18,17 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from pcapfile import record_offsets  # noqa: E402
+
 tool, caps = sys.argv[1], sys.argv[2]
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 300
 rng = random.Random(20261123)
 
 
-def records(data):
-    """Offsets of the packet records of a little-endian classic pcap."""
-    out, off = [], 24
-    while off + 16 <= len(data):
-        caplen = struct.unpack_from("<I", data, off + 8)[0]
-        out.append((off, caplen))
-        off += 16 + caplen
-    return out
-
-
 def mutate(data):
     data = bytearray(data)
-    recs = records(data)
+    recs = record_offsets(data)
     for _ in range(rng.randint(1, 8)):
         off, caplen = rng.choice(recs)
         how = rng.randrange(5)
@@ -51,7 +44,7 @@ def mutate(data):
             data[off:off] = data[off:off + 16 + caplen]
         else:                                       # drop a record (a gap)
             del data[off:off + 16 + caplen]
-        recs = records(data)
+        recs = record_offsets(data)
         if not recs:
             break
     if rng.random() < 0.1:
