@@ -32,7 +32,8 @@ ma = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ma)
 
 # Peak resident memory allowed of one run on any of these captures.  The
-# README's Limits table gives the figures measured and the worst case.
+# figures measured are in tests/bench/README.md, the worst case in the man
+# page's MEMORY.
 RSS_LIMIT_MIB = 64
 # Raw control bytes: C0 but LF, DEL, and C1 written as UTF-8.
 # Output allowed of one run: far more than any case needs (20 MB), far less
