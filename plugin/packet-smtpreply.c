@@ -185,7 +185,6 @@ typedef struct {
     /* The 220 to STARTTLS: after it only what Wireshark decrypts is SMTP,
      * and it comes through TLS.  0 before (or without) STARTTLS. */
     guint32       starttls_frame;
-    gboolean      tls_plain;       /* the decoder was told the plaintext began */
     gboolean      server_seq_known;
     guint32       server_next_seq; /* sequence number of the next byte to read */
     guint64       carry_gap;       /* a gap to show when its data comes back whole */
@@ -322,7 +321,7 @@ on_exchange(const sr_reply *reply, const sr_exchange *ex, gpointer user_data)
     /* STARTTLS accepted ends the talk in clear only: with keys, Wireshark
      * hands the plaintext back and the session goes on inside TLS. */
     if (!conv->done_frame && sr_session_ended(conv->session)) {
-        if (sr_session_in_tls(conv->session) && !conv->tls_plain)
+        if (sr_session_in_tls(conv->session) && !sr_session_tls_plaintext(conv->session))
             conv->starttls_frame = conv->frame;
         else
             conv->done_frame = conv->frame;
@@ -1248,12 +1247,11 @@ dissect_smtpreply(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
                               || (!PINFO_FD_VISITED(pinfo) && !conv->session)))
         || (!from_tls && conv->starttls_frame && pinfo->num > conv->starttls_frame))
         return smtp_handle ? call_dissector_with_data(smtp_handle, tvb, pinfo, tree, data) : 0;
-    /* The first plaintext: SMTP starts again inside TLS (RFC 3207 4.2), or
-     * starts at all (implicit TLS). */
-    if (from_tls && !conv->tls_plain && !PINFO_FD_VISITED(pinfo)) {
+    /* Plaintext: from the first of it SMTP starts again inside TLS (RFC
+     * 3207 4.2), or starts at all (implicit TLS); the decoder takes note
+     * once. */
+    if (from_tls && !PINFO_FD_VISITED(pinfo))
         sr_session_tls_decrypted(conv->session);
-        conv->tls_plain = TRUE;
-    }
     if (server_side(pinfo, tcp) == SR_SERVER_DESTINATION)
         return dissect_client(tvb, pinfo, tree, data, from_tls);
     return dissect_server(tvb, pinfo, tree, tcp);

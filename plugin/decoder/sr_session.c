@@ -1026,6 +1026,12 @@ sr_session_tls_plain(sr_session *s, gboolean client, const guint8 *data, gsize l
         server_feed(s, data, len, time_us, frame);
 }
 
+gboolean
+sr_session_tls_plaintext(const sr_session *s)
+{
+    return s->tls_plain;
+}
+
 void
 sr_session_implicit_tls(sr_session *s)
 {

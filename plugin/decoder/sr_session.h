@@ -189,8 +189,13 @@ void sr_session_tls_plain(sr_session *s, gboolean client, const guint8 *data, gs
  * elsewhere (the plugin: Wireshark decrypts): from now on the bytes handed
  * over, to sr_session_tls_plain() for the client and sr_session_pair()
  * for the server's replies, are TLS's plaintext.  After sr_session_tls_plain's
- * rules; a session not yet in TLS is taken for implicit TLS. */
+ * rules; a session not yet in TLS is taken for implicit TLS.  Calling it
+ * again changes nothing. */
 void sr_session_tls_decrypted(sr_session *s);
+/* The bytes handed over are TLS's plaintext: sr_session_tls_plain() or
+ * sr_session_tls_decrypted() was called.  A session in TLS without it
+ * (sr_session_in_tls) has no plaintext yet, and may never have any. */
+gboolean sr_session_tls_plaintext(const sr_session *s);
 /* The server's port is one of implicit TLS (RFC 8314: 465): the
  * connection is TLS from its first byte.  Call before any bytes. */
 void sr_session_implicit_tls(sr_session *s);
