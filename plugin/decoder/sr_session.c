@@ -6,6 +6,10 @@
 #include "sr_argument.h"
 #include "sr_internal.h"
 
+/* Blocks of an EHLO reply's parameters (the capabilities' text): the usual
+ * reply's fit in one. */
+#define SR_CAP_TEXT_BLOCK 256
+
 static const struct {
     const char        *keyword;
     sr_capability_kind kind;
@@ -71,6 +75,7 @@ read_capabilities(sr_session *s, const sr_reply *reply)
 
     if (!rest_of_cut) {
         g_array_set_size(caps->list, 0);
+        g_string_chunk_clear(caps->text);
         caps->has_size = FALSE;
         caps->size = 0;
     } else {
@@ -83,6 +88,7 @@ read_capabilities(sr_session *s, const sr_reply *reply)
     for (guint i = rest_of_cut ? 0 : 1;
          i < reply->lines->len && caps->list->len < SR_MAX_CAPABILITIES; i++) {
         sr_capability cap = { .kind = SR_CAP_OTHER, .line = i };
+        char params[SR_CAP_PARAMS_MAX + 1];
         gsize len, kw = 0, rest;
         const guint8 *text = sr_reply_line_text(reply, i, &len);
 
@@ -97,7 +103,10 @@ read_capabilities(sr_session *s, const sr_reply *reply)
             continue;
         copy_printable(cap.keyword, sizeof cap.keyword, text, kw, TRUE);
         rest = kw < len ? kw + 1 : len;
-        copy_printable(cap.params, sizeof cap.params, text + rest, len - rest, FALSE);
+        copy_printable(params, sizeof params, text + rest, len - rest, FALSE);
+        /* Kept apart, at their length: a list of fixed-size entries
+         * would hold 256 bytes for each "PIPELINING". */
+        cap.params = g_string_chunk_insert(caps->text, params);
         for (gsize k = 0; k < G_N_ELEMENTS(capability_names); k++) {
             if (cap.keyword[0] == capability_names[k].keyword[0]
                     && strcmp(cap.keyword, capability_names[k].keyword) == 0) {
@@ -663,6 +672,7 @@ sr_session_init(sr_session *s, const sr_config *cfg, const sr_session_callbacks 
     s->connect_us = -1;
     s->exchange.anomalies = g_array_new(FALSE, TRUE, sizeof(sr_anomaly));
     s->capabilities.list = g_array_sized_new(FALSE, TRUE, sizeof(sr_capability), 12);
+    s->capabilities.text = g_string_chunk_new(SR_CAP_TEXT_BLOCK);
 }
 
 void
@@ -694,6 +704,8 @@ sr_session_reset(sr_session *s, gpointer user_data)
     g_array_set_size(s->exchange.anomalies, 0);
     s->capabilities.list = kept.capabilities.list;
     g_array_set_size(s->capabilities.list, 0);
+    s->capabilities.text = kept.capabilities.text;
+    g_string_chunk_clear(s->capabilities.text);
 }
 
 void
@@ -716,6 +728,9 @@ sr_session_clear(sr_session *s)
         g_array_free(s->exchange.anomalies, TRUE);
     if (s->capabilities.list)
         g_array_free(s->capabilities.list, TRUE);
+    if (s->capabilities.text)
+        g_string_chunk_free(s->capabilities.text);
+    s->capabilities.text = NULL;
     s->exchange.anomalies = s->capabilities.list = NULL;
 }
 

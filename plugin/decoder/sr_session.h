@@ -45,7 +45,9 @@ typedef enum {
 typedef struct {
     sr_capability_kind kind;
     char  keyword[SR_CAP_KEYWORD_MAX + 1];  /* upper-cased */
-    char  params[SR_CAP_PARAMS_MAX + 1];    /* the rest of the line, printable ASCII */
+    /* The rest of the line, printable ASCII, at most SR_CAP_PARAMS_MAX
+     * bytes; "" when there is none.  Valid as long as the list is. */
+    const char *params;
     guint line;                             /* its line in the reply, or SR_CAP_LINE_EARLIER */
 } sr_capability;
 
@@ -56,6 +58,7 @@ typedef struct {
 
 typedef struct {
     GArray  *list;       /* sr_capability, in the order offered */
+    GStringChunk *text;  /* holds their params: the decoder's */
     gboolean has_size;
     guint64  size;       /* SIZE's parameter, when given */
     guint    size_index; /* the entry of list it was read from, when has_size */

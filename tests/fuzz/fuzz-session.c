@@ -370,10 +370,13 @@ check_capabilities(const sr_capabilities *caps, const sr_reply *reply)
     for (guint i = 0; i < caps->list->len; i++) {
         const sr_capability *c = &g_array_index(caps->list, sr_capability, i);
         const char *kw_end = memchr(c->keyword, '\0', sizeof c->keyword);
-        const char *params_end = memchr(c->params, '\0', sizeof c->params);
+        const char *params_end = c->params;
 
+        CHECK(c->params != NULL);
+        while (params_end - c->params <= SR_CAP_PARAMS_MAX && *params_end)
+            params_end++;
         CHECK(kw_end != NULL && kw_end > c->keyword);
-        CHECK(params_end != NULL);
+        CHECK(params_end - c->params <= SR_CAP_PARAMS_MAX);
         for (const char *p = c->keyword; p < kw_end; p++)
             CHECK(g_ascii_isprint(*p) && !g_ascii_islower(*p) && *p != ' ' && *p != '=');
         for (const char *p = c->params; p < params_end; p++)
