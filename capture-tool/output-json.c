@@ -634,13 +634,12 @@ output_json_summary(GString *out, const summary *s)
 
 /* A TLS number by its name, or "0xNNNN" when NAME is NULL. */
 static void
-json_tls_name(GString *out, const char *key, const char *name, guint value)
+json_tls_name(GString *out, const char *key, const char *name, guint16 value)
 {
+    char buf[SR_TLS_LABEL_SIZE];
+
     json_key(out, key);
-    if (name)
-        json_string(out, name);
-    else
-        g_string_append_printf(out, "\"0x%04x\"", value);
+    json_string(out, sr_tls_label(name, value, buf));
 }
 
 static void
@@ -653,6 +652,8 @@ json_bool(GString *out, const char *key, gboolean value)
 static void
 json_tls_client_hello(GString *out, const sr_tls_client_hello *ch)
 {
+    char buf[SR_TLS_LABEL_SIZE];
+
     json_key(out, "client_hello");
     if (!ch->seen) {
         RAW(out, "null");
@@ -667,28 +668,19 @@ json_tls_client_hello(GString *out, const sr_tls_client_hello *ch)
     json_key(out, "versions");
     RAW(out, "[");
     for (guint i = 0; i < MIN(ch->versions_count, SR_TLS_MAX_VERSIONS); i++) {
-        const char *name = sr_tls_version_name(ch->versions[i]);
-
         if (i)
             RAW(out, ",");
-        if (name)
-            json_string(out, name);
-        else
-            g_string_append_printf(out, "\"0x%04x\"", ch->versions[i]);
+        json_string(out, sr_tls_label(sr_tls_version_name(ch->versions[i]), ch->versions[i], buf));
     }
     RAW(out, "]");
     json_uint(out, "cipher_suites_offered", ch->suites_count);
     json_key(out, "cipher_suites");
     RAW(out, "[");
     for (guint i = 0; i < MIN(ch->suites_count, SR_TLS_MAX_SUITES); i++) {
-        const char *name = sr_tls_cipher_suite_name(ch->suites[i]);
-
         if (i)
             RAW(out, ",");
-        if (name)
-            json_string(out, name);
-        else
-            g_string_append_printf(out, "\"0x%04x\"", ch->suites[i]);
+        json_string(out, sr_tls_label(sr_tls_cipher_suite_name(ch->suites[i]), ch->suites[i],
+                                      buf));
     }
     RAW(out, "]");
     json_key(out, "sni");

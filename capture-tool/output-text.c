@@ -891,12 +891,11 @@ output_text_summary(GString *out, const summary *s, gboolean colour)
 
 /* A TLS number's name, or 0xNNNN. */
 static void
-append_tls_name(GString *out, const char *name, guint value)
+append_tls_name(GString *out, const char *name, guint16 value)
 {
-    if (name)
-        textbuf_append_str(out, name);
-    else
-        g_string_append_printf(out, "0x%04x", value);
+    char buf[SR_TLS_LABEL_SIZE];
+
+    textbuf_append_str(out, sr_tls_label(name, value, buf));
 }
 
 /* "completed", green; a failure red; what is not settled yellow. */

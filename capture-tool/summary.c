@@ -232,31 +232,21 @@ summary_transaction(summary *s, const sr_transaction *tx)
     s->rcpt_undecided += tx->rcpt_accepted > decided ? tx->rcpt_accepted - decided : 0;
 }
 
-/* NAME, or "0xNNNN" for a number without one, into BUF. */
-static const char *
-tls_name(const char *name, guint value, char *buf, gsize size)
-{
-    if (name)
-        return name;
-    g_snprintf(buf, size, "0x%04x", value);
-    return buf;
-}
-
 void
 summary_tls(summary *s, const tls_event *ev)
 {
     const sr_tls_info *info = ev->tls->info;
     const sr_tls_server_hello *sh = &info->server_hello;
-    char buf[8];
+    char buf[SR_TLS_LABEL_SIZE];
 
     s->tls_handshakes++;
     if ((guint)info->outcome < SR_TLS_OUTCOME_COUNT)
         s->tls_outcomes[info->outcome]++;
     if (sh->seen) {
-        tally_add(&s->tls_versions, tls_name(sr_tls_version_name(sh->version), sh->version,
-                                             buf, sizeof buf));
-        tally_add(&s->tls_suites, tls_name(sr_tls_cipher_suite_name(sh->cipher_suite),
-                                           sh->cipher_suite, buf, sizeof buf));
+        tally_add(&s->tls_versions, sr_tls_label(sr_tls_version_name(sh->version), sh->version,
+                                                 buf));
+        tally_add(&s->tls_suites, sr_tls_label(sr_tls_cipher_suite_name(sh->cipher_suite),
+                                               sh->cipher_suite, buf));
     }
     /* The alert that ended it is the first one sent by the side that did. */
     if (info->outcome == SR_TLS_FAILED_ALERT) {
@@ -265,8 +255,8 @@ summary_tls(summary *s, const tls_event *ev)
 
             if (a->frame == info->outcome_frame && a->from_client == info->outcome_client) {
                 tally_add(&s->tls_failure_alerts,
-                          tls_name(sr_tls_alert_name(a->description), a->description, buf,
-                                   sizeof buf));
+                          sr_tls_label(sr_tls_alert_name(a->description), a->description,
+                                       buf));
                 break;
             }
         }

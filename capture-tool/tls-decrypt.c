@@ -740,18 +740,13 @@ gchar *
 tls_decrypt_describe(const tls_decrypt_stats *stats)
 {
     const char *text = tls_decrypt_status_description(stats->status);
-    const char *version, *suite;
-    gchar *version_hex, *suite_hex, *out;
+    char version[SR_TLS_LABEL_SIZE], suite[SR_TLS_LABEL_SIZE];
 
     if (stats->status != TLS_DECRYPT_UNSUPPORTED)
         return g_strdup(text);
-    version = sr_tls_version_name(stats->version);
-    suite = sr_tls_cipher_suite_name(stats->cipher_suite);
-    version_hex = g_strdup_printf("0x%04x", stats->version);
-    suite_hex = g_strdup_printf("0x%04x", stats->cipher_suite);
-    out = g_strdup_printf("%s (%s, %s)", text, version ? version : version_hex,
-                          suite ? suite : suite_hex);
-    g_free(version_hex);
-    g_free(suite_hex);
-    return out;
+    return g_strdup_printf("%s (%s, %s)", text,
+                           sr_tls_label(sr_tls_version_name(stats->version), stats->version,
+                                        version),
+                           sr_tls_label(sr_tls_cipher_suite_name(stats->cipher_suite),
+                                        stats->cipher_suite, suite));
 }

@@ -269,6 +269,10 @@ const char *sr_tls_cipher_suite_name(guint16 suite);     /* IANA's, "TLS_AES_128
 const char *sr_tls_alert_name(guint8 description);      /* RFC 8446's, "unknown_ca" */
 const char *sr_tls_alert_level_name(guint8 level);       /* "warning", "fatal" */
 const char *sr_tls_content_type_name(guint8 type);       /* "handshake" */
+/* How every output shows such a number: NAME (one of the above's) when
+ * there is one, else VALUE as "0x%04x" written into BUF and BUF returned. */
+#define SR_TLS_LABEL_SIZE (sizeof "0xffff")
+const char *sr_tls_label(const char *name, guint16 value, char buf[SR_TLS_LABEL_SIZE]);
 /* Never NULL for a value of the enum. */
 const char *sr_tls_outcome_name(sr_tls_outcome outcome);
 const char *sr_tls_outcome_description(sr_tls_outcome outcome);

@@ -502,6 +502,15 @@ sr_tls_content_type_name(guint8 type)
     }
 }
 
+const char *
+sr_tls_label(const char *name, guint16 value, char buf[SR_TLS_LABEL_SIZE])
+{
+    if (name)
+        return name;
+    g_snprintf(buf, SR_TLS_LABEL_SIZE, "0x%04x", value);
+    return buf;
+}
+
 #define SR_TLS_NAME_(id, name, text) [id] = name,
 #define SR_TLS_TEXT_(id, name, text) [id] = text,
 static const char *const outcome_names[SR_TLS_OUTCOME_COUNT] = { SR_TLS_OUTCOMES(SR_TLS_NAME_) };

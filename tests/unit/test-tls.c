@@ -1482,6 +1482,7 @@ test_names(void)
         0x1301, 0x1302, 0x1303, 0x1304, 0x1305, 0x1306, 0x1307,
         0x00c6, 0x00c7, 0xc0b4, 0xc0b5, 0xc103, 0xc104, 0xc105, 0xc106,
     };
+    char buf[SR_TLS_LABEL_SIZE];
 
     g_assert_cmpstr(sr_tls_version_name(0x0300), ==, "SSL 3.0");
     g_assert_cmpstr(sr_tls_version_name(0x0301), ==, "TLS 1.0");
@@ -1521,6 +1522,12 @@ test_names(void)
     g_assert_null(sr_tls_alert_level_name(3));
     g_assert_cmpstr(sr_tls_content_type_name(23), ==, "application_data");
     g_assert_null(sr_tls_content_type_name(25));
+
+    /* A number without a name is shown in hex, four digits, lower case. */
+    g_assert_cmpstr(sr_tls_label(sr_tls_version_name(0x0303), 0x0303, buf), ==, "TLS 1.2");
+    g_assert_cmpstr(sr_tls_label(sr_tls_cipher_suite_name(0xffff), 0xffff, buf), ==, "0xffff");
+    g_assert_cmpstr(sr_tls_label(sr_tls_alert_name(255), 255, buf), ==, "0x00ff");
+    g_assert_cmpstr(sr_tls_label(NULL, 0xabcd, buf), ==, "0xabcd");
 
     /* Every value of the enums has its own name and text. */
     for (guint k = 0; k < SR_TLS_OUTCOME_COUNT; k++) {
