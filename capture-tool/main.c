@@ -619,18 +619,50 @@ dispatch(const options *opt)
     return code;
 }
 
-/* Options that take a value, as a tcpdump user writes them. */
-#define VALUE_SHORT "rciYZ"
-#define FLAG_SHORT  "Dqpnlh"
+/* What "-C" is to GOption, as the entries table says. */
+typedef enum {
+    SHORT_UNKNOWN,  /* no such option: the word is not split */
+    SHORT_FLAG,     /* takes no value: more may follow it in the same word */
+    SHORT_VALUE,    /* takes a value: the rest of the word, or the next one */
+} short_kind;
+
+static short_kind
+short_option(const GOptionEntry *entries, char c)
+{
+    /* GOption's own -h (help) is in no table. */
+    if (c == 'h')
+        return SHORT_FLAG;
+    for (const GOptionEntry *e = entries; e->long_name; e++) {
+        if (e->short_name == c)
+            return e->arg == G_OPTION_ARG_NONE ? SHORT_FLAG : SHORT_VALUE;
+    }
+    return SHORT_UNKNOWN;
+}
+
+/* TRUE when ARG is "--NAME" of an option that takes a value, the value
+ * given apart (not "--NAME=VALUE"). */
+static gboolean
+long_option_wants_value(const GOptionEntry *entries, const char *arg)
+{
+    if (!g_str_has_prefix(arg, "--") || strchr(arg, '='))
+        return FALSE;
+    for (const GOptionEntry *e = entries; e->long_name; e++) {
+        /* G_OPTION_REMAINING's empty name is not an option. */
+        if (e->long_name[0] && strcmp(arg + 2, e->long_name) == 0)
+            return e->arg != G_OPTION_ARG_NONE;
+    }
+    return FALSE;
+}
 
 /*
  * tcpdump's habits, which GOption lacks: a value attached to its short
  * option ("-c1", "-rFILE", "-iany") and flags run together before it
  * ("-nr FILE").  Each such word is split into the words GOption reads; a
  * word that is an option's value, or anything after "--", is left as it is.
+ * Which options take a value is read from ENTRIES, GOption's own table.
  */
 static gchar **
-split_short_options(int argc, char **argv)
+split_short_options(const GOptionEntry *entries, int argc, char **argv)
 {
     GPtrArray *out = g_ptr_array_new();
     gboolean value_next = FALSE, rest = FALSE;
@@ -641,9 +673,11 @@ split_short_options(int argc, char **argv)
         gboolean split = i > 0 && !rest && !value_next && len > 2 && arg[0] == '-' && arg[1] != '-';
 
         for (gsize k = 1; split && k < len; k++) {
-            if (strchr(VALUE_SHORT, arg[k]))
+            short_kind kind = short_option(entries, arg[k]);
+
+            if (kind == SHORT_VALUE)
                 break;
-            if (!strchr(FLAG_SHORT, arg[k]))
+            if (kind != SHORT_FLAG)
                 split = FALSE;
         }
         if (!split) {
@@ -651,18 +685,9 @@ split_short_options(int argc, char **argv)
             if (i > 0 && !rest && !value_next) {
                 rest = strcmp(arg, "--") == 0;
                 /* "-r" alone, or a long option given its value apart. */
-                value_next = (len == 2 && arg[0] == '-' && strchr(VALUE_SHORT, arg[1]))
-                    || (g_str_has_prefix(arg, "--") && !strchr(arg, '=')
-                        && (strcmp(arg, "--read") == 0 || strcmp(arg, "--interface") == 0
-                            || strcmp(arg, "--count") == 0 || strcmp(arg, "--select") == 0
-                            || strcmp(arg, "--user") == 0 || strcmp(arg, "--port") == 0
-                            || strcmp(arg, "--tls-port") == 0
-                            || strcmp(arg, "--tls-keylog") == 0
-                            || strcmp(arg, "--format") == 0 || strcmp(arg, "--time") == 0
-                            || strcmp(arg, "--anomalies") == 0 || strcmp(arg, "--color") == 0
-                            || strcmp(arg, "--max-flows") == 0
-                            || strcmp(arg, "--flow-buffer") == 0
-                            || strcmp(arg, "--idle-timeout") == 0));
+                value_next = (len == 2 && arg[0] == '-'
+                              && short_option(entries, arg[1]) == SHORT_VALUE)
+                    || long_option_wants_value(entries, arg);
             } else {
                 value_next = FALSE;
             }
@@ -671,7 +696,7 @@ split_short_options(int argc, char **argv)
         value_next = FALSE;
         for (gsize k = 1; k < len; k++) {
             g_ptr_array_add(out, g_strdup_printf("-%c", arg[k]));
-            if (strchr(VALUE_SHORT, arg[k])) {
+            if (short_option(entries, arg[k]) == SHORT_VALUE) {
                 if (k + 1 < len)
                     g_ptr_array_add(out, g_strdup(arg + k + 1));
                 else
@@ -774,7 +799,7 @@ main(int argc, char **argv)
     g_option_context_set_description(ctx,
         "Exit status: 0 success (also after Ctrl-C), 1 usage error, 2 input error,\n"
         "3 bad filter, 4 capture file cut or damaged part-way.  See smtpreply(1).");
-    args = split_short_options(argc, argv);
+    args = split_short_options(entries, argc, argv);
     if (!g_option_context_parse_strv(ctx, &args, &error)) {
         code = fail(EXIT_USAGE, error->message);
         g_error_free(error);
