@@ -14,7 +14,10 @@ For capture NAME (samples/tls/README.md) and its expected replies
   them; the mail transaction ended inside TLS is shown whole;
 - not decrypted (no key log): only the replies in clear, none marked TLS;
 - Wireshark's own SMTP fields are the same with and without the plugin,
-  with keys and without.
+  with keys and without;
+- implicit TLS on another port: the 465 capture moved to port 2465 shows
+  no reply, and with Decode As (TCP port to TLS, TLS port to smtpreply)
+  the same replies as on 465.
 """
 import collections
 import os
@@ -23,6 +26,9 @@ import sys
 
 import expected
 import wsrun
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pcapfile  # noqa: E402
 
 
 def fail(msg):
@@ -155,6 +161,41 @@ def check_coexist(ts, name, cap, keys, exp, decrypted=True):
     return len(codes)
 
 
+def moved(cap, old, new, dest):
+    """CAP with TCP port OLD written as NEW (Ethernet and IPv4, as the
+    samples are); the checksums are left, as Wireshark does not check them."""
+    data = bytearray(open(cap, "rb").read())
+    if data[20:24] not in (b"\x01\x00\x00\x00", b"\x00\x00\x00\x01"):
+        fail("%s: not an Ethernet pcap" % cap)
+    changed = 0
+    for off, caplen in pcapfile.record_offsets(bytes(data)):
+        ip = off + 16 + 14
+        if caplen < 14 + 20 or data[ip] >> 4 != 4 or data[ip + 9] != 6:
+            continue
+        tcp = ip + (data[ip] & 15) * 4
+        for at in (tcp, tcp + 2):
+            if data[at:at + 2] == old.to_bytes(2, "big"):
+                data[at:at + 2] = new.to_bytes(2, "big")
+                changed += 1
+    if changed == 0:
+        fail("%s: no packet on port %d" % (cap, old))
+    with open(dest, "wb") as out:
+        out.write(data)
+    return dest
+
+
+def check_decode_as(ts, name, cap, keys, exp):
+    """Implicit TLS on a port of the user's choosing, by Decode As."""
+    work = ts.folder("moved")
+    other = ts.stage(moved(cap, 465, 2465, os.path.join(work, name + "-2465.pcap")))
+    if ts.replies(other, extra=keys):
+        fail("%s on port 2465: replies shown without Decode As" % name)
+    decode_as = ["-d", "tcp.port==2465,tls", "-d", "tls.port==2465,smtpreply"]
+    got = [summary(f, t) for f, t in ts.replies(other, extra=keys + decode_as)]
+    compare(name + " on port 2465 with Decode As", got, want_of(exp))
+    return len(got)
+
+
 def main():
     plugin_dir, samples, name = sys.argv[1:4]
     cap = capture_of(samples, name)
@@ -174,6 +215,10 @@ def main():
         print("%s: %d replies (%d inside TLS) as expected, one pass and two; %d linked both ways;"
               " %d transaction; Wireshark's SMTP fields unchanged (%d response codes)"
               % (name, len(exp), in_tls, linked, tx, codes))
+        if name == "smtps-465":
+            n = check_decode_as(ts, name, cap, keys, exp)
+            print("%s moved to port 2465: no reply, then with Decode As the same %d replies"
+                  % (name, n))
         # The -dsb capture carries its keys: it is always decrypted.
         if keys:
             clear = check_without_keys(ts, name, cap, exp)
