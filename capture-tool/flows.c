@@ -60,7 +60,7 @@ struct flow_table {
 
 #define SPARE_SESSIONS 64
 
-/* Their meanings are in flows.h, the man page and the README. */
+/* Their meanings are in flows.h and the man page. */
 static const char *const tool_anomaly_names[TOOL_ANOM_COUNT] = {
     [TOOL_ANOM_OVERLAP_CONFLICT] = "tcp-overlap-conflict",
     [TOOL_ANOM_SNAPLEN_TRUNCATED] = "snaplen-truncated",
