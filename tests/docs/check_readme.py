@@ -3,8 +3,9 @@
 """Each reference has one home, and it keeps up with the code: docs/decoder.md
 names every anomaly the decoder can report, docs/plugin.md every field the
 plugin registers, and the README, a newcomer's guide, points to both.  The
-tool's reference is its man page alone: docs/tool-guide.md holds no table of
-options or JSON keys."""
+tool's reference is its man page alone: docs/tool-guide.md and
+capture-tool/README.md hold no table of options, JSON keys or exit
+statuses."""
 import re
 import sys
 
@@ -21,7 +22,7 @@ if len(anomalies) < 20 or len(fields) < 20:
     sys.exit("FAIL: found only %d anomalies and %d fields: the patterns are stale"
              % (len(anomalies), len(fields)))
 decoder, plugin, readme = read("docs/decoder.md"), read("docs/plugin.md"), read("README.md")
-guide = read("docs/tool-guide.md")
+guide, tool_readme = read("docs/tool-guide.md"), read("capture-tool/README.md")
 missing = ["%s (docs/decoder.md)" % a for a in anomalies if "`%s`" % a not in decoder]
 # A field may be documented as a family: `smtpreply.code.class` / `.category`.
 missing += ["%s (docs/plugin.md)" % f for f in fields
@@ -31,11 +32,13 @@ missing += ["a link to %s (README.md)" % d for d in ("docs/decoder.md", "docs/pl
             if "(%s)" % d not in readme]
 if missing:
     sys.exit("FAIL: not documented: " + ", ".join(missing))
-# A table row naming an option or a JSON key is reference: it belongs in
-# capture-tool/smtpreply.1 (issue 19).
-rows = [line for line in guide.splitlines() if re.match(r"\|\s*`(-|time`|flow`)", line)]
-if rows:
-    sys.exit("FAIL: docs/tool-guide.md repeats the man page's reference: " + rows[0])
+# A table row naming an option, a JSON key or an exit status is reference:
+# it belongs in capture-tool/smtpreply.1 (issue 19).
+for path, text in (("docs/tool-guide.md", guide), ("capture-tool/README.md", tool_readme)):
+    rows = [line for line in text.splitlines()
+            if re.match(r"\|\s*(`(-|time`|flow`)|[0-4]\s*\|)", line)]
+    if rows:
+        sys.exit("FAIL: %s repeats the man page's reference: %s" % (path, rows[0]))
 print("docs/decoder.md names all %d anomalies, docs/plugin.md all %d plugin fields, "
-      "README.md points to both; docs/tool-guide.md has no reference table"
-      % (len(anomalies), len(fields)))
+      "README.md points to both; docs/tool-guide.md and capture-tool/README.md have "
+      "no reference table" % (len(anomalies), len(fields)))
