@@ -73,6 +73,10 @@ typedef struct {
     guint8       alert_level;
     /* TLS 1.3: application_data records since the ServerHello. */
     guint        records_after_hello;
+    /* The record consumer's half (sr_tls_set_record_funcs). */
+    gboolean     follow;          /* its records still go to the consumer */
+    gboolean     keep;            /* the body of this record is kept for it */
+    guint8      *body;            /* SR_TLS_MAX_RECORD bytes while bodies are kept */
 } tls_dir;
 
 struct sr_tls {
@@ -82,6 +86,8 @@ struct sr_tls {
     gboolean    client_offers_13; /* its supported_versions list TLS 1.3 */
     gboolean    ended;            /* sr_tls_finish() was called */
     guint64     frame;            /* of the bytes being read */
+    const sr_tls_record_funcs *records; /* the record consumer, or NULL */
+    gpointer    records_data;
 };
 
 /* ------------------------------------------------------------------ */
@@ -244,6 +250,32 @@ outcome_of_stop(sr_tls_stop why)
     default:
         return SR_TLS_MALFORMED;
     }
+}
+
+/* Whether the handshake of this side is still read in clear. */
+static gboolean
+reading(const tls_dir *d)
+{
+    return d->side->stop == SR_TLS_STOP_NONE;
+}
+
+static void
+drop_body(tls_dir *d)
+{
+    g_free(d->body);
+    d->body = NULL;
+    d->keep = FALSE;
+}
+
+/* This side's records go to the consumer no more. */
+static void
+lose_records(sr_tls *t, tls_dir *d, sr_tls_stop why)
+{
+    if (!d->follow)
+        return;
+    d->follow = FALSE;
+    drop_body(d);
+    t->records->lost(t->records_data, &t->info, d->client, why, t->frame);
 }
 
 /* This side is read no further. */
@@ -633,24 +665,54 @@ alert_bytes(sr_tls *t, tls_dir *d, const guint8 *p, gsize n)
 /* ------------------------------------------------------------------ */
 /* Records                                                             */
 
+/* The body's, as the header (whole) says. */
+static gsize
+record_length(const tls_dir *d)
+{
+    return (gsize)d->header[3] << 8 | d->header[4];
+}
+
 static void
 begin_record(tls_dir *d)
 {
     d->type = d->header[0];
     d->version = (guint16)(d->header[1] << 8 | d->header[2]);
-    d->left = (gsize)d->header[3] << 8 | d->header[4];
+    d->left = record_length(d);
     d->read_a_header = TRUE;
     /* application_data is always encrypted (TLS 1.3 hides every type in
      * it); after a TLS 1.2 ChangeCipherSpec everything is. */
     d->opaque = d->type == SR_TLS_APPLICATION_DATA || d->after_ccs;
 }
 
+/* The consumer is told of the header just read, and says whether it
+ * wants the body.  The buffer stays while it keeps wanting bodies, and
+ * goes at the first record it does not. */
 static void
-end_record(sr_tls *t, tls_dir *d)
+offer_record(sr_tls *t, tls_dir *d)
+{
+    sr_tls_record r = { d->type, d->version, d->left, NULL };
+
+    d->keep = t->records->begin(t->records_data, &t->info, d->client, &r, t->frame);
+    if (!d->keep)
+        drop_body(d);
+    else if (!d->body)
+        d->body = g_malloc(SR_TLS_MAX_RECORD);
+}
+
+static void
+hand_record(sr_tls *t, tls_dir *d)
+{
+    sr_tls_record r = { d->type, d->version, record_length(d), d->keep ? d->body : NULL };
+
+    t->records->record(t->records_data, &t->info, d->client, &r, t->frame);
+}
+
+/* What the record just ended tells the reading in clear. */
+static void
+count_record(sr_tls *t, tls_dir *d)
 {
     sr_tls_side *side = d->side;
 
-    d->header_len = 0;
     side->records[d->type - SR_TLS_CHANGE_CIPHER_SPEC]++;
     if (d->opaque) {
         side->encrypted_records++;
@@ -684,6 +746,26 @@ end_record(sr_tls *t, tls_dir *d)
     update_state(t);
 }
 
+static void
+end_record(sr_tls *t, tls_dir *d)
+{
+    d->header_len = 0;
+    if (reading(d))
+        count_record(t, d);
+    if (d->follow)
+        hand_record(t, d);
+}
+
+/* A header that is no TLS record: the reading, if it still went on, and
+ * the records stop here. */
+static void
+bad_header(sr_tls *t, tls_dir *d, sr_tls_stop why)
+{
+    if (reading(d))
+        stop(t, d, why, t->frame);
+    lose_records(t, d, why);
+}
+
 /* One byte of a record header; FALSE when it shows the stream is not
  * (or no longer) TLS. */
 static gboolean
@@ -695,8 +777,8 @@ header_byte(sr_tls *t, tls_dir *d, guint8 c)
     switch (d->header_len) {
     case 1:
         if (c < SR_TLS_CHANGE_CIPHER_SPEC || c > SR_TLS_HEARTBEAT) {
-            stop(t, d, !first ? SR_TLS_STOP_BAD_CONTENT_TYPE :
-                       (c & 0x80) ? SR_TLS_STOP_SSLV2 : SR_TLS_STOP_NOT_TLS, t->frame);
+            bad_header(t, d, !first ? SR_TLS_STOP_BAD_CONTENT_TYPE :
+                             (c & 0x80) ? SR_TLS_STOP_SSLV2 : SR_TLS_STOP_NOT_TLS);
             return FALSE;
         }
         break;
@@ -704,16 +786,18 @@ header_byte(sr_tls *t, tls_dir *d, guint8 c)
     case 3:
         /* 3.0 (SSL 3.0) to 3.4; TLS 1.3 itself writes 3.1 or 3.3 */
         if ((d->header_len == 2 && c != 3) || (d->header_len == 3 && c > 4)) {
-            stop(t, d, first ? SR_TLS_STOP_NOT_TLS : SR_TLS_STOP_BAD_VERSION, t->frame);
+            bad_header(t, d, first ? SR_TLS_STOP_NOT_TLS : SR_TLS_STOP_BAD_VERSION);
             return FALSE;
         }
         break;
     case RECORD_HEADER:
-        if (((gsize)d->header[3] << 8 | d->header[4]) > SR_TLS_MAX_RECORD) {
-            stop(t, d, SR_TLS_STOP_RECORD_TOO_LONG, t->frame);
+        if (record_length(d) > SR_TLS_MAX_RECORD) {
+            bad_header(t, d, SR_TLS_STOP_RECORD_TOO_LONG);
             return FALSE;
         }
         begin_record(d);
+        if (d->follow)
+            offer_record(t, d);
         if (d->left == 0)
             end_record(t, d);
         break;
@@ -723,10 +807,12 @@ header_byte(sr_tls *t, tls_dir *d, guint8 c)
     return TRUE;
 }
 
+/* Records are framed while the reading in clear goes on, or the
+ * consumer still follows them. */
 static void
 read_bytes(sr_tls *t, tls_dir *d, const guint8 *p, gsize n)
 {
-    while (n > 0 && d->side->stop == SR_TLS_STOP_NONE) {
+    while (n > 0 && (reading(d) || d->follow)) {
         gsize take;
 
         if (d->header_len < RECORD_HEADER) {
@@ -737,15 +823,17 @@ read_bytes(sr_tls *t, tls_dir *d, const guint8 *p, gsize n)
             continue;
         }
         take = MIN(n, d->left);
-        if (!d->opaque) {
+        if (!d->opaque && reading(d)) {
             if (d->type == SR_TLS_HANDSHAKE)
                 handshake_bytes(t, d, p, take);
             else if (d->type == SR_TLS_ALERT)
                 alert_bytes(t, d, p, take);
             /* a ChangeCipherSpec's byte and a heartbeat are not read */
-            if (d->side->stop != SR_TLS_STOP_NONE)
+            if (!reading(d) && !d->follow)
                 return;
         }
+        if (d->keep)
+            memcpy(d->body + (record_length(d) - d->left), p, take);
         d->left -= take;
         p += take;
         n -= take;
@@ -777,8 +865,24 @@ sr_tls_free(sr_tls *t)
         return;
     drop_message(&t->dir[0]);
     drop_message(&t->dir[1]);
+    drop_body(&t->dir[0]);
+    drop_body(&t->dir[1]);
     g_free(t->cert);
     g_free(t);
+}
+
+void
+sr_tls_set_record_funcs(sr_tls *t, const sr_tls_record_funcs *funcs, gpointer user_data)
+{
+    t->records = funcs;
+    t->records_data = user_data;
+    for (guint k = 0; k < 2; k++) {
+        tls_dir *d = &t->dir[k];
+
+        drop_body(d);
+        /* Mid-stream the consumer would come in the middle of a record. */
+        d->follow = funcs && d->side->bytes == 0 && d->side->lost == 0 && !t->ended;
+    }
 }
 
 void
@@ -789,7 +893,7 @@ sr_tls_feed(sr_tls *t, gboolean client, const guint8 *data, gsize len, guint64 f
     if (t->ended || len == 0)
         return;
     d->side->bytes += len;
-    if (d->side->stop != SR_TLS_STOP_NONE)
+    if (!reading(d) && !d->follow)
         return;
     t->frame = frame;
     read_bytes(t, d, data, len);
@@ -803,9 +907,13 @@ sr_tls_gap(sr_tls *t, gboolean client, guint64 missing, guint64 frame)
     if (t->ended || missing == 0)
         return;
     d->side->lost += missing;
-    if (d->side->stop != SR_TLS_STOP_NONE)
+    if (!reading(d) && !d->follow)
         return;
     t->frame = frame;
+    /* The consumer loses count of the records wherever the gap is. */
+    lose_records(t, d, SR_TLS_STOP_GAP);
+    if (!reading(d))
+        return;
     /* Inside a body that is skipped anyway, nothing needed was lost. */
     if (d->header_len == RECORD_HEADER && (d->opaque || d->type == SR_TLS_HEARTBEAT) &&
         missing <= d->left) {
@@ -825,6 +933,9 @@ sr_tls_finish(sr_tls *t)
     t->ended = TRUE;
     drop_message(&t->dir[0]);
     drop_message(&t->dir[1]);
+    /* A record cut by the end is never handed over. */
+    drop_body(&t->dir[0]);
+    drop_body(&t->dir[1]);
     update_state(t);
 }
 
@@ -842,6 +953,8 @@ sr_tls_memory(const sr_tls *t)
     for (guint k = 0; k < 2; k++) {
         if (t->dir[k].msg)
             n += t->dir[k].msg_keep;
+        if (t->dir[k].body)
+            n += SR_TLS_MAX_RECORD;
     }
     return n;
 }

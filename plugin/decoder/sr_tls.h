@@ -9,12 +9,18 @@
  * GnuTLS: the decoder links GLib only), alerts in clear, and, from the
  * records alone, where each side turns encrypted and whether the handshake
  * completed.  Once a side is encrypted its records are counted and skipped
- * by their length, never kept.
+ * by their length, never kept by the reader itself.
+ *
+ * The reader is also the one record layer of the decoder: a consumer set
+ * with sr_tls_set_record_funcs() (the tool's decryptor) is handed each
+ * record it frames, so no one else frames TLS records again.
  *
  * Memory is bounded: per direction a record header and the one handshake
  * message being put together, kept only for the three messages read (at
  * most SR_TLS_MAX_MESSAGE bytes; a longer one stops the reading as
  * malformed), and one copy of the first certificate (SR_TLS_MAX_CERT).
+ * A record consumer adds, per direction, the body of the record it asked
+ * to keep (SR_TLS_RECORD_MEMORY_BOUND).
  *
  * Feed the two directions in the order they were captured.  What a
  * record means can depend on the other side: after the client's
@@ -42,8 +48,12 @@
 #define SR_TLS_MAX_ALPN_LEN 255  /* the longest a protocol name can be */
 #define SR_TLS_MAX_ALERTS   8    /* alerts in clear kept (all are counted) */
 
-/* The most the reader holds at any time, for all it buffers and copies. */
+/* The most the reader holds at any time, for all it buffers and copies,
+ * without a record consumer. */
 #define SR_TLS_MEMORY_BOUND (2 * SR_TLS_MAX_MESSAGE + SR_TLS_MAX_CERT)
+/* What a record consumer adds to it: one record body per direction, held
+ * only while the consumer keeps asking for bodies. */
+#define SR_TLS_RECORD_MEMORY_BOUND (2 * SR_TLS_MAX_RECORD)
 
 #define SR_TLS_VERSION_SSL3  0x0300
 #define SR_TLS_VERSION_TLS10 0x0301
@@ -258,8 +268,60 @@ void sr_tls_gap(sr_tls *t, gboolean client, guint64 missing, guint64 frame);
 void sr_tls_finish(sr_tls *t);
 /* What was read so far; valid until the next call on T. */
 const sr_tls_info *sr_tls_info_get(const sr_tls *t);
-/* The bytes T holds now beyond its own struct (at most SR_TLS_MEMORY_BOUND). */
+/* The bytes T holds now beyond its own struct: at most SR_TLS_MEMORY_BOUND,
+ * and SR_TLS_RECORD_MEMORY_BOUND more with a record consumer. */
 gsize sr_tls_memory(const sr_tls *t);
+
+/*
+ * Records, for a consumer that needs them whole (decryption): the reader
+ * frames each direction's records (RFC 8446 5.1, RFC 5246 6.2) and hands
+ * them over as they end.  A record's header is told first, for the
+ * consumer to say whether it wants the body: only then does the reader
+ * keep it (at most SR_TLS_MAX_RECORD bytes; a header with a longer length
+ * is the record layer's error, malformed, and ends the records of that
+ * side).  The records of a side go on being framed after its reading in
+ * clear stopped for a handshake message (message-too-long,
+ * ccs-inside-message): the record layer is still sound there.
+ *
+ * They end, for good, for that side, with one call to lost: at a gap
+ * anywhere (inside a body too: what follows may be framed, but a consumer
+ * that counts records, as decryption's sequence numbers do, has lost
+ * count), or at a header that is no TLS record (the stops not-tls,
+ * sslv2-header, bad-content-type, bad-record-version, record-too-long).
+ * A record a gap or the end of the streams cut is begun but never handed
+ * over: nothing of an incomplete record reaches the consumer.
+ *
+ * Each call carries the reader's info as it stands at that point of the
+ * stream (the hellos read before this record), and FRAME, that of the
+ * feed (or gap) that brought the header's last byte (begin), the record's
+ * last byte (record) or the loss (lost).  Calls come from inside
+ * sr_tls_feed() and sr_tls_gap(); the consumer must not call into T.
+ */
+typedef struct {
+    guint8   type;                /* content type, 20 to 24 (sr_tls_content_type) */
+    guint16  version;             /* legacy_record_version, 3.0 to 3.4 */
+    gsize    length;              /* of the body (the fragment), <= SR_TLS_MAX_RECORD */
+    /* The body, in record only and only when begin wanted it; else NULL.
+     * The consumer may change it in place (decrypt it) during the call. */
+    guint8  *body;
+} sr_tls_record;
+
+typedef struct {
+    /* A record's header: TRUE to have its body kept for record. */
+    gboolean (*begin)(gpointer user_data, const sr_tls_info *info, gboolean client,
+                      const sr_tls_record *record, guint64 frame);
+    /* The record, whole. */
+    void (*record)(gpointer user_data, const sr_tls_info *info, gboolean client,
+                   sr_tls_record *record, guint64 frame);
+    /* CLIENT's records cannot be followed from here on (WHY: SR_TLS_STOP_GAP,
+     * or the record layer's fault): no more calls for that side. */
+    void (*lost)(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_stop why,
+                 guint64 frame);
+} sr_tls_record_funcs;
+
+/* Hands T's records to FUNCS (with USER_DATA), NULL for none.  Set it
+ * before the first byte: a side already fed is not followed. */
+void sr_tls_set_record_funcs(sr_tls *t, const sr_tls_record_funcs *funcs, gpointer user_data);
 /* TRUE when VERSION is TLS 1.3 or one of its drafts. */
 gboolean sr_tls_version_is_13(guint16 version);
 

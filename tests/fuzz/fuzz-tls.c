@@ -8,11 +8,17 @@
  * Each input is fed three times: as scheduled, with adjacent sends of one
  * direction joined into one call, and one byte per call; the three must
  * read the same (tls-summary.h renders all of sr_tls_info).  Fed as
- * scheduled, after every call: memory within SR_TLS_MEMORY_BOUND, the
- * caps kept, every count and frame consistent with what was fed, the
- * outcome and a side's stop never changed once set, the state never going
- * back, every name printable, and every byte the reader hands over (SNI,
- * ALPN, the certificate's DER) really in the stream it came from.
+ * scheduled, with a record consumer (sr_tls_set_record_funcs) that wants
+ * some bodies and not others, after every call: memory within
+ * SR_TLS_MEMORY_BOUND + SR_TLS_RECORD_MEMORY_BOUND (the other two, with
+ * no consumer, within SR_TLS_MEMORY_BOUND), the caps kept, every count and
+ * frame consistent with what was fed, the outcome and a side's stop never
+ * changed once set, the state never going back, every name printable, and
+ * every byte the reader hands over (SNI, ALPN, the certificate's DER)
+ * really in the stream it came from.  The records handed over are each
+ * side's stream from its first byte, header and body as fed, each begun
+ * before it ends, none after the side's records were lost (at a gap or a
+ * header that is no record), and the consumer changes nothing read.
  */
 #include <string.h>
 
@@ -40,9 +46,21 @@ typedef struct {
     GByteArray *handshake;
 } framing;
 
+/* The records handed to the consumer, of one direction. */
+typedef struct {
+    gsize       at;           /* the stream offset the next record starts at */
+    gboolean    begun;        /* a header was told; its record not yet handed */
+    sr_tls_record header;     /* that header's */
+    gboolean    wanted;       /* its body was asked for */
+    guint       count;        /* headers told */
+    gboolean    lost;
+    guint64     last_frame;
+} taken;
+
 /* What was fed so far, to check the reader against. */
 typedef struct {
     GByteArray *stream[2];    /* client, server: bytes sent */
+    taken       records[2];
     framing     framed[2];
     guint64     lost[2];
     guint64     last_frame;
@@ -148,6 +166,94 @@ check_side(const sr_tls_side *d, const shadow *sh, guint k)
     CHECK(d->stop == SR_TLS_STOP_NONE || d->stop_frame <= sh->last_frame);
 }
 
+/* The record consumer: its records must be the stream as fed. */
+static taken *
+taken_of(shadow *sh, const sr_tls_info *info, gboolean client, guint64 frame)
+{
+    taken *r = &sh->records[client ? 0 : 1];
+    const sr_tls_side *side = client ? &info->client : &info->server;
+
+    CHECK(!r->lost);
+    CHECK(frame >= r->last_frame && frame >= 1 && frame <= sh->last_frame);
+    /* The records are framed only where nothing was lost. */
+    CHECK(side->lost == 0);
+    r->last_frame = frame;
+    return r;
+}
+
+static gboolean
+take_begin(gpointer user_data, const sr_tls_info *info, gboolean client,
+           const sr_tls_record *record, guint64 frame)
+{
+    shadow *sh = user_data;
+    taken *r = taken_of(sh, info, client, frame);
+    const GByteArray *stream = sh->stream[client ? 0 : 1];
+    const guint8 *h;
+
+    CHECK(!r->begun);
+    CHECK(record->body == NULL);
+    CHECK(record->type >= SR_TLS_CHANGE_CIPHER_SPEC && record->type <= SR_TLS_HEARTBEAT);
+    CHECK(record->version >> 8 == 3 && (record->version & 0xff) <= 4);
+    CHECK(record->length <= SR_TLS_MAX_RECORD);
+    /* The header is what was fed there (the stream holds the bytes of the
+     * feed in progress already). */
+    CHECK(r->at + 5 <= stream->len);
+    h = stream->data + r->at;
+    CHECK(h[0] == record->type && (h[1] << 8 | h[2]) == record->version
+          && (gsize)(h[3] << 8 | h[4]) == record->length);
+    r->begun = TRUE;
+    r->header = *record;
+    /* Bodies wanted and not, in runs, as a decryptor's come. */
+    r->wanted = r->count++ % 5 < 3;
+    return r->wanted;
+}
+
+static void
+take_record(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_record *record,
+            guint64 frame)
+{
+    shadow *sh = user_data;
+    taken *r = taken_of(sh, info, client, frame);
+    const GByteArray *stream = sh->stream[client ? 0 : 1];
+
+    CHECK(r->begun);
+    CHECK(record->type == r->header.type && record->version == r->header.version
+          && record->length == r->header.length);
+    CHECK((record->body != NULL) == r->wanted);
+    CHECK(r->at + 5 + record->length <= stream->len);
+    if (record->body) {
+        CHECK(memcmp(record->body, stream->data + r->at + 5, record->length) == 0);
+        /* The consumer may change it: a decryptor decrypts in place. */
+        memset(record->body, 0xa5, record->length);
+    }
+    r->at += 5 + record->length;
+    r->begun = FALSE;
+}
+
+static void
+take_lost(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_stop why,
+          guint64 frame)
+{
+    shadow *sh = user_data;
+    taken *r = &sh->records[client ? 0 : 1];
+    const sr_tls_side *side = client ? &info->client : &info->server;
+
+    CHECK(!r->lost);
+    CHECK(frame >= r->last_frame && frame <= sh->last_frame);
+    CHECK(why == SR_TLS_STOP_GAP || why == SR_TLS_STOP_NOT_TLS || why == SR_TLS_STOP_SSLV2
+          || why == SR_TLS_STOP_BAD_CONTENT_TYPE || why == SR_TLS_STOP_BAD_VERSION
+          || why == SR_TLS_STOP_RECORD_TOO_LONG);
+    /* Lost at a gap, with its bytes counted already, or at the header that
+     * also stopped the reading, if the reading still went on. */
+    CHECK((why == SR_TLS_STOP_GAP) == (side->lost > 0));
+    CHECK(why == SR_TLS_STOP_GAP || side->stop == why
+          || (side->stop != SR_TLS_STOP_NONE && side->stop_frame <= frame));
+    r->lost = TRUE;
+    r->begun = FALSE;
+}
+
+static const sr_tls_record_funcs take_funcs = { take_begin, take_record, take_lost };
+
 static void
 check_info(const sr_tls *t, shadow *sh)
 {
@@ -156,7 +262,19 @@ check_info(const sr_tls *t, shadow *sh)
     const sr_tls_certificate *c = &i->certificate;
     const sr_tls_side *sides[2] = { &i->client, &i->server };
 
-    CHECK(sr_tls_memory(t) <= SR_TLS_MEMORY_BOUND);
+    CHECK(sr_tls_memory(t) <= SR_TLS_MEMORY_BOUND + SR_TLS_RECORD_MEMORY_BOUND);
+    for (guint k = 0; k < 2; k++) {
+        const taken *r = &sh->records[k];
+        gsize rest;
+
+        /* Every record is handed over but the one in progress, until lost. */
+        CHECK(r->at <= sh->stream[k]->len);
+        if (r->lost)
+            continue;
+        CHECK(sides[k]->lost == 0);
+        rest = sh->stream[k]->len - r->at;
+        CHECK(r->begun ? rest >= 5 && rest - 5 < r->header.length : rest < 5);
+    }
     check_side(&i->client, sh, 0);
     check_side(&i->server, sh, 1);
 
@@ -267,13 +385,17 @@ check_info(const sr_tls *t, shadow *sh)
 static void
 feed(sr_tls *t, shadow *sh, const tls_op *o, gsize from, gsize to)
 {
-    sr_tls_feed(t, o->client, o->data + from, to - from, o->frame);
-    if (sh) {
-        g_byte_array_append(sh->stream[o->client ? 0 : 1], o->data + from, to - from);
-        frame_bytes(&sh->framed[o->client ? 0 : 1], o->data + from, to - from);
-        sh->last_frame = MAX(sh->last_frame, o->frame);
-        check_info(t, sh);
+    if (!sh) {
+        sr_tls_feed(t, o->client, o->data + from, to - from, o->frame);
+        CHECK(sr_tls_memory(t) <= SR_TLS_MEMORY_BOUND);
+        return;
     }
+    /* Before the call: the record consumer looks its records up in it. */
+    g_byte_array_append(sh->stream[o->client ? 0 : 1], o->data + from, to - from);
+    sh->last_frame = MAX(sh->last_frame, o->frame);
+    sr_tls_feed(t, o->client, o->data + from, to - from, o->frame);
+    frame_bytes(&sh->framed[o->client ? 0 : 1], o->data + from, to - from);
+    check_info(t, sh);
 }
 
 /* Feeds OPS as MODE says; checks as it goes when SH is given. */
@@ -283,15 +405,18 @@ run(const GArray *ops, run_mode mode, shadow *sh)
     sr_tls *t = sr_tls_new();
     gchar *summary;
 
+    if (sh)
+        sr_tls_set_record_funcs(t, &take_funcs, sh);
     for (guint k = 0; k < ops->len; k++) {
         const tls_op *o = &g_array_index(ops, tls_op, k);
 
         if (o->lost) {
+            if (sh)
+                sh->last_frame = MAX(sh->last_frame, o->frame);
             sr_tls_gap(t, o->client, o->len, o->frame);
             if (sh) {
                 sh->lost[o->client ? 0 : 1] += o->len;
                 frame_gap(&sh->framed[o->client ? 0 : 1], o->len);
-                sh->last_frame = MAX(sh->last_frame, o->frame);
                 check_info(t, sh);
             }
             continue;
