@@ -236,6 +236,37 @@ on_transaction(const sr_transaction *tx, gpointer user_data)
     f->table->transaction_func(&ev, f->table->user_data);
 }
 
+/* Whether the flow's TLS is to be decrypted: a key log was given, not
+ * empty unless decryption was asked for anyway. */
+static gboolean
+decrypting(const flow *f)
+{
+    const flow_table *t = f->table;
+
+    return t->tls_func && t->config.keylog
+        && (t->config.tls_decrypt || keylog_get_stats(t->config.keylog)->entries > 0);
+}
+
+/* Decrypted application data goes back to the session, dated by the
+ * packet that brought its record's last byte. */
+static void
+on_plain(gboolean client, const guint8 *data, gsize len, guint64 frame, gpointer user_data)
+{
+    flow *f = user_data;
+
+    sr_session_tls_plain(f->session, client, data, len,
+                         f->stream[client ? TO_SERVER : TO_CLIENT].delivered.time_us, frame);
+}
+
+/* Made when the first TLS record or loss needs it. */
+static tls_decrypt *
+decrypt_of(flow *f)
+{
+    if (!f->decrypt)
+        f->decrypt = tls_decrypt_new(f->table->config.keylog, on_plain, f);
+    return f->decrypt;
+}
+
 static void
 on_tls(const sr_tls_event *tls, gpointer user_data)
 {
@@ -261,43 +292,35 @@ on_tls(const sr_tls_event *tls, gpointer user_data)
         .frame = info->outcome != SR_TLS_UNKNOWN ? info->outcome_frame : f->table->frame,
         .tls = tls,
         .cert = cert,
-        .decrypt = f->decrypt ? tls_decrypt_get(f->decrypt) : NULL,
+        /* With a key log, once any TLS byte came (a whole record or not). */
+        .decrypt = decrypting(f) && (info->client.bytes || info->server.bytes)
+                   ? tls_decrypt_get(decrypt_of(f)) : NULL,
     };
     f->table->tls_func(&ev, f->table->user_data);
 }
 
-/* Decrypted application data goes back to the session, dated by the
- * packet that brought its record's last byte. */
-static void
-on_plain(gboolean client, const guint8 *data, gsize len, guint64 frame, gpointer user_data)
+static gboolean
+decrypt_begin(gpointer user_data, const sr_tls_info *info, gboolean client,
+              const sr_tls_record *record, guint64 frame)
 {
-    flow *f = user_data;
-
-    sr_session_tls_plain(f->session, client, data, len,
-                         f->stream[client ? TO_SERVER : TO_CLIENT].delivered.time_us, frame);
+    return tls_decrypt_begin(decrypt_of(user_data), info, client, record, frame);
 }
 
 static void
-decrypt_data(gpointer user_data, const sr_tls_info *info, gboolean client, const guint8 *data,
-             gsize len, guint64 frame)
+decrypt_record(gpointer user_data, const sr_tls_info *info, gboolean client,
+               sr_tls_record *record, guint64 frame)
 {
-    flow *f = user_data;
-
-    if (!f->decrypt)
-        f->decrypt = tls_decrypt_new(f->table->config.keylog, on_plain, f);
-    tls_decrypt_feed(f->decrypt, info, client, data, len, frame);
+    tls_decrypt_record(decrypt_of(user_data), info, client, record, frame);
 }
 
 static void
-decrypt_gap(gpointer user_data, gboolean client, guint64 missing, guint64 frame)
+decrypt_lost(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_stop why,
+             guint64 frame)
 {
-    flow *f = user_data;
-
-    if (f->decrypt)
-        tls_decrypt_gap(f->decrypt, client, missing, frame);
+    tls_decrypt_lost(decrypt_of(user_data), info, client, why, frame);
 }
 
-static const sr_tls_decryptor decryptor = { decrypt_data, decrypt_gap };
+static const sr_tls_decryptor decryptor = { decrypt_begin, decrypt_record, decrypt_lost };
 
 static const sr_session_callbacks session_callbacks = {
     on_exchange, NULL, on_unanswered, on_transaction, NULL,
@@ -500,8 +523,7 @@ flow_new(flow_table *t, const flow_key *key)
     }
     if (t->config.server_ports[key->server_port] == FLOW_PORT_IMPLICIT_TLS)
         sr_session_implicit_tls(f->session);
-    if (t->tls_func && t->config.keylog
-            && (t->config.tls_decrypt || keylog_get_stats(t->config.keylog)->entries > 0))
+    if (decrypting(f))
         sr_session_set_tls_decryptor(f->session, &decryptor, f);
     g_hash_table_insert(t->flows, &f->key, f);
     g_queue_push_head_link(&t->lru, &f->lru);

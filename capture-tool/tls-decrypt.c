@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * TLS records of both directions, framed and decrypted.  A record is
- * decrypted once whole, in place, and its plaintext handed over only after
- * its tag checked; the sequence numbers, the nonces and, in TLS 1.3, the
- * secrets move on record by record as RFC 8446 5.3 and 7 and RFC 5246
- * 6.2.3.3 say.
+ * TLS records of both directions, as the decoder's TLS reader frames them,
+ * decrypted.  A record is decrypted once whole, in place in the reader's
+ * buffer, and its plaintext handed over only after its tag checked; the
+ * sequence numbers, the nonces and, in TLS 1.3, the secrets move on
+ * record by record as RFC 8446 5.3 and 7 and RFC 5246 6.2.3.3 say.
  */
 #include "tls-decrypt.h"
 
@@ -14,7 +14,6 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
-#define HEADER_LEN     5
 #define TAG_LEN        16
 #define NONCE_LEN      TLS_DECRYPT_NONCE_LEN
 #define MAX_KEY        TLS_DECRYPT_MAX_KEY
@@ -189,14 +188,7 @@ typedef struct {
     tls_decrypt_side *pub;        /* in the stats */
     gboolean client;
 
-    /* The record being read. */
-    guint8   header[HEADER_LEN];
-    gsize    header_have;
-    gsize    body_len;
-    gsize    body_have;
-    gboolean keep;                /* the body is kept, to be decrypted */
-    guint8  *body;                /* SR_TLS_MAX_RECORD bytes, once needed */
-    gboolean lost;                /* the records cannot be found any more */
+    gboolean keep;                /* the record begun is to be decrypted */
 
     /* Its keys. */
     gboolean encrypted;           /* TLS 1.2: past its ChangeCipherSpec */
@@ -224,7 +216,7 @@ struct tls_decrypt {
     gpointer           user_data;
     tls_decrypt_stats  stats;
     direction          dir[2];    /* [0] the server's, [1] the client's */
-    const sr_tls_info *info;      /* during a feed */
+    const sr_tls_info *info;      /* during a call of the reader's */
     const suite_info  *suite;
 };
 
@@ -243,7 +235,6 @@ stop(tls_decrypt *d, direction *dir, tls_decrypt_status status, guint64 frame)
     dir->pub->status_frame = frame;
     if (!is_stop(d->stats.status))
         d->stats.status = status;
-    g_clear_pointer(&dir->body, g_free);
     dir->keep = FALSE;
 }
 
@@ -270,7 +261,6 @@ tls_decrypt_free(tls_decrypt *d)
         EVP_CIPHER_CTX_free(d->dir[i].ctx);
         OPENSSL_cleanse(d->dir[i].key, sizeof d->dir[i].key);
         OPENSSL_cleanse(d->dir[i].secret, sizeof d->dir[i].secret);
-        g_free(d->dir[i].body);
     }
     g_free(d);
 }
@@ -279,12 +269,6 @@ const tls_decrypt_stats *
 tls_decrypt_get(const tls_decrypt *d)
 {
     return &d->stats;
-}
-
-gsize
-tls_decrypt_memory(const tls_decrypt *d)
-{
-    return (d->dir[0].body ? SR_TLS_MAX_RECORD : 0) + (d->dir[1].body ? SR_TLS_MAX_RECORD : 0);
 }
 
 /* TLS 1.3: the key and iv of the secret DIR holds now. */
@@ -486,10 +470,10 @@ handshake13(direction *dir, const guint8 *data, gsize len, guint64 frame)
 }
 
 static void
-record13(tls_decrypt *d, direction *dir, guint64 frame)
+record13(tls_decrypt *d, direction *dir, guint8 *body, const guint8 header[5], gsize len,
+         guint64 frame)
 {
     guint8 nonce[NONCE_LEN];
-    gsize len = dir->body_len;
     guint8 type;
 
     if (len < TAG_LEN + 1) {
@@ -497,29 +481,30 @@ record13(tls_decrypt *d, direction *dir, guint64 frame)
         return;
     }
     seq_nonce(dir->iv, dir->seq, nonce);
-    if (!aead_open(dir, d->suite->aead, nonce, dir->header, HEADER_LEN, dir->body, len)) {
+    /* The additional data is the record's header (RFC 8446 5.2). */
+    if (!aead_open(dir, d->suite->aead, nonce, header, 5, body, len)) {
         stop(d, dir, dir->fresh ? TLS_DECRYPT_KEY_MISMATCH : TLS_DECRYPT_AUTH_FAILED, frame);
         return;
     }
     authenticated(d, dir, frame);
     /* TLSInnerPlaintext: the content, its type, then zeros. */
     len -= TAG_LEN;
-    while (len > 0 && dir->body[len - 1] == 0)
+    while (len > 0 && body[len - 1] == 0)
         len--;
     if (len == 0 || len - 1 > MAX_PLAINTEXT) {
         stop(d, dir, TLS_DECRYPT_MALFORMED, frame);
         return;
     }
-    type = dir->body[--len];
+    type = body[--len];
     switch (type) {
     case SR_TLS_APPLICATION_DATA:
-        deliver(d, dir, dir->body, len, frame);
+        deliver(d, dir, body, len, frame);
         break;
     case SR_TLS_ALERT:
-        alerts(dir, dir->body, len, frame);
+        alerts(dir, body, len, frame);
         break;
     case SR_TLS_HANDSHAKE:
-        if (!handshake13(dir, dir->body, len, frame)) {
+        if (!handshake13(dir, body, len, frame)) {
             stop(d, dir, TLS_DECRYPT_MALFORMED, frame);
             return;
         }
@@ -551,12 +536,12 @@ record13(tls_decrypt *d, direction *dir, guint64 frame)
 }
 
 static void
-record12(tls_decrypt *d, direction *dir, guint64 frame)
+record12(tls_decrypt *d, direction *dir, guint8 *body, const guint8 header[5], gsize len,
+         guint64 frame)
 {
     guint8 nonce[NONCE_LEN];
     guint8 aad[13];
-    guint8 *text = dir->body;
-    gsize len = dir->body_len;
+    guint8 *text = body;
     gsize plain_len;
 
     if (d->suite->aead == AEAD_CHACHA20_POLY1305) {
@@ -578,7 +563,7 @@ record12(tls_decrypt *d, direction *dir, guint64 frame)
     plain_len = len - TAG_LEN;
     for (int i = 0; i < 8; i++)
         aad[i] = (guint8)(dir->seq >> (56 - 8 * i));
-    memcpy(aad + 8, dir->header, 3);                /* type, version */
+    memcpy(aad + 8, header, 3);                     /* type, version */
     aad[11] = (guint8)(plain_len >> 8);
     aad[12] = (guint8)plain_len;
     if (!aead_open(dir, d->suite->aead, nonce, aad, sizeof aad, text, len)) {
@@ -586,7 +571,7 @@ record12(tls_decrypt *d, direction *dir, guint64 frame)
         return;
     }
     authenticated(d, dir, frame);
-    switch (dir->header[0]) {
+    switch (header[0]) {
     case SR_TLS_APPLICATION_DATA:
         deliver(d, dir, text, plain_len, frame);
         break;
@@ -606,115 +591,105 @@ record12(tls_decrypt *d, direction *dir, guint64 frame)
     }
 }
 
-/* A record header is whole: is its body to be decrypted? */
-static void
-record_start(tls_decrypt *d, direction *dir, guint64 frame)
+/* What a call of the reader's tells of the connection. */
+static direction *
+take_info(tls_decrypt *d, const sr_tls_info *info, gboolean client)
 {
-    const sr_tls_server_hello *sh = &d->info->server_hello;
-    guint8 type = dir->header[0];
-    gboolean encrypted;
-
-    dir->body_len = (gsize)dir->header[3] << 8 | dir->header[4];
-    dir->body_have = 0;
-    dir->keep = FALSE;
-    if (type < SR_TLS_CHANGE_CIPHER_SPEC || type > SR_TLS_HEARTBEAT || dir->header[1] != 3
-        || dir->body_len > SR_TLS_MAX_RECORD) {
-        stop(d, dir, TLS_DECRYPT_MALFORMED, frame);
-        dir->lost = TRUE;
-        return;
-    }
-    if (!sh->seen)
-        encrypted = FALSE;                           /* still the hellos (or 0-RTT data) */
-    else if (sr_tls_version_is_13(sh->version))
-        encrypted = type == SR_TLS_APPLICATION_DATA;
-    else
-        encrypted = dir->encrypted;
-    if (!encrypted) {
-        if (type == SR_TLS_APPLICATION_DATA)
-            dir->pub->skipped++;
-        return;
-    }
-    if (is_stop(dir->pub->status) || !start_keys(d, dir, frame)) {
-        dir->pub->skipped++;
-        return;
-    }
-    if (type == SR_TLS_CHANGE_CIPHER_SPEC) {
-        stop(d, dir, TLS_DECRYPT_RENEGOTIATION, frame);
-        dir->pub->skipped++;
-        return;
-    }
-    if (!dir->body)
-        dir->body = g_malloc(SR_TLS_MAX_RECORD);
-    dir->keep = TRUE;
-}
-
-/* The record's last byte came with FRAME. */
-static void
-record_end(tls_decrypt *d, direction *dir, guint64 frame)
-{
-    const sr_tls_server_hello *sh = &d->info->server_hello;
-
-    dir->header_have = 0;
-    if (dir->keep) {
-        dir->keep = FALSE;
-        if (d->suite->tls13)
-            record13(d, dir, frame);
-        else
-            record12(d, dir, frame);
-    } else if (dir->header[0] == SR_TLS_CHANGE_CIPHER_SPEC && sh->seen
-               && !sr_tls_version_is_13(sh->version)) {
-        dir->encrypted = TRUE;
-    }
-}
-
-void
-tls_decrypt_feed(tls_decrypt *d, const sr_tls_info *info, gboolean client, const guint8 *data,
-                 gsize len, guint64 frame)
-{
-    direction *dir = &d->dir[client ? 1 : 0];
-
     d->info = info;
     if (info->server_hello.seen) {
         d->stats.version = info->server_hello.version;
         d->stats.cipher_suite = info->server_hello.cipher_suite;
     }
-    while (len > 0 && !dir->lost) {
-        gsize take;
+    return &d->dir[client ? 1 : 0];
+}
 
-        if (dir->header_have < HEADER_LEN) {
-            take = MIN(len, HEADER_LEN - dir->header_have);
-            memcpy(dir->header + dir->header_have, data, take);
-            dir->header_have += take;
-            data += take;
-            len -= take;
-            if (dir->header_have < HEADER_LEN)
-                break;
-            record_start(d, dir, frame);
-            if (dir->lost)
-                break;
-        }
-        take = MIN(len, dir->body_len - dir->body_have);
-        if (dir->keep)
-            memcpy(dir->body + dir->body_have, data, take);
-        dir->body_have += take;
-        data += take;
-        len -= take;
-        if (dir->body_have == dir->body_len)
-            record_end(d, dir, frame);
+gboolean
+tls_decrypt_begin(tls_decrypt *d, const sr_tls_info *info, gboolean client,
+                  const sr_tls_record *record, guint64 frame)
+{
+    direction *dir = take_info(d, info, client);
+    const sr_tls_server_hello *sh = &info->server_hello;
+    gboolean encrypted;
+
+    dir->keep = FALSE;
+    if (!sh->seen)
+        encrypted = FALSE;                           /* still the hellos (or 0-RTT data) */
+    else if (sr_tls_version_is_13(sh->version))
+        encrypted = record->type == SR_TLS_APPLICATION_DATA;
+    else
+        encrypted = dir->encrypted;
+    if (!encrypted) {
+        if (record->type == SR_TLS_APPLICATION_DATA)
+            dir->pub->skipped++;
+    } else if (is_stop(dir->pub->status) || !start_keys(d, dir, frame)) {
+        dir->pub->skipped++;
+    } else if (record->type == SR_TLS_CHANGE_CIPHER_SPEC) {
+        stop(d, dir, TLS_DECRYPT_RENEGOTIATION, frame);
+        dir->pub->skipped++;
+    } else {
+        dir->keep = TRUE;
     }
+    d->info = NULL;
+    return dir->keep;
+}
+
+void
+tls_decrypt_record(tls_decrypt *d, const sr_tls_info *info, gboolean client,
+                   sr_tls_record *record, guint64 frame)
+{
+    direction *dir = take_info(d, info, client);
+    const sr_tls_server_hello *sh = &info->server_hello;
+
+    if (dir->keep && record->body) {
+        guint8 header[5] = {
+            record->type, (guint8)(record->version >> 8), (guint8)record->version,
+            (guint8)(record->length >> 8), (guint8)record->length,
+        };
+
+        if (d->suite->tls13)
+            record13(d, dir, record->body, header, record->length, frame);
+        else
+            record12(d, dir, record->body, header, record->length, frame);
+    } else if (record->type == SR_TLS_CHANGE_CIPHER_SPEC && sh->seen
+               && !sr_tls_version_is_13(sh->version)) {
+        dir->encrypted = TRUE;
+    }
+    dir->keep = FALSE;
     d->info = NULL;
 }
 
 void
-tls_decrypt_gap(tls_decrypt *d, gboolean client, guint64 missing, guint64 frame)
+tls_decrypt_lost(tls_decrypt *d, const sr_tls_info *info, gboolean client, sr_tls_stop why,
+                 guint64 frame)
 {
-    direction *dir = &d->dir[client ? 1 : 0];
+    direction *dir = take_info(d, info, client);
 
-    if (missing == 0 || dir->lost)
-        return;
-    stop(d, dir, TLS_DECRYPT_GAP, frame);
-    dir->lost = TRUE;
+    stop(d, dir, why == SR_TLS_STOP_GAP ? TLS_DECRYPT_GAP : TLS_DECRYPT_MALFORMED, frame);
+    d->info = NULL;
 }
+
+static gboolean
+begin_func(gpointer user_data, const sr_tls_info *info, gboolean client,
+           const sr_tls_record *record, guint64 frame)
+{
+    return tls_decrypt_begin(user_data, info, client, record, frame);
+}
+
+static void
+record_func(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_record *record,
+            guint64 frame)
+{
+    tls_decrypt_record(user_data, info, client, record, frame);
+}
+
+static void
+lost_func(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_stop why,
+          guint64 frame)
+{
+    tls_decrypt_lost(user_data, info, client, why, frame);
+}
+
+const sr_tls_record_funcs tls_decrypt_record_funcs = { begin_func, record_func, lost_func };
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Decrypting one TLS connection with the secrets of a key log (issue 18):
- * both directions' records, framed here, decrypted with OpenSSL's
- * libcrypto, and the application data handed to a callback.  What a
- * record means depends on the handshake read in clear, so each feed comes
- * with the decoder's TLS reader's info (sr_tls.h) after it read the same
- * bytes: the two randoms, the version and the suite.
+ * both directions' records, as the decoder's TLS reader frames them
+ * (sr_tls_record_funcs in sr_tls.h), decrypted with OpenSSL's libcrypto,
+ * and the application data handed to a callback.  What a record means
+ * depends on the handshake read in clear, so each record comes with the
+ * reader's info at that point: the two randoms, the version and the suite.
  *
  * Supported: TLS 1.3 (RFC 8446) with TLS_AES_128_GCM_SHA256,
  * TLS_AES_256_GCM_SHA384 and TLS_CHACHA20_POLY1305_SHA256, its encrypted
@@ -16,11 +16,12 @@
  * TLS 1.3 early data, TLS 1.2 renegotiation, CBC and other suites.
  *
  * Nothing that fails authentication is handed over: a side whose record
- * fails to authenticate stops there, and so does a side cut by a gap.
+ * fails to authenticate stops there, and so does a side whose records the
+ * reader lost (a gap, or framing that is no TLS).
  *
- * Memory is bounded: per direction one record being put together (its
- * header and at most SR_TLS_MAX_RECORD bytes of body), decrypted in
- * place, and a few keys; beside it OpenSSL's two cipher contexts.
+ * Memory: a few keys per direction, beside OpenSSL's two cipher contexts.
+ * The record being put together is the reader's, kept only while its
+ * body is wanted here (SR_TLS_RECORD_MEMORY_BOUND), and decrypted in place.
  */
 #ifndef TLS_DECRYPT_H
 #define TLS_DECRYPT_H
@@ -30,8 +31,6 @@
 #include "keylog.h"
 #include "sr_tls.h"
 
-/* The most tls_decrypt_memory() says. */
-#define TLS_DECRYPT_MEMORY_BOUND (2 * (5 + SR_TLS_MAX_RECORD))
 /* Decrypted alerts kept per side (all are counted). */
 #define TLS_DECRYPT_MAX_ALERTS 4
 #define TLS_DECRYPT_MAX_KEY    32   /* AES-256, ChaCha20 */
@@ -107,23 +106,23 @@ typedef struct tls_decrypt tls_decrypt;
 /* K is read when a side first needs its keys, so it must outlive D. */
 tls_decrypt *tls_decrypt_new(const keylog *k, tls_plain_fn plain, gpointer user_data);
 void tls_decrypt_free(tls_decrypt *d);
-/* The TLS bytes of one side in capture order, from that side's first
- * (the ClientHello, the ServerHello), from the caller's packet FRAME.
- * INFO: the TLS reader's, after it was fed these same bytes.  It is read
- * as it stands at the end of them, which in a stream that keeps to TLS is
- * what it was at each of their records: nothing is encrypted before the
- * ServerHello that says how. */
-void tls_decrypt_feed(tls_decrypt *d, const sr_tls_info *info, gboolean client,
-                      const guint8 *data, gsize len, guint64 frame);
-/* MISSING bytes of one side were lost, seen at FRAME: that side's records
- * cannot be followed past them (their sequence numbers are lost too), so
- * it stops with "gap" unless it already stopped. */
-void tls_decrypt_gap(tls_decrypt *d, gboolean client, guint64 missing, guint64 frame);
+/* The three of sr_tls_record_funcs, for the records of one connection in
+ * the order the reader hands them over.  begin: whether the record's body
+ * is wanted, to be decrypted (no keys, a stop, or nothing encrypted yet:
+ * not; such a record of application data is counted skipped).  record:
+ * the record whole, decrypted in place when its body was wanted.  lost:
+ * that side stops with "gap" (WHY SR_TLS_STOP_GAP: with the bytes, its
+ * sequence numbers are lost) or "malformed", unless it already stopped. */
+gboolean tls_decrypt_begin(tls_decrypt *d, const sr_tls_info *info, gboolean client,
+                           const sr_tls_record *record, guint64 frame);
+void tls_decrypt_record(tls_decrypt *d, const sr_tls_info *info, gboolean client,
+                        sr_tls_record *record, guint64 frame);
+void tls_decrypt_lost(tls_decrypt *d, const sr_tls_info *info, gboolean client,
+                      sr_tls_stop why, guint64 frame);
+/* The same, with the tls_decrypt as their user data. */
+extern const sr_tls_record_funcs tls_decrypt_record_funcs;
 /* Valid until the next call on D. */
 const tls_decrypt_stats *tls_decrypt_get(const tls_decrypt *d);
-/* The bytes D holds beyond its own struct and OpenSSL's contexts (at most
- * TLS_DECRYPT_MEMORY_BOUND). */
-gsize tls_decrypt_memory(const tls_decrypt *d);
 
 /* TRUE when SUITE can be decrypted here in VERSION (the ServerHello's). */
 gboolean tls_decrypt_supported(guint16 version, guint16 suite);

@@ -339,6 +339,18 @@ track_transaction(sr_session *s, const sr_command *cmd, const sr_reply *reply)
         close_transaction(s, SR_TX_END_CLOSED);
 }
 
+/* TLS began: with the tls callback, its reader reads it, and frames the
+ * records for the decryptor, if there is one. */
+static void
+start_tls_reader(sr_session *s)
+{
+    if (!s->cb.tls || s->tls_reader)
+        return;
+    s->tls_reader = sr_tls_new();
+    if (s->decryptor)
+        sr_tls_set_record_funcs(s->tls_reader, s->decryptor, s->decryptor_data);
+}
+
 /* What an answered command changes in the conversation. */
 static void
 follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
@@ -398,8 +410,7 @@ follow(sr_session *s, const sr_command *cmd, const sr_reply *reply)
             s->tls_via = SR_TLS_VIA_STARTTLS;
             s->tls_starttls_frame = s->server_frame;
             s->tls_server_start = reply->end;
-            if (s->cb.tls && !s->tls_reader)
-                s->tls_reader = sr_tls_new();
+            start_tls_reader(s);
         }
         break;
     case SR_CMD_QUIT:
@@ -967,32 +978,24 @@ tell_tls(sr_session *s, gboolean final, gboolean interrupted)
     s->cb.tls(&ev, s->user_data);
 }
 
+/* Once its outcome is told the reader is done.  With a decryptor that is
+ * at the end only, so until then it frames every record for it. */
 static void
 feed_tls(sr_session *s, gboolean client, const guint8 *data, gsize len, guint64 frame)
 {
-    if (!s->tls_reader || len == 0)
+    if (!s->tls_reader || len == 0 || s->tls_told)
         return;
-    /* Once its outcome is told the reader is done; the decryptor reads on. */
-    if (!s->tls_told) {
-        sr_tls_feed(s->tls_reader, client, data, len, frame);
-        tell_tls(s, FALSE, FALSE);
-    }
-    if (s->decryptor)
-        s->decryptor->data(s->decryptor_data, sr_tls_info_get(s->tls_reader), client, data, len,
-                           frame);
+    sr_tls_feed(s->tls_reader, client, data, len, frame);
+    tell_tls(s, FALSE, FALSE);
 }
 
 static void
 gap_tls(sr_session *s, gboolean client, guint64 missing, guint64 frame)
 {
-    if (!s->tls_reader)
+    if (!s->tls_reader || s->tls_told)
         return;
-    if (!s->tls_told) {
-        sr_tls_gap(s->tls_reader, client, missing, frame);
-        tell_tls(s, FALSE, FALSE);
-    }
-    if (s->decryptor)
-        s->decryptor->gap(s->decryptor_data, client, missing, frame);
+    sr_tls_gap(s->tls_reader, client, missing, frame);
+    tell_tls(s, FALSE, FALSE);
 }
 
 void
@@ -1000,6 +1003,8 @@ sr_session_set_tls_decryptor(sr_session *s, const sr_tls_decryptor *d, gpointer 
 {
     s->decryptor = d;
     s->decryptor_data = user_data;
+    if (s->tls_reader)
+        sr_tls_set_record_funcs(s->tls_reader, d, user_data);
 }
 
 /* The first decrypted bytes: SMTP starts again inside TLS. */
@@ -1054,6 +1059,5 @@ sr_session_implicit_tls(sr_session *s)
     s->ended = TRUE;
     s->tls_via = SR_TLS_VIA_IMPLICIT;
     sr_client_set_mode(&s->client, SR_CLIENT_TLS);
-    if (s->cb.tls && !s->tls_reader)
-        s->tls_reader = sr_tls_new();
+    start_tls_reader(s);
 }

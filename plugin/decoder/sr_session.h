@@ -87,16 +87,15 @@ typedef struct {
 
 /*
  * Decryption, for a caller with keys (the tool, with a key log): the
- * decoder links no crypto, so it hands each side's TLS bytes over, after
- * its reader had them, and takes the plaintext back through
- * sr_session_tls_plain(), to be read as in clear.  INFO is the reader's:
- * it gives the randoms, the version and the suite once the hellos are read.
+ * decoder links no crypto, so it hands each side's TLS records over as its
+ * reader frames them (sr_tls_record_funcs: each record whole, with the
+ * reader's info, which gives the randoms, the version and the suite once
+ * the hellos are read), and takes the plaintext back through
+ * sr_session_tls_plain(), to be read as in clear.  The records come from
+ * inside sr_session_client() and sr_session_server(), and the plaintext
+ * may go back at once.
  */
-typedef struct {
-    void (*data)(gpointer user_data, const sr_tls_info *info, gboolean client,
-                 const guint8 *data, gsize len, guint64 frame);
-    void (*gap)(gpointer user_data, gboolean client, guint64 missing, guint64 frame);
-} sr_tls_decryptor;
+typedef sr_tls_record_funcs sr_tls_decryptor;
 
 /* What pairing found out about one reply. */
 typedef struct {
@@ -132,7 +131,8 @@ typedef struct {
     /* The TLS handshake (optional).  Without it the bytes after STARTTLS
      * are not read at all (the plugin leaves TLS to Wireshark); with it a
      * TLS reader reads them in clear, at most SR_TLS_MEMORY_BOUND more
-     * bytes per session.  Valid during the call only. */
+     * bytes per session (and SR_TLS_RECORD_MEMORY_BOUND with a
+     * decryptor).  Valid during the call only. */
     void (*tls)(const sr_tls_event *event, gpointer user_data);
 } sr_session_callbacks;
 
@@ -179,8 +179,10 @@ void sr_session_finish(sr_session *s);
  * and the commands still waiting are dropped, not reported unanswered. */
 void sr_session_interrupt(sr_session *s);
 gboolean sr_session_in_tls(const sr_session *s);
-/* Hands this session's TLS bytes to D (with USER_DATA) from now on; NULL
- * for none.  Needs the tls callback: decryption follows the reader. */
+/* Hands this session's TLS records to D (with USER_DATA); NULL for none.
+ * Set it before TLS begins.  Needs the tls callback: the reader frames
+ * the records.  With D the reader keeps, per direction, the body of a
+ * record D wants (SR_TLS_RECORD_MEMORY_BOUND more per session). */
 void sr_session_set_tls_decryptor(sr_session *s, const sr_tls_decryptor *d, gpointer user_data);
 /* Decrypted application data of one side, in order, from the decryptor:
  * read as the bytes in clear are, its replies marked exchange.tls.  After

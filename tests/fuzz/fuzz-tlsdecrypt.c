@@ -2,22 +2,23 @@
 /*
  * Fuzz target for TLS decryption (tls-decrypt.c).  The input is a script
  * of both directions of one connection (the format of fuzz-tls, at the
- * top of tls-script.h), fed to the decoder's TLS reader and to the
- * decryptor as the capture tool feeds them, with one fixed key log: the
- * secrets of every sample of samples/tls/, so that inputs grown from the
- * samples' streams reach decryption.
+ * top of tls-script.h), fed to the decoder's TLS reader, which frames the
+ * records for the decryptor as in the capture tool, with one fixed key
+ * log: the secrets of every sample of samples/tls/, so that inputs grown
+ * from the samples' streams reach decryption.
  *
  * Without the keys nothing can be forged, so everything the decryptor
  * hands over must be plaintext the samples really carry: each piece is
  * looked for in the samples' own plaintext of that side, decrypted once
  * at start-up.  Anything else came from a record that did not
- * authenticate.  Besides, after every call: memory within
- * TLS_DECRYPT_MEMORY_BOUND; a side's stop, once set, never changes, nor
- * does the connection's; its counts agree with what was handed over, at
- * frames of that side's feeds, in order; names and descriptions are
- * printable.  The same input fed one byte per call must hand over
- * plaintext the samples carry too (it may differ from the whole feed's
- * where a stream is not TLS: the reader's info comes after each piece).
+ * authenticate.  Besides, after every call: the reader's memory within
+ * SR_TLS_MEMORY_BOUND + SR_TLS_RECORD_MEMORY_BOUND; a side's stop, once
+ * set, never changes, nor does the connection's; its counts agree with
+ * what was handed over, at frames of that side's feeds, in order; names
+ * and descriptions are printable.  The same input fed one byte per call
+ * must hand over the same plaintext and end with the same stats: each
+ * record comes with the reader's info at that very point of the stream,
+ * however it was fed.
  */
 #define _GNU_SOURCE   /* memmem */
 #include <string.h>
@@ -95,28 +96,26 @@ check_side(const tls_decrypt_side *now, const tls_decrypt_side *before, const ha
 }
 
 /* Runs the script; BYTEWISE: one byte per call. */
-static void
+static tls_decrypt_stats
 run(const GArray *ops, gboolean bytewise, handed *h)
 {
     sr_tls *t = sr_tls_new();
     tls_decrypt *d = tls_decrypt_new(keys, on_plain, h);
     tls_decrypt_stats before = *tls_decrypt_get(d);
 
+    sr_tls_set_record_funcs(t, &tls_decrypt_record_funcs, d);
     for (guint k = 0; k < ops->len; k++) {
         const tls_op *o = &g_array_index(ops, tls_op, k);
         const tls_decrypt_stats *st;
 
         h->fed_frame[o->client] = o->frame;
-        if (o->lost) {
+        if (o->lost)
             sr_tls_gap(t, o->client, o->len, o->frame);
-            tls_decrypt_gap(d, o->client, o->len, o->frame);
-        }
         for (gsize at = 0; !o->lost && at < o->len;) {
             gsize n = bytewise ? 1 : o->len;
 
             sr_tls_feed(t, o->client, o->data + at, n, o->frame);
-            tls_decrypt_feed(d, sr_tls_info_get(t), o->client, o->data + at, n, o->frame);
-            CHECK(tls_decrypt_memory(d) <= TLS_DECRYPT_MEMORY_BOUND);
+            CHECK(sr_tls_memory(t) <= SR_TLS_MEMORY_BOUND + SR_TLS_RECORD_MEMORY_BOUND);
             at += n;
         }
         st = tls_decrypt_get(d);
@@ -136,6 +135,21 @@ run(const GArray *ops, gboolean bytewise, handed *h)
     }
     tls_decrypt_free(d);
     sr_tls_free(t);
+    return before;
+}
+
+static void
+check_same_side(const tls_decrypt_side *a, const tls_decrypt_side *b)
+{
+    CHECK(a->status == b->status && a->status_frame == b->status_frame);
+    CHECK(a->records == b->records && a->skipped == b->skipped);
+    CHECK(a->plaintext_bytes == b->plaintext_bytes);
+    CHECK(a->finished == b->finished && (!a->finished || a->finished_frame == b->finished_frame));
+    CHECK(a->key_updates == b->key_updates && a->alerts_count == b->alerts_count);
+    for (guint i = 0; i < MIN(a->alerts_count, TLS_DECRYPT_MAX_ALERTS); i++)
+        CHECK(a->alerts[i].level == b->alerts[i].level
+              && a->alerts[i].description == b->alerts[i].description
+              && a->alerts[i].frame == b->alerts[i].frame);
 }
 
 /* The samples' key logs and what their streams decrypt to. */
@@ -180,6 +194,7 @@ setup(void)
         CHECK(g_file_get_contents(path, &raw, &len, NULL));
         t = sr_tls_new();
         d = tls_decrypt_new(keys, on_plain, &h);
+        sr_tls_set_record_funcs(t, &tls_decrypt_record_funcs, d);
         h.last_frame[0] = h.last_frame[1] = 0;
         while (at + 7 <= len) {
             const guint8 *p = (const guint8 *)raw + at;
@@ -189,7 +204,6 @@ setup(void)
 
             h.fed_frame[client] = frame;
             sr_tls_feed(t, client, p + 7, n, frame);
-            tls_decrypt_feed(d, sr_tls_info_get(t), client, p + 7, n, frame);
             at += 7 + n;
         }
         tls_decrypt_free(d);
@@ -210,16 +224,28 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     GArray *ops;
+    handed h[2];
+    tls_decrypt_stats st[2];
 
     if (!keys)
         setup();
     ops = tls_script_parse(data, size);
     for (int bytewise = 0; bytewise < 2; bytewise++) {
-        handed h = { .text = { g_string_new(NULL), g_string_new(NULL) } };
-
-        run(ops, bytewise, &h);
-        g_string_free(h.text[0], TRUE);
-        g_string_free(h.text[1], TRUE);
+        h[bytewise] = (handed){ .text = { g_string_new(NULL), g_string_new(NULL) } };
+        st[bytewise] = run(ops, bytewise, &h[bytewise]);
+    }
+    /* One framing: however the bytes came, the same records. */
+    CHECK(st[0].status == st[1].status && st[0].version == st[1].version
+          && st[0].cipher_suite == st[1].cipher_suite);
+    check_same_side(&st[0].client, &st[1].client);
+    check_same_side(&st[0].server, &st[1].server);
+    for (int k = 0; k < 2; k++) {
+        CHECK(g_string_equal(h[0].text[k], h[1].text[k]));
+        CHECK(h[0].calls[k] == h[1].calls[k]);
+    }
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
+        g_string_free(h[bytewise].text[0], TRUE);
+        g_string_free(h[bytewise].text[1], TRUE);
     }
     g_array_unref(ops);
     return 0;

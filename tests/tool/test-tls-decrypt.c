@@ -3,8 +3,8 @@
  * TLS decryption (tls-decrypt.h).  The key schedule against RFC 8448's
  * "Simple 1-RTT Handshake" trace, and two of its records decrypted; then
  * every capture of samples/tls/: its TLS streams (tests/unit/tls/NAME.bin)
- * fed to the decoder's TLS reader and the decryptor with NAME.keys, whole
- * and one byte at a time, the server's plaintext compared with the
+ * fed to the decoder's TLS reader, which frames the records for the
+ * decryptor with NAME.keys, whole and one byte at a time, the server's plaintext compared with the
  * replies of samples/tls/expected/NAME.jsonl and the frames they end in,
  * the client's with the commands the sessions send.  Then what must give
  * nothing: a wrong secret, no key, a gap, a record changed in flight, the
@@ -104,6 +104,69 @@ frame_of_byte(const plain *p, gboolean client, gsize at)
 }
 
 /* ------------------------------------------------------------------ */
+/* The records, framed by the decoder's TLS reader                     */
+
+/* A reader handing its records to a decryptor, as the tool's sessions
+ * do; with INFO, the decryptor is given it instead of the reader's own
+ * (RFC 8448's records come without their hellos). */
+typedef struct {
+    sr_tls            *reader;
+    tls_decrypt       *d;
+    const sr_tls_info *info;
+} framer;
+
+static gboolean
+framer_begin(gpointer user_data, const sr_tls_info *info, gboolean client,
+             const sr_tls_record *record, guint64 frame)
+{
+    framer *f = user_data;
+
+    return tls_decrypt_begin(f->d, f->info ? f->info : info, client, record, frame);
+}
+
+static void
+framer_record(gpointer user_data, const sr_tls_info *info, gboolean client,
+              sr_tls_record *record, guint64 frame)
+{
+    framer *f = user_data;
+
+    tls_decrypt_record(f->d, f->info ? f->info : info, client, record, frame);
+}
+
+static void
+framer_lost(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_stop why,
+            guint64 frame)
+{
+    framer *f = user_data;
+
+    tls_decrypt_lost(f->d, f->info ? f->info : info, client, why, frame);
+}
+
+static const sr_tls_record_funcs framer_funcs = { framer_begin, framer_record, framer_lost };
+
+static void
+framer_init(framer *f, tls_decrypt *d, const sr_tls_info *info)
+{
+    *f = (framer){ sr_tls_new(), d, info };
+    sr_tls_set_record_funcs(f->reader, &framer_funcs, f);
+}
+
+static void
+framer_feed(framer *f, gboolean client, const guint8 *data, gsize len, guint64 frame)
+{
+    sr_tls_feed(f->reader, client, data, len, frame);
+    /* The record being decrypted is the reader's to hold. */
+    g_assert_cmpuint(sr_tls_memory(f->reader), <=,
+                     SR_TLS_MEMORY_BOUND + SR_TLS_RECORD_MEMORY_BOUND);
+}
+
+static void
+framer_clear(framer *f)
+{
+    sr_tls_free(f->reader);
+}
+
+/* ------------------------------------------------------------------ */
 /* RFC 8448, section 3                                                 */
 
 typedef struct {
@@ -180,6 +243,7 @@ test_rfc8448_records(void)
     gsize len;
     plain p;
     tls_decrypt *d;
+    framer f;
     const tls_decrypt_stats *st;
 
     keylog_add_text(k, log, strlen(log));
@@ -191,10 +255,11 @@ test_rfc8448_records(void)
     info.server_hello.cipher_suite = 0x1301;
     plain_init(&p);
     d = tls_decrypt_new(k, collect, &p);
+    framer_init(&f, d, &info);
 
     len = unhex(rfc8448_client_finished, record, sizeof record);
     g_assert_cmpuint(len, ==, 58);
-    tls_decrypt_feed(d, &info, TRUE, record, len, 7);
+    framer_feed(&f, TRUE, record, len, 7);
     st = tls_decrypt_get(d);
     g_assert_cmpint(st->client.status, ==, TLS_DECRYPT_DECRYPTING);
     g_assert_true(st->client.finished);
@@ -203,7 +268,7 @@ test_rfc8448_records(void)
 
     len = unhex(rfc8448_client_data, record, sizeof record);
     g_assert_cmpuint(len, ==, 72);
-    tls_decrypt_feed(d, &info, TRUE, record, len, 9);
+    framer_feed(&f, TRUE, record, len, 9);
     g_assert_cmpuint(p.text[1]->len, ==, 50);
     for (guint i = 0; i < 50; i++)
         g_assert_cmpuint((guint8)p.text[1]->str[i], ==, i);
@@ -215,12 +280,13 @@ test_rfc8448_records(void)
 
     /* The same data record again: sequence number 1 now, so it fails, and
      * since keys from the key log already worked, it is no mismatch. */
-    tls_decrypt_feed(d, &info, TRUE, record, len, 11);
+    framer_feed(&f, TRUE, record, len, 11);
     g_assert_cmpint(st->client.status, ==, TLS_DECRYPT_AUTH_FAILED);
     g_assert_cmpuint(st->client.status_frame, ==, 11);
     g_assert_cmpint(st->status, ==, TLS_DECRYPT_AUTH_FAILED);
     g_assert_cmpuint(p.text[1]->len, ==, 50);
 
+    framer_clear(&f);
     tls_decrypt_free(d);
     plain_clear(&p);
     keylog_free(k);
@@ -399,15 +465,16 @@ typedef struct {
     guint64 flip_frame;      /* that piece: one byte of its last record changed */
 } mishap;
 
-/* Feeds S to a TLS reader and a decryptor with K; the stats are copied
- * to *STATS, the plaintext to P. */
+/* Feeds S to a TLS reader that hands its records to a decryptor with K;
+ * the stats are copied to *STATS, the plaintext to P. */
 static void
 run(const stream *s, const keylog *k, feed_mode mode, const mishap *m, plain *p,
     tls_decrypt_stats *stats)
 {
-    sr_tls *t = sr_tls_new();
     tls_decrypt *d = tls_decrypt_new(k, collect, p);
+    framer f;
 
+    framer_init(&f, d, NULL);
     for (gsize i = 0; i < s->count; i++) {
         const piece *x = &s->pieces[i];
         guint8 *data = g_memdup2(x->data, x->len);
@@ -417,26 +484,22 @@ run(const stream *s, const keylog *k, feed_mode mode, const mishap *m, plain *p,
             data[len - 3] ^= 0x40;                   /* inside the last record's tag */
         if (m && m->gap_frame == x->frame) {
             len = x->len / 2;
-            sr_tls_feed(t, x->client, data, len, x->frame);
-            tls_decrypt_feed(d, sr_tls_info_get(t), x->client, data, len, x->frame);
-            sr_tls_gap(t, x->client, x->len - len, x->frame);
-            tls_decrypt_gap(d, x->client, x->len - len, x->frame);
+            framer_feed(&f, x->client, data, len, x->frame);
+            sr_tls_gap(f.reader, x->client, x->len - len, x->frame);
             g_free(data);
             continue;
         }
         for (gsize at = 0; at < len;) {
             gsize n = mode == FEED_BYTES ? 1 : len;
 
-            sr_tls_feed(t, x->client, data + at, n, x->frame);
-            tls_decrypt_feed(d, sr_tls_info_get(t), x->client, data + at, n, x->frame);
-            g_assert_cmpuint(tls_decrypt_memory(d), <=, TLS_DECRYPT_MEMORY_BOUND);
+            framer_feed(&f, x->client, data + at, n, x->frame);
             at += n;
         }
         g_free(data);
     }
     *stats = *tls_decrypt_get(d);
+    framer_clear(&f);
     tls_decrypt_free(d);
-    sr_tls_free(t);
 }
 
 /* The connection and both sides stand at STATUS. */

@@ -1556,7 +1556,8 @@ typedef struct {
     guint64  starttls_frame;
     guint16  suite;
     sr_anomaly_kind anomaly;
-    GString *seen[2];       /* the bytes a decryptor was given, server and client */
+    GString *seen[2];       /* the records a decryptor was given, server and client:
+                             * header and body, as they were on the wire */
 } session_log;
 
 static void
@@ -1724,29 +1725,50 @@ test_session_starttls_refused(void)
     g_string_free(log.replies, TRUE);
 }
 
-/* A decryptor stand-in: it keeps what it is given, and the test hands
- * "plaintext" back as a real one would. */
+/* A decryptor stand-in: it wants every body, keeps the records it is
+ * given as they were on the wire, and the test hands "plaintext" back as a
+ * real one would. */
+static gboolean
+keep_begin(gpointer user_data, const sr_tls_info *info, gboolean client,
+           const sr_tls_record *record, guint64 frame)
+{
+    (void)user_data;
+    (void)info;
+    (void)client;
+    (void)record;
+    (void)frame;
+    return TRUE;
+}
+
 static void
-keep_data(gpointer user_data, const sr_tls_info *info, gboolean client, const guint8 *data,
-          gsize len, guint64 frame)
+keep_record(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_record *record,
+            guint64 frame)
+{
+    session_log *log = user_data;
+    const guint8 header[5] = {
+        record->type, (guint8)(record->version >> 8), (guint8)record->version,
+        (guint8)(record->length >> 8), (guint8)record->length,
+    };
+
+    (void)info;
+    (void)frame;
+    g_assert_nonnull(record->body);
+    g_string_append_len(log->seen[client], (const char *)header, sizeof header);
+    g_string_append_len(log->seen[client], (const char *)record->body, (gssize)record->length);
+}
+
+static void
+keep_lost(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_stop why,
+          guint64 frame)
 {
     session_log *log = user_data;
 
     (void)info;
     (void)frame;
-    g_string_append_len(log->seen[client], (const char *)data, (gssize)len);
+    g_string_append_printf(log->seen[client], "[lost %s]", sr_tls_stop_name(why));
 }
 
-static void
-keep_gap(gpointer user_data, gboolean client, guint64 missing, guint64 frame)
-{
-    session_log *log = user_data;
-
-    (void)frame;
-    g_string_append_printf(log->seen[client], "[gap %" G_GUINT64_FORMAT "]", missing);
-}
-
-static const sr_tls_decryptor keeper = { keep_data, keep_gap };
+static const sr_tls_decryptor keeper = { keep_begin, keep_record, keep_lost };
 
 static void
 plain(sr_session *s, gboolean client, const char *text, guint64 frame)
@@ -1767,12 +1789,13 @@ test_session_plaintext(void)
     say(&s, FALSE, "250-mx\r\n250 ENHANCEDSTATUSCODES\r\n", 3);
     say(&s, TRUE, "STARTTLS\r\n", 4);
     /* The 220 and TLS bytes in one feed: those bytes, with an LF among
-     * them, must not reach the replies read in TLS. */
+     * them, must not reach the replies read in TLS.  The record the gap
+     * cut never reaches the decryptor. */
     SAY_BYTES(&s, FALSE, "220 2.0.0 Ready\r\n\x16\x03\x03\x00\x02\n\x01\x16\x03", 5);
     SAY_BYTES(&s, TRUE, "\x16\x03\x01\x00\x01\x01", 6);
     sr_session_server_gap(&s, 7);
     {
-        static const char server[] = "\x16\x03\x03\x00\x02\n\x01\x16\x03[gap 7]";
+        static const char server[] = "\x16\x03\x03\x00\x02\n\x01[lost gap]";
         static const char client[] = "\x16\x03\x01\x00\x01\x01";
 
         g_assert_cmpmem(log.seen[0]->str, log.seen[0]->len, server, sizeof server - 1);
@@ -1856,7 +1879,7 @@ test_session_implicit(void)
     g_assert_cmpuint(log.outcome, ==, SR_TLS_COMPLETED);
     g_assert_cmphex(log.suite, ==, 0x1302);
     g_assert_cmpstr(log.replies->str, ==, "220 <greeting> tls\n250 EHLO tls\n");
-    /* Every TLS byte went to the decryptor, in order. */
+    /* Every TLS byte went to the decryptor, in order, in whole records. */
     {
         gsize bytes[2] = { 0, 0 };
 
