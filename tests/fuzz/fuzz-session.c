@@ -33,7 +33,13 @@
  * input runs four times: as scheduled, with adjacent records of one
  * direction and time joined, one byte per call, and as scheduled with the
  * exchange callback only.  The first three must report the same exchanges,
- * commands and unanswered commands; the fourth the same exchanges.
+ * commands and unanswered commands; the fourth the same exchanges.  Then
+ * twice more with a stand-in decryptor, which takes the TLS records the
+ * session's reader frames after an accepted STARTTLS (every third body
+ * it declines) and hands no plaintext back: as scheduled and one byte per
+ * call, the two must be handed the same records and losses, each record
+ * begun before it ends and none after its side's loss; and pairing must be
+ * what it was without it.
  */
 #include <string.h>
 
@@ -82,7 +88,19 @@ typedef enum {
     RUN_MERGED,     /* adjacent records of one direction and time in one call */
     RUN_BYTEWISE,   /* one call per byte */
     RUN_PAIRS_ONLY, /* as scheduled, no command or unanswered callback */
+    RUN_RECORDS,    /* as scheduled, with a stand-in decryptor */
+    RUN_RECORDS_BYTEWISE, /* one call per byte, likewise */
+    RUN_MODES
 } run_mode;
+
+/* What the stand-in decryptor was handed, of one side. */
+typedef struct {
+    gboolean begun;
+    gsize    length;          /* of the record begun */
+    gboolean wanted;
+    guint    count;
+    gboolean lost;
+} handed_records;
 
 typedef struct {
     sr_session  *session;
@@ -112,6 +130,8 @@ typedef struct {
     sr_command_kind expect_kind;
     GString     *out;             /* everything reported, compared between runs */
     GString     *pairs;           /* the exchanges only */
+    GString     *records;         /* what the stand-in decryptor was handed */
+    handed_records handed[2];     /* server, client */
 } run_state;
 
 static GArray *
@@ -325,6 +345,70 @@ on_tls(const sr_tls_event *ev, gpointer user_data)
                            info->alerts_total);
 }
 
+/* The stand-in decryptor: the records come whole, in order, until lost. */
+static handed_records *
+handed_side(run_state *st, gboolean client)
+{
+    handed_records *h = &st->handed[client ? 1 : 0];
+
+    CHECK(!h->lost);
+    CHECK(sr_session_in_tls(st->session));
+    return h;
+}
+
+static gboolean
+stand_in_begin(gpointer user_data, const sr_tls_info *info, gboolean client,
+               const sr_tls_record *record, guint64 frame)
+{
+    run_state *st = user_data;
+    handed_records *h = handed_side(st, client);
+
+    (void)info;
+    CHECK(!h->begun && record->body == NULL);
+    CHECK(record->type >= SR_TLS_CHANGE_CIPHER_SPEC && record->type <= SR_TLS_HEARTBEAT);
+    CHECK(record->length <= SR_TLS_MAX_RECORD);
+    h->begun = TRUE;
+    h->length = record->length;
+    h->wanted = h->count++ % 3 != 2;
+    g_string_append_printf(st->records, "%c< %u %04x %" G_GSIZE_FORMAT " f=%" G_GUINT64_FORMAT
+                           "\n", client ? 'c' : 's', record->type, record->version,
+                           record->length, frame);
+    return h->wanted;
+}
+
+static void
+stand_in_record(gpointer user_data, const sr_tls_info *info, gboolean client,
+                sr_tls_record *record, guint64 frame)
+{
+    run_state *st = user_data;
+    handed_records *h = handed_side(st, client);
+
+    (void)info;
+    CHECK(h->begun && record->length == h->length);
+    CHECK((record->body != NULL) == h->wanted);
+    h->begun = FALSE;
+    g_string_append_printf(st->records, "%c> %u f=%" G_GUINT64_FORMAT, client ? 'c' : 's',
+                           record->type, frame);
+    for (gsize i = 0; record->body && i < MIN(record->length, 8); i++)
+        g_string_append_printf(st->records, " %02x", record->body[i]);
+    g_string_append_c(st->records, '\n');
+}
+
+static void
+stand_in_lost(gpointer user_data, const sr_tls_info *info, gboolean client, sr_tls_stop why,
+              guint64 frame)
+{
+    run_state *st = user_data;
+    handed_records *h = handed_side(st, client);
+
+    (void)info;
+    h->lost = TRUE;
+    g_string_append_printf(st->records, "%c lost %s f=%" G_GUINT64_FORMAT "\n",
+                           client ? 'c' : 's', sr_tls_stop_name(why), frame);
+}
+
+static const sr_tls_decryptor stand_in = { stand_in_begin, stand_in_record, stand_in_lost };
+
 /* The command a reply answers is the oldest still waiting, or the one the
  * previous reply answered when that reply was cut; older commands are
  * passed over only when server bytes were lost since the previous reply.
@@ -485,7 +569,7 @@ static void
 feed(run_state *st, gboolean server, const guint8 *bytes, gsize len, run_mode mode)
 {
     sr_session *s = st->session;
-    gsize step = mode == RUN_BYTEWISE ? 1 : len;
+    gsize step = mode == RUN_BYTEWISE || mode == RUN_RECORDS_BYTEWISE ? 1 : len;
 
     for (gsize off = 0; off < len; off += step) {
         gsize n = MIN(step, len - off);
@@ -552,9 +636,10 @@ plant(run_state *st, const event *ev, run_mode mode)
     CHECK(!st->expect);
 }
 
-/* Runs the script in MODE; OUT and PAIRS receive what was reported. */
+/* Runs the script in MODE; OUT and PAIRS receive what was reported,
+ * RECORDS what a stand-in decryptor was handed. */
 static void
-run(const GArray *events, run_mode mode, GString *out, GString *pairs)
+run(const GArray *events, run_mode mode, GString *out, GString *pairs, GString *records)
 {
     sr_config cfg = {
         .line_limit = LINE_LIMIT,
@@ -573,6 +658,7 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
         .client_breaks = g_array_new(FALSE, FALSE, sizeof(guint64)),
         .out = out,
         .pairs = pairs,
+        .records = records,
     };
     GByteArray *joined = g_byte_array_new();
     gsize mark;
@@ -580,6 +666,8 @@ run(const GArray *events, run_mode mode, GString *out, GString *pairs)
     if (!st.full)
         cb.command = cb.unanswered = NULL;
     s = st.session = sr_session_new(&cfg, &cb, &st);
+    if (mode == RUN_RECORDS || mode == RUN_RECORDS_BYTEWISE)
+        sr_session_set_tls_decryptor(s, &stand_in, &st);
     for (guint i = 0; i < events->len; i++) {
         const event *ev = &g_array_index(events, event, i);
 
@@ -653,19 +741,29 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     GArray *events = read_script(data, size);
-    GString *out[4], *pairs[4];
+    GString *out[RUN_MODES], *pairs[RUN_MODES], *records[RUN_MODES];
 
-    for (guint m = RUN_SCHEDULED; m <= RUN_PAIRS_ONLY; m++) {
+    for (guint m = RUN_SCHEDULED; m < RUN_MODES; m++) {
         out[m] = g_string_new(NULL);
         pairs[m] = g_string_new(NULL);
-        run(events, (run_mode)m, out[m], pairs[m]);
+        records[m] = g_string_new(NULL);
+        run(events, (run_mode)m, out[m], pairs[m], records[m]);
     }
     check_same("joined", out[RUN_SCHEDULED], out[RUN_MERGED]);
     check_same("one byte at a time", out[RUN_SCHEDULED], out[RUN_BYTEWISE]);
     /* The optional callbacks change nothing in pairing. */
     check_same("exchange callback only", pairs[RUN_SCHEDULED], pairs[RUN_PAIRS_ONLY]);
+    /* Nor does a decryptor that hands no plaintext back; and the records
+     * are framed alike however the bytes come. */
+    check_same("with a decryptor", pairs[RUN_SCHEDULED], pairs[RUN_RECORDS]);
+    CHECK(records[RUN_SCHEDULED]->len == 0);
+    check_same("records one byte at a time", records[RUN_RECORDS],
+               records[RUN_RECORDS_BYTEWISE]);
+    check_same("one byte at a time with a decryptor", out[RUN_RECORDS],
+               out[RUN_RECORDS_BYTEWISE]);
 
-    for (guint m = RUN_SCHEDULED; m <= RUN_PAIRS_ONLY; m++) {
+    for (guint m = RUN_SCHEDULED; m < RUN_MODES; m++) {
+        g_string_free(records[m], TRUE);
         g_string_free(pairs[m], TRUE);
         g_string_free(out[m], TRUE);
     }
