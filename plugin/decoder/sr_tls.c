@@ -18,6 +18,7 @@ enum {
 enum {
     EXT_SERVER_NAME        = 0,   /* RFC 6066 3 */
     EXT_ALPN               = 16,  /* RFC 7301 3.1 */
+    EXT_ENCRYPT_THEN_MAC   = 22,  /* RFC 7366 2 */
     EXT_SUPPORTED_VERSIONS = 43,  /* RFC 8446 4.2.1 */
 };
 
@@ -389,6 +390,14 @@ read_client_extensions(sr_tls *t, sr_tls_client_hello *ch, cursor *c)
                 read_client_versions(t, ch, &ext);
             seen |= 4;
             break;
+        case EXT_ENCRYPT_THEN_MAC:
+            /* its extension_data is empty (RFC 7366 2) */
+            if (!(seen & 8)) {
+                ch->encrypt_then_mac = cursor_left(&ext) == 0;
+                ext.bad = !ch->encrypt_then_mac;
+            }
+            seen |= 8;
+            break;
         default:
             break;
         }
@@ -479,6 +488,10 @@ read_server_hello(sr_tls *t, const guint8 *body, gsize len)
                 if (cursor_left(&ext) != 0)
                     ext.bad = TRUE;
                 has_sv = !ext.bad;
+            } else if (!all.bad && type == EXT_ENCRYPT_THEN_MAC) {
+                /* empty, as in the ClientHello */
+                sh->encrypt_then_mac = cursor_left(&ext) == 0;
+                ext.bad = !sh->encrypt_then_mac;
             }
             all.bad |= ext.bad;
         }

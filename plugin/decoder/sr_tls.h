@@ -197,6 +197,7 @@ typedef struct {
     guint    alpn_count;          /* protocols offered (all) */
     guint8   alpn_length[SR_TLS_MAX_ALPN];
     guint8   alpn[SR_TLS_MAX_ALPN][SR_TLS_MAX_ALPN_LEN]; /* raw */
+    gboolean encrypt_then_mac;    /* offers encrypt_then_mac (RFC 7366) */
 } sr_tls_client_hello;
 
 typedef struct {
@@ -208,6 +209,8 @@ typedef struct {
     guint16  version;             /* chosen: supported_versions, else legacy_version */
     gboolean has_supported_versions;
     guint16  cipher_suite;
+    gboolean encrypt_then_mac;    /* echoes encrypt_then_mac: TLS 1.2's CBC
+                                   * records are MACed after encryption */
     gboolean hello_retry;         /* a HelloRetryRequest came first */
     guint64  hello_retry_frame;
 } sr_tls_server_hello;

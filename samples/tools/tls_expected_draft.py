@@ -156,6 +156,12 @@ def check_against_follow(capture, replies):
         sys.exit("%s: the SMTP dissector's replies differ from the follow streams" % capture)
 
 
+def encrypt_then_mac(hs):
+    """Whether a hello carries the encrypt_then_mac extension (22, RFC 7366)."""
+    return any(f.get("name") == "tls.handshake.extension.type" and f.get("show") == "22"
+               for f in hs.iter("field"))
+
+
 def tls_facts(capture):
     facts = {"capture": os.path.basename(capture), "keys": None, "stream": 0,
              "server": None, "transport": None,
@@ -215,6 +221,7 @@ def tls_facts(capture):
                             "cipher_suites": suites,
                             "sni": sni[0] if sni else None,
                             "alpn": alpn,
+                            "encrypt_then_mac": encrypt_then_mac(hs),
                         }
                     elif htype == 2:
                         suite = hs.find("field[@name='tls.handshake.ciphersuite']")
@@ -224,7 +231,8 @@ def tls_facts(capture):
                         version = sv[0] if sv else showname_value(legacy.get("showname"))
                         facts["server_hello"] = {"frame": num, "version": version,
                                                  "cipher_suite": showname_value(suite.get("showname")),
-                                                 "cipher_suite_id": "0x%04x" % int(suite.get("show"), 0)}
+                                                 "cipher_suite_id": "0x%04x" % int(suite.get("show"), 0),
+                                                 "encrypt_then_mac": encrypt_then_mac(hs)}
                         facts["version"] = version
                         facts["cipher_suite"] = facts["server_hello"]["cipher_suite"]
                     elif htype == 11 and facts["certificate"] is None:

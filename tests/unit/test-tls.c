@@ -412,6 +412,7 @@ check_client_hello(GKeyFile *kf, const sr_tls_client_hello *ch)
     names = fact_list(kf, "client_hello", "alpn", &n);
     g_assert_cmpuint(ch->alpn_count, ==, n);
     g_strfreev(names);
+    g_assert_cmpuint(ch->encrypt_then_mac, ==, fact_bool(kf, "client_hello", "encrypt_then_mac"));
 }
 
 static void
@@ -566,6 +567,8 @@ test_capture(gconstpointer data)
         g_assert_cmpstr(sr_tls_version_name(sh->version), ==, version);
         g_assert_cmpstr(sr_tls_cipher_suite_name(sh->cipher_suite), ==, suite);
         g_assert_cmpstr(mine, ==, id);
+        g_assert_cmpuint(sh->encrypt_then_mac, ==,
+                         fact_bool(kf, "server_hello", "encrypt_then_mac"));
         /* TLS 1.3 says so in supported_versions only (RFC 8446 4.1.3). */
         g_assert_cmpuint(sh->has_supported_versions, ==, sr_tls_version_is_13(sh->version));
         g_assert_cmphex(sh->legacy_version, ==, SR_TLS_VERSION_TLS12);
@@ -690,6 +693,8 @@ typedef struct {
     const char         *sni;
     const char *const  *alpn;          /* NULL-terminated */
     gboolean            bad_extensions;/* the extensions' length one too long */
+    gboolean            etm;           /* offers encrypt_then_mac... */
+    gsize               etm_data;      /* ...with this many bytes in it (0 is right) */
 } hello_opts;
 
 static const guint16 default_suites[] = { 0x1301, 0xc02f, 0x00ff };
@@ -747,6 +752,11 @@ client_hello(const hello_opts *o)
             put16(b, o->versions[k]);
         close_vector(b, e, 2);
     }
+    if (o->etm) {
+        put16(b, 22);
+        put16(b, o->etm_data);
+        put_fill(b, o->etm_data, 0x44);
+    }
     close_vector(b, ext, 2);
     if (o->bad_extensions)
         b->data[ext + 1]++;
@@ -759,9 +769,9 @@ static const guint8 hrr_random[32] = {
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
-/* SUPPORTED 0: no supported_versions extension. */
+/* SUPPORTED 0: no supported_versions extension; ETM: encrypt_then_mac echoed. */
 static GByteArray *
-server_hello(guint16 suite, guint16 supported, gboolean retry)
+server_hello_etm(guint16 suite, guint16 supported, gboolean retry, gboolean etm)
 {
     GByteArray *b = g_byte_array_new();
     gsize msg, ext, e;
@@ -784,9 +794,19 @@ server_hello(guint16 suite, guint16 supported, gboolean retry)
         put16(b, supported);
         close_vector(b, e, 2);
     }
+    if (etm) {
+        put16(b, 22);
+        put16(b, 0);
+    }
     close_vector(b, ext, 2);
     close_vector(b, msg, 3);
     return b;
+}
+
+static GByteArray *
+server_hello(guint16 suite, guint16 supported, gboolean retry)
+{
+    return server_hello_etm(suite, supported, retry, FALSE);
 }
 
 /* TLS 1.2's Certificate: certificates of LENGTHS (0-terminated), each a
@@ -981,6 +1001,45 @@ test_tls12_completed(void)
     sr_tls_free(t);
     check_every_split(c);
     g_ptr_array_unref(c);
+}
+
+/* encrypt_then_mac (RFC 7366), which says how TLS 1.2's CBC records are
+ * protected: in use only when both hellos carry it, empty. */
+static void
+test_tls12_encrypt_then_mac(void)
+{
+    static const struct {
+        gboolean client, server;  /* who sends it */
+        gsize    data;            /* bytes in the client's */
+    } cases[] = {
+        { TRUE, TRUE, 0 },
+        { TRUE, FALSE, 0 },       /* a GCM suite: the server does not echo it */
+        { FALSE, FALSE, 0 },
+        { TRUE, FALSE, 1 },       /* not empty: malformed, not taken */
+    };
+
+    for (gsize k = 0; k < G_N_ELEMENTS(cases); k++) {
+        GPtrArray *c = convo_new();
+        hello_opts o = { .etm = cases[k].client, .etm_data = cases[k].data };
+        sr_tls *t;
+        const sr_tls_info *i;
+
+        send(c, 1, TRUE, record(SR_TLS_HANDSHAKE, client_hello(&o)));
+        send(c, 2, FALSE,
+             record(SR_TLS_HANDSHAKE, server_hello_etm(0xc027, 0, FALSE, cases[k].server)));
+        t = run(c, FEED_WHOLE, 0, FALSE);
+        i = info_of(t);
+        g_assert_true(i->client_hello.seen && i->server_hello.seen);
+        g_assert_cmpuint(i->client_hello.malformed, ==, cases[k].data > 0);
+        g_assert_cmpuint(i->client_hello.encrypt_then_mac, ==,
+                         cases[k].client && cases[k].data == 0);
+        g_assert_cmpuint(i->server_hello.encrypt_then_mac, ==, cases[k].server);
+        g_assert_false(i->server_hello.malformed);
+        g_assert_cmphex(i->server_hello.cipher_suite, ==, 0xc027);
+        sr_tls_free(t);
+        check_every_split(c);
+        g_ptr_array_unref(c);
+    }
 }
 
 /* The client's hello as the summary renders it. */
@@ -1940,6 +1999,7 @@ main(int argc, char **argv)
     g_test_add_func("/tls/tls12/completed", test_tls12_completed);
     g_test_add_func("/tls/tls12/message-across-records", test_message_across_records);
     g_test_add_func("/tls/tls12/alerts", test_tls12_alerts);
+    g_test_add_func("/tls/tls12/encrypt-then-mac", test_tls12_encrypt_then_mac);
     g_test_add_func("/tls/tls13/completed", test_tls13_completed);
     g_test_add_func("/tls/tls13/hello-retry", test_tls13_hello_retry);
     g_test_add_func("/tls/tls13/unknown", test_tls13_unknown);

@@ -187,6 +187,7 @@ def facts(name, path, server_port, expected):
              "cipher_suites=%s" % keyfile_list(ch["cipher_suites"]),
              "sni=%s" % (ch["sni"] or ""),
              "alpn=%s" % keyfile_list(ch["alpn"]),
+             "encrypt_then_mac=%s" % str(ch["encrypt_then_mac"]).lower(),
              "",
              "[server_hello]",
              "present=%s" % str(sh is not None).lower()]
@@ -194,7 +195,8 @@ def facts(name, path, server_port, expected):
         lines += ["frame=%d" % sh["frame"],
                   "version=%s" % sh["version"],
                   "cipher_suite=%s" % sh["cipher_suite"],
-                  "cipher_suite_id=%s" % sh["cipher_suite_id"]]
+                  "cipher_suite_id=%s" % sh["cipher_suite_id"],
+                  "encrypt_then_mac=%s" % str(sh["encrypt_then_mac"]).lower()]
     lines += ["", "[certificate]", "in_clear=%s" % str(bool(cert and cert["in_clear"])).lower()]
     if cert and cert["in_clear"]:
         lines += ["frame=%d" % cert["frame"],

@@ -71,6 +71,8 @@ tls_summary(const sr_tls_info *i)
             tls_summary_bytes(s, ch->alpn[k], ch->alpn_length[k]);
             g_string_append_c(s, ',');
         }
+        if (ch->encrypt_then_mac)
+            g_string_append(s, " etm");
         g_string_append(s, "}");
     } else if (ch->hellos) {
         g_string_append_printf(s, " ch{hellos=%u}", ch->hellos);
@@ -79,9 +81,9 @@ tls_summary(const sr_tls_info *i)
         g_string_append_printf(s, " hrr@%" G_GUINT64_FORMAT, sh->hello_retry_frame);
     if (sh->seen)
         g_string_append_printf(s, " sh@%" G_GUINT64_FORMAT
-                               "{%slegacy=%04x version=%04x%s suite=%04x}", sh->frame, sh->malformed ? "malformed " : "", sh->legacy_version,
+                               "{%slegacy=%04x version=%04x%s suite=%04x%s}", sh->frame, sh->malformed ? "malformed " : "", sh->legacy_version,
                                sh->version, sh->has_supported_versions ? " (sv)" : "",
-                               sh->cipher_suite);
+                               sh->cipher_suite, sh->encrypt_then_mac ? " etm" : "");
     if (c->seen) {
         g_string_append_printf(s, " cert@%" G_GUINT64_FORMAT "{%scount=%u first=%" G_GSIZE_FORMAT
                                " der=%" G_GSIZE_FORMAT ":",
