@@ -20,14 +20,20 @@
 #define MAX_PLAINTEXT  16384            /* RFC 8446 5.1, RFC 5246 6.2.1 */
 #define GCM_SALT_LEN   4                /* TLS 1.2 GCM: the implicit part of the nonce */
 #define GCM_EXPLICIT   8                /* and the explicit part, before the ciphertext */
+#define CBC_BLOCK      16               /* AES's, and the explicit IV's length */
+#define MAX_MAC_KEY    48               /* HMAC-SHA384 */
 
 #define HS_FINISHED    20
 #define HS_KEY_UPDATE  24
 
+/* The record protection; the CBC ones are TLS 1.2's block ciphers, not
+ * AEAD: their records carry an HMAC (suite_info.mac). */
 typedef enum {
     AEAD_AES_128_GCM,
     AEAD_AES_256_GCM,
     AEAD_CHACHA20_POLY1305,
+    CBC_AES_128,
+    CBC_AES_256,
 } aead_kind;
 
 typedef struct {
@@ -35,25 +41,44 @@ typedef struct {
     gboolean    tls13;
     aead_kind   aead;
     const char *digest;   /* HKDF's in TLS 1.3, the PRF's in TLS 1.2 */
+    const char *mac;      /* the HMAC's hash of a CBC suite, else NULL */
 } suite_info;
 
 /* In TLS 1.2 the key exchange does not matter once the master secret is
- * known, so every AEAD suite of these ciphers is the same here. */
+ * known, so every suite of these ciphers is the same here.  The CBC suites
+ * of RFC 5246 and 5289 take TLS 1.2's PRF with SHA-256 unless they name
+ * SHA-384 (RFC 5246 5, RFC 5289 3.2). */
 static const suite_info suites[] = {
-    { 0x1301, TRUE, AEAD_AES_128_GCM, "SHA256" },        /* TLS_AES_128_GCM_SHA256 */
-    { 0x1302, TRUE, AEAD_AES_256_GCM, "SHA384" },        /* TLS_AES_256_GCM_SHA384 */
-    { 0x1303, TRUE, AEAD_CHACHA20_POLY1305, "SHA256" },  /* TLS_CHACHA20_POLY1305_SHA256 */
-    { 0x009c, FALSE, AEAD_AES_128_GCM, "SHA256" },       /* TLS_RSA_WITH_AES_128_GCM_SHA256 */
-    { 0x009d, FALSE, AEAD_AES_256_GCM, "SHA384" },       /* TLS_RSA_WITH_AES_256_GCM_SHA384 */
-    { 0x009e, FALSE, AEAD_AES_128_GCM, "SHA256" },       /* TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 */
-    { 0x009f, FALSE, AEAD_AES_256_GCM, "SHA384" },       /* TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 */
-    { 0xc02b, FALSE, AEAD_AES_128_GCM, "SHA256" },       /* TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 */
-    { 0xc02c, FALSE, AEAD_AES_256_GCM, "SHA384" },       /* TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 */
-    { 0xc02f, FALSE, AEAD_AES_128_GCM, "SHA256" },       /* TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
-    { 0xc030, FALSE, AEAD_AES_256_GCM, "SHA384" },       /* TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 */
-    { 0xcca8, FALSE, AEAD_CHACHA20_POLY1305, "SHA256" }, /* TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 */
-    { 0xcca9, FALSE, AEAD_CHACHA20_POLY1305, "SHA256" }, /* TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 */
-    { 0xccaa, FALSE, AEAD_CHACHA20_POLY1305, "SHA256" }, /* TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256 */
+    { 0x1301, TRUE, AEAD_AES_128_GCM, "SHA256", NULL },  /* TLS_AES_128_GCM_SHA256 */
+    { 0x1302, TRUE, AEAD_AES_256_GCM, "SHA384", NULL },  /* TLS_AES_256_GCM_SHA384 */
+    { 0x1303, TRUE, AEAD_CHACHA20_POLY1305, "SHA256", NULL }, /* TLS_CHACHA20_POLY1305_SHA256 */
+    { 0x009c, FALSE, AEAD_AES_128_GCM, "SHA256", NULL }, /* TLS_RSA_WITH_AES_128_GCM_SHA256 */
+    { 0x009d, FALSE, AEAD_AES_256_GCM, "SHA384", NULL }, /* TLS_RSA_WITH_AES_256_GCM_SHA384 */
+    { 0x009e, FALSE, AEAD_AES_128_GCM, "SHA256", NULL }, /* TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 */
+    { 0x009f, FALSE, AEAD_AES_256_GCM, "SHA384", NULL }, /* TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 */
+    { 0xc02b, FALSE, AEAD_AES_128_GCM, "SHA256", NULL }, /* TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 */
+    { 0xc02c, FALSE, AEAD_AES_256_GCM, "SHA384", NULL }, /* TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 */
+    { 0xc02f, FALSE, AEAD_AES_128_GCM, "SHA256", NULL }, /* TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
+    { 0xc030, FALSE, AEAD_AES_256_GCM, "SHA384", NULL }, /* TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 */
+    { 0xcca8, FALSE, AEAD_CHACHA20_POLY1305, "SHA256", NULL }, /* TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 */
+    { 0xcca9, FALSE, AEAD_CHACHA20_POLY1305, "SHA256", NULL }, /* TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 */
+    { 0xccaa, FALSE, AEAD_CHACHA20_POLY1305, "SHA256", NULL }, /* TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256 */
+    { 0x002f, FALSE, CBC_AES_128, "SHA256", "SHA1" },    /* TLS_RSA_WITH_AES_128_CBC_SHA */
+    { 0x0033, FALSE, CBC_AES_128, "SHA256", "SHA1" },    /* TLS_DHE_RSA_WITH_AES_128_CBC_SHA */
+    { 0x0035, FALSE, CBC_AES_256, "SHA256", "SHA1" },    /* TLS_RSA_WITH_AES_256_CBC_SHA */
+    { 0x0039, FALSE, CBC_AES_256, "SHA256", "SHA1" },    /* TLS_DHE_RSA_WITH_AES_256_CBC_SHA */
+    { 0x003c, FALSE, CBC_AES_128, "SHA256", "SHA256" },  /* TLS_RSA_WITH_AES_128_CBC_SHA256 */
+    { 0x003d, FALSE, CBC_AES_256, "SHA256", "SHA256" },  /* TLS_RSA_WITH_AES_256_CBC_SHA256 */
+    { 0x0067, FALSE, CBC_AES_128, "SHA256", "SHA256" },  /* TLS_DHE_RSA_WITH_AES_128_CBC_SHA256 */
+    { 0x006b, FALSE, CBC_AES_256, "SHA256", "SHA256" },  /* TLS_DHE_RSA_WITH_AES_256_CBC_SHA256 */
+    { 0xc009, FALSE, CBC_AES_128, "SHA256", "SHA1" },    /* TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA */
+    { 0xc00a, FALSE, CBC_AES_256, "SHA256", "SHA1" },    /* TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA */
+    { 0xc013, FALSE, CBC_AES_128, "SHA256", "SHA1" },    /* TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA */
+    { 0xc014, FALSE, CBC_AES_256, "SHA256", "SHA1" },    /* TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA */
+    { 0xc023, FALSE, CBC_AES_128, "SHA256", "SHA256" },  /* TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 */
+    { 0xc024, FALSE, CBC_AES_256, "SHA384", "SHA384" },  /* TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 */
+    { 0xc027, FALSE, CBC_AES_128, "SHA256", "SHA256" },  /* TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 */
+    { 0xc028, FALSE, CBC_AES_256, "SHA384", "SHA384" },  /* TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 */
 };
 
 static const suite_info *
@@ -78,9 +103,10 @@ tls_decrypt_supported(guint16 version, guint16 suite)
 static gsize
 key_length(aead_kind aead)
 {
-    return aead == AEAD_AES_128_GCM ? 16 : 32;
+    return aead == AEAD_AES_128_GCM || aead == CBC_AES_128 ? 16 : 32;
 }
 
+/* The cipher of each kind, the CBC ones too (for cbc_open()). */
 static const EVP_CIPHER *
 aead_cipher(aead_kind aead)
 {
@@ -89,6 +115,10 @@ aead_cipher(aead_kind aead)
         return EVP_aes_128_gcm();
     case AEAD_AES_256_GCM:
         return EVP_aes_256_gcm();
+    case CBC_AES_128:
+        return EVP_aes_128_cbc();
+    case CBC_AES_256:
+        return EVP_aes_256_cbc();
     case AEAD_CHACHA20_POLY1305:
         break;
     }
@@ -98,6 +128,8 @@ aead_cipher(aead_kind aead)
 static gsize
 digest_length(const char *digest)
 {
+    if (strcmp(digest, "SHA1") == 0)
+        return 20;
     return strcmp(digest, "SHA384") == 0 ? 48 : 32;
 }
 
@@ -198,6 +230,10 @@ typedef struct {
     guint8   key[MAX_KEY];
     guint8   iv[NONCE_LEN];       /* TLS 1.2 GCM: the 4-byte salt */
     guint64  seq;
+    /* TLS 1.2 CBC: the MAC key, and whether both hellos agreed on
+     * encrypt_then_mac (RFC 7366) rather than MAC-then-encrypt. */
+    guint8   mac_key[MAX_MAC_KEY];
+    gboolean etm;
 
     /* TLS 1.3: the current traffic secret and the handshake messages. */
     guint8   secret[KEYLOG_MAX_SECRET];
@@ -260,6 +296,7 @@ tls_decrypt_free(tls_decrypt *d)
     for (int i = 0; i < 2; i++) {
         EVP_CIPHER_CTX_free(d->dir[i].ctx);
         OPENSSL_cleanse(d->dir[i].key, sizeof d->dir[i].key);
+        OPENSSL_cleanse(d->dir[i].mac_key, sizeof d->dir[i].mac_key);
         OPENSSL_cleanse(d->dir[i].secret, sizeof d->dir[i].secret);
     }
     g_free(d);
@@ -336,22 +373,28 @@ start_keys(tls_decrypt *d, direction *dir, guint64 frame)
         const guint8 *master = keylog_lookup(d->keys, d->info->client_hello.random,
                                              KEYLOG_MASTER_SECRET, &len);
         gsize key_len = key_length(d->suite->aead);
-        gsize iv_len = d->suite->aead == AEAD_CHACHA20_POLY1305 ? NONCE_LEN : GCM_SALT_LEN;
-        guint8 block[2 * (MAX_KEY + NONCE_LEN)];
+        gsize mac_len = d->suite->mac ? digest_length(d->suite->mac) : 0;
+        /* CBC records bring their own IV: none in the key block. */
+        gsize iv_len = d->suite->mac ? 0
+                     : d->suite->aead == AEAD_CHACHA20_POLY1305 ? NONCE_LEN : GCM_SALT_LEN;
+        guint8 block[2 * (MAX_MAC_KEY + MAX_KEY + NONCE_LEN)];
 
         if (!master) {
             stop(d, dir, TLS_DECRYPT_NO_KEY, frame);
             return FALSE;
         }
         if (!key_block(d->suite->digest, master, len, sh->random, d->info->client_hello.random,
-                       block, 2 * (key_len + iv_len))) {
+                       block, 2 * (mac_len + key_len + iv_len))) {
             stop(d, dir, TLS_DECRYPT_MALFORMED, frame);
             return FALSE;
         }
-        /* client_write_key, server_write_key, client_write_IV, server_write_IV */
-        memcpy(dir->key, block + (dir->client ? 0 : key_len), key_len);
-        memcpy(dir->iv, block + 2 * key_len + (dir->client ? 0 : iv_len), iv_len);
+        /* client_write_MAC_key, server_write_MAC_key (CBC only),
+         * client_write_key, server_write_key, client_write_IV, server_write_IV */
+        memcpy(dir->mac_key, block + (dir->client ? 0 : mac_len), mac_len);
+        memcpy(dir->key, block + 2 * mac_len + (dir->client ? 0 : key_len), key_len);
+        memcpy(dir->iv, block + 2 * (mac_len + key_len) + (dir->client ? 0 : iv_len), iv_len);
         OPENSSL_cleanse(block, sizeof block);
+        dir->etm = d->info->client_hello.encrypt_then_mac && sh->encrypt_then_mac;
         dir->seq = 0;
         dir->fresh = TRUE;
     }
@@ -535,6 +578,90 @@ record13(tls_decrypt *d, direction *dir, guint8 *body, const guint8 header[5], g
     }
 }
 
+/* A TLS 1.2 CBC record (RFC 5246 6.2.3.2), or with encrypt_then_mac an
+ * RFC 7366 one: the LEN bytes of BODY, of content TYPE and record VERSION,
+ * decrypted in place with DIR's keys and sequence number.  DECRYPTING when
+ * its MAC and padding are right, with its content at *PLAIN, *PLAIN_LEN
+ * long; AUTH_FAILED when either is wrong (nothing of it may be used: a
+ * passive reader needs no constant time, only never to hand it over);
+ * MALFORMED for a length no such record has. */
+static tls_decrypt_status
+cbc_open(direction *dir, const suite_info *s, guint8 type, const guint8 version[2],
+         guint8 *body, gsize len, guint8 **plain, gsize *plain_len)
+{
+    EVP_CIPHER_CTX *c = dir->ctx;
+    gsize mac_len = digest_length(s->mac);
+    gsize after = dir->etm ? 0 : mac_len;        /* MAC bytes inside the encryption */
+    guint8 *text = body + CBC_BLOCK;             /* after the explicit IV */
+    gsize text_len = len - (dir->etm ? mac_len : 0);
+    gsize content_len = 0;
+    EVP_MAC *hmac;
+    EVP_MAC_CTX *mc;
+    gboolean ok;
+    guint8 mac[EVP_MAX_MD_SIZE];
+    guint8 head[13];
+    OSSL_PARAM params[2];
+    size_t n;
+    int out;
+
+    /* The IV, then whole blocks holding at least the MAC (when inside)
+     * and one byte of padding. */
+    if (len < mac_len || text_len % CBC_BLOCK != 0 || text_len < CBC_BLOCK + after + 1)
+        return TLS_DECRYPT_MALFORMED;
+    text_len -= CBC_BLOCK;
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)s->mac, 0);
+    params[1] = OSSL_PARAM_construct_end();
+    for (int i = 0; i < 8; i++)
+        head[i] = (guint8)(dir->seq >> (56 - 8 * i));
+    head[8] = type;
+    memcpy(head + 9, version, 2);
+    hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    mc = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
+    ok = mc != NULL;
+    if (dir->etm) {
+        /* The MAC covers the IV and the ciphertext: checked first. */
+        head[11] = (guint8)((CBC_BLOCK + text_len) >> 8);
+        head[12] = (guint8)(CBC_BLOCK + text_len);
+        ok = ok && EVP_MAC_init(mc, dir->mac_key, mac_len, params) == 1
+            && EVP_MAC_update(mc, head, sizeof head) == 1
+            && EVP_MAC_update(mc, body, CBC_BLOCK + text_len) == 1
+            && EVP_MAC_final(mc, mac, &n, sizeof mac) == 1
+            && memcmp(mac, text + text_len, mac_len) == 0;
+    }
+    ok = ok && EVP_DecryptInit_ex(c, aead_cipher(s->aead), NULL, dir->key, body) == 1
+        && EVP_CIPHER_CTX_set_padding(c, 0) == 1
+        && EVP_DecryptUpdate(c, text, &out, text, (int)text_len) == 1
+        && EVP_DecryptFinal_ex(c, text + out, &out) == 1;
+    if (ok) {
+        /* The padding: PAD + 1 bytes, each PAD. */
+        guint pad = text[text_len - 1];
+
+        ok = pad + 1 + after <= text_len;
+        for (gsize i = text_len - pad - 1; ok && i < text_len; i++)
+            ok = text[i] == pad;
+        content_len = ok ? text_len - pad - 1 - after : 0;
+    }
+    if (ok && !dir->etm) {
+        /* The MAC covers the content, and follows it. */
+        head[11] = (guint8)(content_len >> 8);
+        head[12] = (guint8)content_len;
+        ok = EVP_MAC_init(mc, dir->mac_key, mac_len, params) == 1
+            && EVP_MAC_update(mc, head, sizeof head) == 1
+            && EVP_MAC_update(mc, text, content_len) == 1
+            && EVP_MAC_final(mc, mac, &n, sizeof mac) == 1
+            && memcmp(mac, text + content_len, mac_len) == 0;
+    }
+    EVP_MAC_CTX_free(mc);
+    EVP_MAC_free(hmac);
+    if (!ok)
+        return TLS_DECRYPT_AUTH_FAILED;
+    if (content_len > MAX_PLAINTEXT)
+        return TLS_DECRYPT_MALFORMED;
+    *plain = text;
+    *plain_len = content_len;
+    return TLS_DECRYPT_DECRYPTING;
+}
+
 static void
 record12(tls_decrypt *d, direction *dir, guint8 *body, const guint8 header[5], gsize len,
          guint64 frame)
@@ -544,31 +671,42 @@ record12(tls_decrypt *d, direction *dir, guint8 *body, const guint8 header[5], g
     guint8 *text = body;
     gsize plain_len;
 
-    if (d->suite->aead == AEAD_CHACHA20_POLY1305) {
-        seq_nonce(dir->iv, dir->seq, nonce);
+    if (d->suite->mac) {
+        tls_decrypt_status status = cbc_open(dir, d->suite, header[0], header + 1, body, len,
+                                             &text, &plain_len);
+
+        if (status != TLS_DECRYPT_DECRYPTING) {
+            stop(d, dir, status == TLS_DECRYPT_AUTH_FAILED && dir->fresh
+                             ? TLS_DECRYPT_KEY_MISMATCH : status, frame);
+            return;
+        }
     } else {
-        if (len < GCM_EXPLICIT) {
+        if (d->suite->aead == AEAD_CHACHA20_POLY1305) {
+            seq_nonce(dir->iv, dir->seq, nonce);
+        } else {
+            if (len < GCM_EXPLICIT) {
+                stop(d, dir, TLS_DECRYPT_MALFORMED, frame);
+                return;
+            }
+            memcpy(nonce, dir->iv, GCM_SALT_LEN);
+            memcpy(nonce + GCM_SALT_LEN, text, GCM_EXPLICIT);
+            text += GCM_EXPLICIT;
+            len -= GCM_EXPLICIT;
+        }
+        if (len < TAG_LEN || len - TAG_LEN > MAX_PLAINTEXT) {
             stop(d, dir, TLS_DECRYPT_MALFORMED, frame);
             return;
         }
-        memcpy(nonce, dir->iv, GCM_SALT_LEN);
-        memcpy(nonce + GCM_SALT_LEN, text, GCM_EXPLICIT);
-        text += GCM_EXPLICIT;
-        len -= GCM_EXPLICIT;
-    }
-    if (len < TAG_LEN || len - TAG_LEN > MAX_PLAINTEXT) {
-        stop(d, dir, TLS_DECRYPT_MALFORMED, frame);
-        return;
-    }
-    plain_len = len - TAG_LEN;
-    for (int i = 0; i < 8; i++)
-        aad[i] = (guint8)(dir->seq >> (56 - 8 * i));
-    memcpy(aad + 8, header, 3);                     /* type, version */
-    aad[11] = (guint8)(plain_len >> 8);
-    aad[12] = (guint8)plain_len;
-    if (!aead_open(dir, d->suite->aead, nonce, aad, sizeof aad, text, len)) {
-        stop(d, dir, dir->fresh ? TLS_DECRYPT_KEY_MISMATCH : TLS_DECRYPT_AUTH_FAILED, frame);
-        return;
+        plain_len = len - TAG_LEN;
+        for (int i = 0; i < 8; i++)
+            aad[i] = (guint8)(dir->seq >> (56 - 8 * i));
+        memcpy(aad + 8, header, 3);                     /* type, version */
+        aad[11] = (guint8)(plain_len >> 8);
+        aad[12] = (guint8)plain_len;
+        if (!aead_open(dir, d->suite->aead, nonce, aad, sizeof aad, text, len)) {
+            stop(d, dir, dir->fresh ? TLS_DECRYPT_KEY_MISMATCH : TLS_DECRYPT_AUTH_FAILED, frame);
+            return;
+        }
     }
     authenticated(d, dir, frame);
     switch (header[0]) {

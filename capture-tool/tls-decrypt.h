@@ -11,13 +11,17 @@
  * TLS_AES_256_GCM_SHA384 and TLS_CHACHA20_POLY1305_SHA256, its encrypted
  * handshake followed to each side's Finished and KeyUpdates followed
  * after it; TLS 1.2 (RFC 5246) with the AEAD suites of RFC 5288 (AES-GCM:
- * ECDHE-RSA, ECDHE-ECDSA, DHE-RSA and RSA key exchange) and RFC 7905
- * (ChaCha20-Poly1305: ECDHE-RSA, ECDHE-ECDSA, DHE-RSA).  Not followed:
- * TLS 1.3 early data, TLS 1.2 renegotiation, CBC and other suites.
+ * ECDHE-RSA, ECDHE-ECDSA, DHE-RSA and RSA key exchange), RFC 7905
+ * (ChaCha20-Poly1305: ECDHE-RSA, ECDHE-ECDSA, DHE-RSA), and the AES-CBC
+ * suites with HMAC-SHA1, -SHA256 and -SHA384 of RFC 5246 and 5289 (the
+ * same key exchanges), MAC-then-encrypt or, when both hellos carry
+ * encrypt_then_mac, RFC 7366's Encrypt-then-MAC.  Not followed: TLS 1.3
+ * early data, TLS 1.2 renegotiation, 3DES, CCM and other suites.
  *
- * Nothing that fails authentication is handed over: a side whose record
- * fails to authenticate stops there, and so does a side whose records the
- * reader lost (a gap, or framing that is no TLS).
+ * Nothing that fails authentication is handed over (a CBC record's MAC
+ * and padding both count): a side whose record fails to authenticate
+ * stops there, and so does a side whose records the reader lost (a gap,
+ * or framing that is no TLS).
  *
  * Memory: a few keys per direction, beside OpenSSL's two cipher contexts.
  * The record being put together is the reader's, kept only while its

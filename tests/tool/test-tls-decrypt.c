@@ -854,7 +854,7 @@ test_failed_handshakes(void)
     keylog_free(k);
 }
 
-/* The TLS 1.2 sample with its ServerHello choosing a CBC suite instead:
+/* The TLS 1.2 sample with its ServerHello choosing a 3DES suite instead:
  * named, and nothing decrypted. */
 static void
 test_unsupported(void)
@@ -872,16 +872,16 @@ test_unsupported(void)
     g_assert_cmpuint(hello->data[5], ==, 2);      /* ServerHello */
     at += 1 + hello->data[at];                    /* the session id */
     g_assert_cmpuint(hello->data[at] << 8 | hello->data[at + 1], ==, 0xc02f);
-    hello->data[at + 1] = 0x27;                   /* ..._AES_128_CBC_SHA256 */
+    hello->data[at + 1] = 0x12;                   /* ..._3DES_EDE_CBC_SHA */
     plain_init(&p);
     run(&s, k, FEED_WHOLE, NULL, &p, &st);
     check_status(&st, TLS_DECRYPT_UNSUPPORTED);
-    g_assert_cmpuint(st.cipher_suite, ==, 0xc027);
+    g_assert_cmpuint(st.cipher_suite, ==, 0xc012);
     g_assert_cmpuint(st.client.status_frame, ==, 13);
     g_assert_cmpuint(p.text[0]->len + p.text[1]->len, ==, 0);
     text = tls_decrypt_describe(&st);
     g_assert_cmpstr(text, ==, "Not decrypted: a version or cipher suite not supported here "
-                              "(TLS 1.2, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256)");
+                              "(TLS 1.2, TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA)");
     g_free(text);
     plain_clear(&p);
     keylog_free(k);
@@ -910,13 +910,23 @@ test_names(void)
     }
     g_assert_cmpstr(tls_decrypt_status_name(TLS_DECRYPT_KEY_MISMATCH), ==, "key-mismatch");
     g_assert_cmpstr(tls_decrypt_status_name(TLS_DECRYPT_UNSUPPORTED), ==, "unsupported-suite");
-    /* Each supported suite has a name the decoder knows; CBC is not one. */
+    /* AEAD and AES-CBC with HMAC, each in its version; not 3DES, not CCM,
+     * not TLS 1.1's CBC. */
     g_assert_true(tls_decrypt_supported(0x0303, 0xc02f));
     g_assert_true(tls_decrypt_supported(0x0304, 0x1303));
+    g_assert_true(tls_decrypt_supported(0x0303, 0xc013));
+    g_assert_true(tls_decrypt_supported(0x0303, 0xc014));
+    g_assert_true(tls_decrypt_supported(0x0303, 0xc027));
+    g_assert_true(tls_decrypt_supported(0x0303, 0xc028));
+    g_assert_true(tls_decrypt_supported(0x0303, 0x002f));
+    g_assert_true(tls_decrypt_supported(0x0303, 0xc024));
     g_assert_false(tls_decrypt_supported(0x0304, 0xc02f));
     g_assert_false(tls_decrypt_supported(0x0303, 0x1301));
     g_assert_false(tls_decrypt_supported(0x0302, 0xc02f));
-    g_assert_false(tls_decrypt_supported(0x0303, 0xc027));
+    g_assert_false(tls_decrypt_supported(0x0302, 0xc013));
+    g_assert_false(tls_decrypt_supported(0x0304, 0xc027));
+    g_assert_false(tls_decrypt_supported(0x0303, 0xc012));
+    g_assert_false(tls_decrypt_supported(0x0303, 0xc09c));
     g_assert_false(tls_decrypt_supported(0x0304, 0x1304));
 }
 
