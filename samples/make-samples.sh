@@ -866,6 +866,10 @@ tls_scenarios() {
     tls starttls-bad-version bad-version 127.0.0.8 25 40308
     # TLS 1.2 (the certificate in clear), verified against another CA.
     tls starttls-bad-cert bad-cert 127.0.0.1 25 40309
+    # TLS 1.2 CBC with HMAC: Encrypt-then-MAC (OpenSSL's default), then
+    # MAC-then-encrypt (the client turns encrypt_then_mac off).
+    tls starttls-tls12-cbc-sha256 tls12-cbc-sha256 127.0.0.1 25 40310
+    tls starttls-tls12-cbc-sha-mte tls12-cbc-sha-mte 127.0.0.1 25 40311
 }
 
 # The aes128 capture again as pcapng, with its key log inside (a Decryption

@@ -51,6 +51,11 @@ MESSAGE = ("From: alice@example.test\r\nTo: bob@example.test\r\n"
 SCENARIOS = {
     "tls12-aes-gcm": ("1.2", "ECDHE-RSA-AES128-GCM-SHA256", "starttls"),
     "tls12-chacha": ("1.2", "ECDHE-RSA-CHACHA20-POLY1305", "starttls"),
+    # CBC with HMAC: Encrypt-then-MAC (RFC 7366), which OpenSSL offers and
+    # takes by default with a CBC suite, and MAC-then-encrypt (RFC 5246),
+    # the client asking for none (NO_ETM_SCENARIOS).
+    "tls12-cbc-sha256": ("1.2", "ECDHE-RSA-AES128-SHA256", "starttls"),
+    "tls12-cbc-sha-mte": ("1.2", "ECDHE-RSA-AES256-SHA", "starttls"),
     "tls13-aes128": ("1.3", "TLS_AES_128_GCM_SHA256", "starttls"),
     "tls13-aes256": ("1.3", "TLS_AES_256_GCM_SHA384", "starttls"),
     "tls13-chacha": ("1.3", "TLS_CHACHA20_POLY1305_SHA256", "starttls"),
@@ -61,6 +66,11 @@ SCENARIOS = {
     # TLS 1.2, so that the certificate goes in clear; verified against OTHER_CA.
     "bad-cert": ("1.2", None, "fail"),
 }
+
+# Scenarios whose client does not offer encrypt_then_mac.
+NO_ETM_SCENARIOS = {"tls12-cbc-sha-mte"}
+# OpenSSL 3's SSL_OP_NO_ENCRYPT_THEN_MAC, which Python's ssl does not name.
+OP_NO_ENCRYPT_THEN_MAC = 1 << 19
 
 OPENSSL_TLS13 = """\
 # Written by smtpreply samples/tools/tls_client.py for one run.
@@ -85,6 +95,8 @@ def context(name, version, suite, keylog):
     ctx.minimum_version = ctx.maximum_version = v
     if version == "1.2" and suite:
         ctx.set_ciphers(suite)
+    if name in NO_ETM_SCENARIOS:
+        ctx.options |= OP_NO_ENCRYPT_THEN_MAC
     ctx.check_hostname = False
     ctx.load_verify_locations(OTHER_CA if name == "bad-cert" else CERT)
     if keylog != "-":

@@ -96,6 +96,8 @@ def main():
     write("tlsdecrypt", "tls13-gap-encrypted", changed("starttls-tls13-aes128", 1, 300, 20))
     write("tlsdecrypt", "tls13-changed-byte", changed("starttls-tls13-aes128", 1, 300))
     write("tlsdecrypt", "tls12-changed-byte", changed("starttls-tls12-chacha", 5, 20))
+    # CBC, MAC-then-encrypt: a byte of the client's Finished's ciphertext
+    write("tlsdecrypt", "tls12-cbc-changed-byte", changed("starttls-tls12-cbc-sha-mte", 2, 60))
     s = Script()
     for k, (side, data) in enumerate(segments("starttls-tls13-chacha")):
         s.send(side, data, piece=1 if k == 1 else None)

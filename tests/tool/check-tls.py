@@ -56,7 +56,7 @@ ALERT_NAMES = {"Unknown CA": "unknown_ca", "Protocol Version": "protocol_version
                "Close Notify": "close_notify"}
 
 captures = sorted(f for f in os.listdir(TLS_DIR) if f.endswith((".pcap", ".pcapng")))
-check("samples/tls holds the ten captures", len(captures) == 10, captures)
+check("samples/tls holds the twelve captures", len(captures) == 12, captures)
 
 all_tls = []
 for cap in captures:
@@ -215,8 +215,8 @@ for name, t, facts in all_tls:
         a = ALERT_NAMES[[a for a in facts["alerts"] if not a["encrypted"]][0]["description_name"]]
         want_alerts[a] = want_alerts.get(a, 0) + 1
 completed = sum(1 for _, _, f in all_tls if f["handshake_completed"])
-check("summary: 9 handshakes, 7 completed, 2 failed",
-      s["handshakes"] == 9 and s["outcomes"]["completed"] == 7 == completed
+check("summary: 11 handshakes, 9 completed, 2 failed",
+      s["handshakes"] == 11 and s["outcomes"]["completed"] == 9 == completed
       and s["outcomes"]["failed-alert"] == 2 and s["outcomes"]["unknown"] == 0, s)
 check("summary: by version, by suite, failures by alert, as tshark's facts count them",
       s["versions"] == want_versions and s["cipher_suites"] == want_suites
@@ -229,9 +229,9 @@ check("summary: the two failures counted as tls-handshake-failed",
       anoms.get("tls-handshake-failed") == 2, anoms)
 rc, text, err = run(*args, "-q", "--summary")
 check("summary text: handshakes, versions, ciphers, alerts",
-      "  tls handshakes completed 7, failed-alert 2\n" in text
+      "  tls handshakes completed 9, failed-alert 2\n" in text
       and "  tls failed by  protocol_version 1, unknown_ca 1\n" in text
-      and "  tls versions   TLS 1.3 " in text, text)
+      and "  tls versions   TLS 1.2 5, TLS 1.3 5\n" in text, text)
 
 # --- ports ------------------------------------------------------------------
 smtps = os.path.join(TLS_DIR, "smtps-465.pcap")

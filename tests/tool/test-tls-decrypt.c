@@ -462,7 +462,8 @@ typedef enum {
 /* What to do to the stream on the way. */
 typedef struct {
     guint64 gap_frame;       /* that piece: its first half fed, the rest lost */
-    guint64 flip_frame;      /* that piece: one byte of its last record changed */
+    guint64 flip_frame;      /* that piece: one byte of its last record changed, */
+    gsize   flip_back;       /* this far from its end (0: 3, inside the tag or MAC) */
 } mishap;
 
 /* Feeds S to a TLS reader that hands its records to a decryptor with K;
@@ -481,7 +482,7 @@ run(const stream *s, const keylog *k, feed_mode mode, const mishap *m, plain *p,
         gsize len = x->len;
 
         if (m && m->flip_frame == x->frame)
-            data[len - 3] ^= 0x40;                   /* inside the last record's tag */
+            data[len - (m->flip_back ? m->flip_back : 3)] ^= 0x40;
         if (m && m->gap_frame == x->frame) {
             len = x->len / 2;
             framer_feed(&f, x->client, data, len, x->frame);
@@ -575,6 +576,8 @@ static const sample samples[] = {
     { "starttls-tls13-chacha", SR_TLS_VERSION_TLS13, 0x1303, 0, 0, smtplib_commands },
     { "starttls-tls13-keyupdate", SR_TLS_VERSION_TLS13, 0x1301, 1, 1, s_client_commands },
     { "smtps-465", SR_TLS_VERSION_TLS13, 0x1302, 0, 0, smtplib_commands },
+    { "starttls-tls12-cbc-sha256", SR_TLS_VERSION_TLS12, 0xc027, 0, 0, smtplib_commands },
+    { "starttls-tls12-cbc-sha-mte", SR_TLS_VERSION_TLS12, 0xc014, 0, 0, smtplib_commands },
 };
 
 static void
@@ -809,19 +812,6 @@ test_gap(void)
     check_commands(&p, smtplib_commands);
     g_assert_cmpint(st.status, ==, TLS_DECRYPT_GAP);
     plain_clear(&p);
-
-    /* A byte of the record in frame 22 changed: the 550 and all after it
-     * are not handed over. */
-    m = (mishap){ .flip_frame = 22 };
-    plain_init(&p);
-    run(&s, k, FEED_BYTES, &m, &p, &st);
-    g_assert_cmpint(st.server.status, ==, TLS_DECRYPT_AUTH_FAILED);
-    g_assert_cmpuint(st.server.status_frame, ==, 22);
-    before = g_array_index(r.ends, guint64, 4);
-    g_assert_cmpuint(p.text[0]->len, ==, before);
-    g_assert_cmpmem(p.text[0]->str, before, r.text->str, before);
-    g_assert_cmpuint(st.server.alerts_count, ==, 0);
-    plain_clear(&p);
     replies_free(&r);
     keylog_free(k);
     stream_free(&s);
@@ -888,6 +878,102 @@ test_unsupported(void)
     stream_free(&s);
 }
 
+/* A byte of the server's record in frame 22 changed: the 550 and all
+ * after it are not handed over.  In the tag; in a CBC record's MAC (each
+ * protection), and with MAC-then-encrypt in the ciphertext before the last
+ * two blocks, where the MAC inside catches it. */
+static void
+test_changed_byte(void)
+{
+    static const struct {
+        const char *name;
+        gsize       back;
+    } cases[] = {
+        { "starttls-tls13-aes128", 0 },
+        { "starttls-tls12-cbc-sha256", 0 },
+        { "starttls-tls12-cbc-sha-mte", 0 },
+        { "starttls-tls12-cbc-sha-mte", 3 + 2 * 16 },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        stream s = stream_load(cases[i].name);
+        keylog *k = keys_load(cases[i].name);
+        replies r = replies_load(cases[i].name);
+        mishap m = { .flip_frame = 22, .flip_back = cases[i].back };
+        gsize before = g_array_index(r.ends, guint64, 4);   /* EHLO, MAIL, RCPT */
+        plain p;
+        tls_decrypt_stats st;
+
+        g_assert_cmpuint(g_array_index(r.ends, guint64, 7), ==, 22);
+        plain_init(&p);
+        run(&s, k, FEED_BYTES, &m, &p, &st);
+        g_assert_cmpint(st.server.status, ==, TLS_DECRYPT_AUTH_FAILED);
+        g_assert_cmpuint(st.server.status_frame, ==, 22);
+        g_assert_cmpuint(p.text[0]->len, ==, before);
+        g_assert_cmpmem(p.text[0]->str, before, r.text->str, before);
+        g_assert_cmpuint(st.server.alerts_count, ==, 0);
+        g_assert_cmpint(st.client.status, ==, TLS_DECRYPT_DECRYPTING);
+        check_commands(&p, smtplib_commands);
+        plain_clear(&p);
+        replies_free(&r);
+        keylog_free(k);
+        stream_free(&s);
+    }
+}
+
+/* S read with K: key-mismatch at the client's first encrypted record in
+ * FRAME, nothing handed over.  Frees both. */
+static void
+check_key_mismatch(stream *s, keylog *k, guint64 frame)
+{
+    plain p;
+    tls_decrypt_stats st;
+
+    plain_init(&p);
+    run(s, k, FEED_WHOLE, NULL, &p, &st);
+    check_status(&st, TLS_DECRYPT_KEY_MISMATCH);
+    g_assert_cmpuint(st.client.status_frame, ==, frame);
+    g_assert_cmpuint(st.client.records + st.server.records, ==, 0);
+    g_assert_cmpuint(p.text[0]->len + p.text[1]->len, ==, 0);
+    plain_clear(&p);
+    keylog_free(k);
+    stream_free(s);
+}
+
+/* Which protection a CBC record has is the hellos' to say: the
+ * Encrypt-then-MAC sample with the ServerHello's encrypt_then_mac renamed
+ * to an unknown extension is read as MAC-then-encrypt, and nothing
+ * authenticates.  A wrong master secret, the same. */
+static void
+test_cbc_protection(void)
+{
+    stream s = stream_load("starttls-tls12-cbc-sha256");
+    keylog *k = keys_load("starttls-tls12-cbc-sha256");
+    piece *hello = &s.pieces[1];
+    gsize end = 5 + 4 + (gsize)(hello->data[6] << 16 | hello->data[7] << 8 | hello->data[8]);
+    gsize at = 5 + 4 + 2 + 32;                    /* headers, version, random */
+    gboolean renamed = FALSE;
+
+    g_assert_false(hello->client);
+    g_assert_cmpuint(hello->data[5], ==, 2);      /* ServerHello */
+    at += 1 + hello->data[at] + 2 + 1 + 2;        /* session id, suite, compression */
+    while (at + 4 <= end) {
+        gsize ext_len = (gsize)(hello->data[at + 2] << 8 | hello->data[at + 3]);
+
+        if (hello->data[at] == 0 && hello->data[at + 1] == 22) {
+            g_assert_cmpuint(ext_len, ==, 0);
+            hello->data[at] = 0xfe;               /* 0xfe16: unassigned */
+            renamed = TRUE;
+        }
+        at += 4 + ext_len;
+    }
+    g_assert_true(renamed);
+    check_key_mismatch(&s, k, 13);
+
+    s = stream_load("starttls-tls12-cbc-sha-mte");
+    check_key_mismatch(&s, keys_changed("starttls-tls12-cbc-sha-mte", "CLIENT_RANDOM"), 13);
+}
+
 static void
 test_names(void)
 {
@@ -947,6 +1033,8 @@ main(int argc, char **argv)
     g_test_add_func("/tls-decrypt/no-key", test_no_key);
     g_test_add_func("/tls-decrypt/gap", test_gap);
     g_test_add_func("/tls-decrypt/failed-handshakes", test_failed_handshakes);
+    g_test_add_func("/tls-decrypt/changed-byte", test_changed_byte);
+    g_test_add_func("/tls-decrypt/cbc/protection", test_cbc_protection);
     g_test_add_func("/tls-decrypt/unsupported", test_unsupported);
     g_test_add_func("/tls-decrypt/names", test_names);
     return g_test_run();
